@@ -1,0 +1,238 @@
+// The sandbox (CONTRACT §5 /simulate): the same engine on a virtual clock, for one made-up profile.
+//
+//   simulate(flow: {graph, settings?, flowId?, flowName?}, input: {profile, events, until?, start?})
+//     => { trace, messages, converted, entries, runs, traits, until, problems }
+//
+// - Events are processed in time order (`at` is a Duration offset from `start`); between them every due
+//   timer (wait `for`, until-timeout) and inactivity check fires at its own virtual time.
+// - track: an event; page: an event named "Page Viewed" whose properties carry `name` (and the given
+//   path/url properties); identify: traits merged into the profile, the first one lets identify
+//   triggers in. Every message counts as activity for inactivity triggers, which are checked on the
+//   virtual clock (a profile that never sends anything has been inactive since `start`).
+// - Stops at `until`; by default at the last event plus every wait in the graph plus the longest
+//   inactivity trigger, at most 400 days after the last event. A walk that keeps cycling stops after
+//   MAX_SIMULATION_STEPS trace entries, noted in `problems`.
+// - Nothing is stored or sent: messages are returned rendered (holdout ones marked `suppressed`).
+// Pass `start` (epoch ms, e.g. the request time) so date comparisons in conditions see realistic dates;
+// the default is a fixed instant so a simulation without it is reproducible.
+import { emptySummary, updateSummary, type EventSummary } from "@/lib/conditions/summary";
+import type { ProfileContext } from "@/lib/conditions/compile";
+import { parseDuration } from "@/lib/conditions/duration";
+import type { Graph, SettingsInput } from "@/lib/flow/schema";
+import { advance, goalOpen } from "./advance";
+import { compileFlow } from "./compile-flow";
+import { inactivityDueAt, triggerEntries } from "./triggers";
+import type { AdvanceInput, Effect, EngineEvent, EntryInput, MessageEffect, Run, StepReason } from "./types";
+
+export const MAX_SIMULATION_STEPS = 5000;
+export const SIMULATION_DEFAULT_START = Date.UTC(2025, 0, 1);
+const MAX_DEFAULT_TAIL_MS = 400 * 86_400_000;
+
+export type SimulationEvent = {
+  at: string;
+  type: "track" | "identify" | "page";
+  event?: string;
+  name?: string;
+  properties?: Record<string, unknown>;
+  traits?: Record<string, unknown>;
+  userId?: string;
+};
+
+export type SimulationInput = {
+  profile: { traits?: Record<string, unknown>; userId?: string };
+  events: SimulationEvent[];
+  until?: string;
+  start?: number;
+};
+
+export type SimulationFlow = { graph: Graph; settings?: SettingsInput | null; flowId?: string; flowName?: string };
+
+export type TraceEntry = { nodeId: string; at: string; result: string; reason?: StepReason; runId: string; entry: number; entered: boolean };
+export type SimulatedMessage = Omit<MessageEffect, "type" | "at"> & { at: string };
+export type SimulatedEntry = { at: string; entered: boolean; reason?: string; trigger?: string; runId?: string; holdout?: boolean };
+
+export type SimulationResult = {
+  trace: TraceEntry[];
+  messages: SimulatedMessage[];
+  converted: boolean;
+  entries: SimulatedEntry[];
+  runs: Run[];
+  traits: Record<string, unknown>;
+  until: string;
+  problems: string[];
+};
+
+type Pending = { at: number; seq: number } & ({ kind: "timer"; runId: string; timerId: string } | { kind: "inactivity"; lastEventAt: number });
+
+export function simulate(flowIn: SimulationFlow, input: SimulationInput): SimulationResult {
+  const flow = compileFlow({
+    flowId: flowIn.flowId ?? "simulation",
+    flowName: flowIn.flowName ?? "Simulation",
+    versionId: "simulation",
+    version: 0,
+    graph: flowIn.graph,
+    settings: flowIn.settings,
+  });
+  const problems: string[] = flow.problems.map((p) => (p.nodeId ? `${p.nodeId}: ${p.message}` : p.message));
+  const start = input.start ?? SIMULATION_DEFAULT_START;
+  const iso = (t: number) => new Date(t).toISOString();
+
+  const events = input.events
+    .map((e, i) => {
+      const offset = parseDuration(e.at);
+      if (offset === null) problems.push(`events.${i}.at: "${e.at}" is not a duration; event skipped`);
+      return { e, i, at: offset === null ? NaN : start + offset };
+    })
+    .filter((x) => !Number.isNaN(x.at))
+    .sort((a, b) => a.at - b.at || a.i - b.i);
+
+  const lastEventTime = events.length ? events[events.length - 1].at : start;
+  let untilAt: number;
+  const untilMs = input.until !== undefined ? parseDuration(input.until) : null;
+  if (input.until !== undefined && untilMs === null) problems.push(`until: "${input.until}" is not a duration; the default is used`);
+  if (untilMs !== null) untilAt = start + untilMs;
+  else {
+    const longestInactivity = flow.triggers.reduce((m, t) => (t.kind === "inactivity" ? Math.max(m, t.afterMs) : m), 0);
+    untilAt = lastEventTime + Math.min(flow.totalWaitMs + longestInactivity, MAX_DEFAULT_TAIL_MS);
+  }
+
+  let traits: Record<string, unknown> = { ...(input.profile.traits ?? {}) };
+  let userId = input.profile.userId;
+  let summary: EventSummary = emptySummary();
+  let lastEventAt = start;
+  let identifies = 0;
+  const runs: Run[] = [];
+  const trace: TraceEntry[] = [];
+  const messages: SimulatedMessage[] = [];
+  const entries: SimulatedEntry[] = [];
+  let converted = false;
+  let stopped = false;
+  let seq = 0;
+  const pending: Pending[] = [];
+
+  const profile = (now: number): ProfileContext => ({ userId, profileId: userId ?? "simulated-profile", traits, summary, now });
+
+  const apply = (effects: Effect[], run: Run | undefined, now: number) => {
+    for (const fx of effects) {
+      switch (fx.type) {
+        case "step":
+          trace.push({ nodeId: fx.nodeId, at: iso(now), result: fx.result, ...(fx.reason ? { reason: fx.reason } : {}), runId: fx.runId, entry: run?.entry ?? 0, entered: fx.entered });
+          if (trace.length >= MAX_SIMULATION_STEPS && !stopped) {
+            stopped = true;
+            problems.push(`The simulation stopped after ${MAX_SIMULATION_STEPS} steps`);
+          }
+          break;
+        case "message": {
+          const { type: _type, at: _at, ...rest } = fx;
+          void _type;
+          void _at;
+          messages.push({ ...rest, at: iso(now) } as SimulatedMessage);
+          break;
+        }
+        case "set_traits":
+          traits = { ...traits, ...fx.traits };
+          break;
+        case "timer":
+          pending.push({ kind: "timer", at: fx.at, seq: seq++, runId: fx.runId, timerId: fx.timerId });
+          break;
+        case "cancel_timer": {
+          const i = pending.findIndex((p) => p.kind === "timer" && p.timerId === fx.timerId);
+          if (i >= 0) pending.splice(i, 1);
+          break;
+        }
+        case "convert":
+          converted = true;
+          break;
+        case "enter":
+        case "end":
+          break;
+      }
+    }
+  };
+
+  const store = (run: Run) => {
+    const i = runs.findIndex((r) => r.id === run.id);
+    if (i >= 0) runs[i] = run;
+    else runs.push(run);
+  };
+
+  const tryEnter = (input: EntryInput, now: number) => {
+    const result = triggerEntries(flow, profile(now), input, runs, now);
+    if (result.entered) {
+      entries.push({ at: iso(now), entered: true, trigger: result.triggerNodeId, runId: result.run.id, holdout: result.run.holdout });
+      store(result.run);
+      apply(result.effects, result.run, now);
+    } else if (result.reason !== "no_trigger") {
+      entries.push({ at: iso(now), entered: false, reason: result.reason, trigger: result.triggerNodeId });
+    }
+  };
+
+  const move = (run: Run, input: AdvanceInput, now: number) => {
+    const res = advance(flow, run, input, profile(now), now);
+    if (res.ignored) return;
+    store(res.run);
+    apply(res.effects, res.run, now);
+  };
+
+  const scheduleInactivity = () => {
+    for (let i = pending.length - 1; i >= 0; i--) if (pending[i].kind === "inactivity") pending.splice(i, 1);
+    const due = inactivityDueAt(flow, lastEventAt);
+    if (due !== null) pending.push({ kind: "inactivity", at: due, seq: seq++, lastEventAt });
+  };
+
+  const fireDue = (limit: number) => {
+    while (!stopped) {
+      let best = -1;
+      for (let i = 0; i < pending.length; i++) {
+        const p = pending[i];
+        if (p.at > limit) continue;
+        if (best < 0 || p.at < pending[best].at || (p.at === pending[best].at && p.seq < pending[best].seq)) best = i;
+      }
+      if (best < 0) return;
+      const [p] = pending.splice(best, 1);
+      if (p.kind === "timer") {
+        const run = runs.find((r) => r.id === p.runId);
+        if (run) move(run, { kind: "timer", timerId: p.timerId }, p.at);
+      } else {
+        tryEnter({ kind: "inactivity", lastEventAt: p.lastEventAt }, p.at);
+        const next = inactivityDueAt(flow, p.lastEventAt, p.at);
+        if (next !== null) pending.push({ kind: "inactivity", at: next, seq: seq++, lastEventAt: p.lastEventAt });
+      }
+    }
+  };
+
+  scheduleInactivity();
+  for (const { e, i, at } of events) {
+    if (at > untilAt || stopped) break;
+    fireDue(at);
+    if (stopped) break;
+    const now = at;
+    if (e.userId) userId = e.userId;
+    lastEventAt = now;
+    if (e.type === "identify") {
+      traits = { ...traits, ...(e.traits ?? {}) };
+      identifies++;
+      tryEnter({ kind: "identify", first: identifies === 1, event: { name: "Identify", properties: e.traits ?? {}, timestamp: now } }, now);
+    } else {
+      let event: EngineEvent;
+      if (e.type === "page") {
+        event = { name: "Page Viewed", properties: { ...(e.properties ?? {}), ...(e.name !== undefined ? { name: e.name } : {}) }, timestamp: now };
+      } else if (e.event) {
+        event = { name: e.event, properties: e.properties ?? {}, timestamp: now };
+      } else {
+        problems.push(`events.${i}: a track event needs "event"; skipped`);
+        continue;
+      }
+      summary = updateSummary(summary, { name: event.name, properties: event.properties, timestamp: now });
+      // Runs already in the flow see the event first (goal, wait-until); then it may start a new run.
+      for (const run of [...runs]) {
+        if (run.status === "active" || run.status === "waiting" || goalOpen(flow, run, now)) move(run, { kind: "event", event }, now);
+      }
+      tryEnter({ kind: "event", event }, now);
+    }
+    scheduleInactivity();
+  }
+  fireDue(untilAt);
+
+  return { trace, messages, converted, entries, runs, traits, until: iso(untilAt), problems };
+}
