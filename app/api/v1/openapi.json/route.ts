@@ -1,0 +1,12 @@
+// GET /api/v1/openapi.json: the OpenAPI 3.1 document generated from the zod schemas.
+import { buildOpenApi } from "@/lib/http/openapi";
+import { endpoints as flowEndpoints } from "@/lib/flows/api-docs";
+
+export const dynamic = "force-static";
+
+let cached: unknown;
+
+export function GET() {
+  cached ??= buildOpenApi([...flowEndpoints], { version: "1.0.0" });
+  return Response.json(cached);
+}

@@ -1,0 +1,63 @@
+"use client";
+// Flow hooks: list, one flow, create, update, delete, publish, pause, resume, versions.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "@/lib/client/api";
+import { qk } from "@/lib/client/query-keys";
+import type { FlowDocument, Graph, SettingsInput } from "@/lib/flow/schema";
+
+export type FlowListItem = { id: string; name: string; status: "draft" | "active" | "paused"; version: number; updatedAt: string; description?: string | null };
+
+export function useFlows() {
+  return useQuery({ queryKey: qk.flows, queryFn: () => api<{ flows: FlowListItem[] }>("/api/v1/flows").then((r) => r.flows) });
+}
+
+export function useFlow(id: string) {
+  return useQuery({ queryKey: qk.flow(id), queryFn: () => api<FlowDocument>(`/api/v1/flows/${id}`) });
+}
+
+export function useCreateFlow() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name: string; graph?: Graph; settings?: SettingsInput; description?: string }) =>
+      api<FlowDocument>("/api/v1/flows", { method: "POST", json: input }),
+    onSettled: () => qc.invalidateQueries({ queryKey: qk.flows }),
+  });
+}
+
+export function useUpdateFlow(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name?: string; graph?: Graph; settings?: SettingsInput }) => api<FlowDocument>(`/api/v1/flows/${id}`, { method: "PUT", json: input }),
+    onSuccess: (flow) => qc.setQueryData(qk.flow(id), flow),
+    onSettled: () => qc.invalidateQueries({ queryKey: qk.flows }),
+  });
+}
+
+export function useDeleteFlow() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<void>(`/api/v1/flows/${id}`, { method: "DELETE" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: qk.flows }),
+  });
+}
+
+function useFlowAction(id: string, action: "publish" | "pause" | "resume") {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<{ id: string; status: string; version: number }>(`/api/v1/flows/${id}/${action}`, { method: "POST" }),
+    onSettled: () => {
+      qc.invalidateQueries({ queryKey: qk.flow(id) });
+      qc.invalidateQueries({ queryKey: qk.flows });
+      qc.invalidateQueries({ queryKey: qk.flowVersions(id) });
+    },
+  });
+}
+export const usePublishFlow = (id: string) => useFlowAction(id, "publish");
+export const usePauseFlow = (id: string) => useFlowAction(id, "pause");
+export const useResumeFlow = (id: string) => useFlowAction(id, "resume");
+
+export type FlowVersionItem = { id: string; version: number; publishedAt: string; publishedBy: string | null };
+
+export function useFlowVersions(id: string) {
+  return useQuery({ queryKey: qk.flowVersions(id), queryFn: () => api<{ versions: FlowVersionItem[] }>(`/api/v1/flows/${id}/versions`).then((r) => r.versions) });
+}

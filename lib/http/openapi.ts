@@ -1,0 +1,107 @@
+// The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. Each area
+// lists its endpoints in its own api-docs.ts; this file only assembles them.
+import { z } from "zod";
+import type { Access } from "./route";
+
+export type Endpoint = {
+  method: "get" | "post" | "put" | "delete" | "patch";
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  body?: z.ZodType;
+  /** A non-JSON body, e.g. text/csv. */
+  bodyContentTypes?: string[];
+  response?: z.ZodType;
+  status?: number;
+  errors?: number[];
+  query?: Record<string, string>;
+};
+
+const ErrorSchema = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) }),
+  })
+  .meta({ id: "Error" });
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Malformed JSON or a field of the wrong shape",
+  401: "Missing or unknown key",
+  403: "The key or account may not use this endpoint",
+  404: "Unknown resource",
+  409: "Conflict with the resource's state",
+  413: "Body too large",
+  422: "A flow that cannot be stored or published",
+  429: "Rate limited",
+};
+
+function toSchema(schema: z.ZodType, defs: Record<string, unknown>, io: "input" | "output") {
+  const raw = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" });
+  const out = JSON.parse(JSON.stringify(raw).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
+  const local = (out.$defs ?? {}) as Record<string, Record<string, unknown>>;
+  delete out.$defs;
+  delete out.$schema;
+  delete out.id;
+  for (const [k, v] of Object.entries(local)) {
+    delete v.id;
+    defs[k] = v;
+  }
+  const id = z.globalRegistry.get(schema)?.id;
+  if (id) {
+    // The top-level schema may come back as a $ref to its own definition; keep the definition.
+    if (!(typeof out.$ref === "string" && id in local)) defs[id] = out;
+    return { $ref: `#/components/schemas/${id}` };
+  }
+  return out;
+}
+
+export function buildOpenApi(endpoints: Endpoint[], info: { version: string }) {
+  const defs: Record<string, unknown> = {};
+  const paths: Record<string, Record<string, unknown>> = {};
+  const errorRef = toSchema(ErrorSchema, defs, "output");
+  for (const e of endpoints) {
+    const path = e.path.replace(/:([a-zA-Z]+)/g, "{$1}");
+    const params = [...e.path.matchAll(/:([a-zA-Z]+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const query = Object.entries(e.query ?? {}).map(([name, description]) => ({ name, in: "query", required: false, description, schema: { type: "string" } }));
+    const security =
+      e.access === "public" ? [] : e.access === "write" ? [{ secretKey: [] }, { writeKeyBasic: [] }, { writeKeyBearer: [] }, { session: [] }] : [{ secretKey: [] }, { session: [] }];
+    const responses: Record<string, unknown> = {
+      [String(e.status ?? 200)]: e.response
+        ? { description: "Success", content: { "application/json": { schema: toSchema(e.response, defs, "output") } } }
+        : { description: "Success" },
+    };
+    const errors = new Set([...(e.access === "public" ? [] : [401, 403]), ...(e.body ? [400, 413] : []), ...(e.errors ?? [])]);
+    for (const code of [...errors].sort()) {
+      responses[String(code)] = { description: STATUS_TEXT[code] ?? "Error", content: { "application/json": { schema: errorRef } } };
+    }
+    const op: Record<string, unknown> = {
+      summary: e.summary,
+      tags: [e.tag],
+      operationId: `${e.method}${path.replace(/[{}]/g, "").replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
+      security,
+      parameters: [...params, ...query],
+      responses,
+    };
+    if (e.body) {
+      op.requestBody = { required: true, content: { "application/json": { schema: toSchema(e.body, defs, "input") } } };
+    } else if (e.bodyContentTypes) {
+      op.requestBody = { required: true, content: Object.fromEntries(e.bodyContentTypes.map((t) => [t, { schema: { type: "string" } }])) };
+    }
+    paths[path] = { ...(paths[path] ?? {}), [e.method]: op };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Pathwise API", version: info.version, description: "Personalised user flows: ingestion, flows, decisions, outcomes and profiles." },
+    servers: [{ url: "/" }],
+    components: {
+      schemas: defs,
+      securitySchemes: {
+        secretKey: { type: "http", scheme: "bearer", description: "A secret key (pw_sk_…), allowed everywhere" },
+        writeKeyBearer: { type: "http", scheme: "bearer", description: "A write key (pw_wk_…): ingestion, /decide and /outcomes only" },
+        writeKeyBasic: { type: "http", scheme: "basic", description: "A write key as Segment sends it: base64(\"<writeKey>:\")" },
+        session: { type: "apiKey", in: "cookie", name: "pw_session", description: "A console session" },
+      },
+    },
+    paths,
+  };
+}

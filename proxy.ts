@@ -1,0 +1,21 @@
+// Sends unsigned visitors of console pages to /login before any page work, and tells server
+// components which path was asked for (so /login can send people back).
+import { NextResponse, type NextRequest } from "next/server";
+
+const PUBLIC_PREFIXES = ["/login", "/api/", "/_next/", "/demo", "/sdk.js", "/favicon", "/public/"];
+
+export function proxy(req: NextRequest) {
+  const { pathname, search } = req.nextUrl;
+  if (PUBLIC_PREFIXES.some((p) => pathname === p || pathname.startsWith(p))) return NextResponse.next();
+  if (!req.cookies.get("pw_session")) {
+    const url = req.nextUrl.clone();
+    url.pathname = "/login";
+    url.search = `?next=${encodeURIComponent(pathname + search)}`;
+    return NextResponse.redirect(url);
+  }
+  const headers = new Headers(req.headers);
+  headers.set("x-pathname", pathname + search);
+  return NextResponse.next({ request: { headers } });
+}
+
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|sdk.js).*)"] };
