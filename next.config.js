@@ -20,6 +20,9 @@ const securityHeaders = [
 ];
 
 module.exports = {
+  // A separate build folder per checkout task (NEXT_DIST_DIR) lets several builds and dev servers
+  // run side by side in one working tree.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   async headers() {

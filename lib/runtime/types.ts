@@ -1,0 +1,24 @@
+// Shapes passed between ingestion and the executor inside one transaction.
+export type MessageType = "track" | "identify" | "page" | "alias";
+
+/** An event as stored (events table), handed to the executor right after it is written. */
+export type StoredEvent = {
+  id: number;
+  type: MessageType;
+  name: string; // track: the event; page: "Page Viewed"; identify: "Identify"; alias: "Alias"
+  properties: Record<string, unknown>;
+  traits?: Record<string, unknown>; // identify: the traits it carried
+  timestamp: Date;
+  messageId: string | null;
+};
+
+/** A profile as the executor sees it; traits and summary are already updated by this batch. */
+export type ProfileState = {
+  id: string;
+  userId: string | null;
+  anonymousIds: string[];
+  traits: Record<string, unknown>;
+  summary: unknown; // the event summary of lib/conditions (jsonb)
+  firstSeen: Date;
+  lastSeen: Date;
+};

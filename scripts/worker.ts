@@ -1,0 +1,25 @@
+// `npm run worker`: the background worker alone (scale-out: several against one PostgreSQL).
+import { getDb, closeDb } from "@/lib/db/client";
+import { startWorker } from "@/lib/runtime/worker";
+
+async function main() {
+  if (!process.env.DATABASE_URL) {
+    console.error("npm run worker needs DATABASE_URL: the embedded store belongs to one process (npm start runs its own worker).");
+    process.exit(2);
+  }
+  await getDb();
+  const worker = startWorker();
+  console.log(`[worker] ${worker.id} running`);
+  const stop = async () => {
+    await worker.stop();
+    await closeDb();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((err) => {
+  console.error("[worker] failed to start:", err);
+  process.exit(1);
+});
