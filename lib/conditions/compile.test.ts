@@ -32,6 +32,11 @@ describe("trait operators", () => {
     [{ trait: "plan", op: "in", value: ["pro", "team"] }, { plan: "free" }, "no"],
     [{ trait: "plan", op: "nin", value: ["pro", "team"] }, { plan: "free" }, "yes"],
     [{ trait: "tags", op: "in", value: ["vip"] }, { tags: ["new", "vip"] }, "yes"],
+    [{ trait: "age", op: "in", value: [41, 42] }, { age: "42" }, "yes"],
+    [{ trait: "age", op: "in", value: ["42"] }, { age: 42 }, "yes"],
+    [{ trait: "zip", op: "in", value: ["007"] }, { zip: "7" }, "no"],
+    [{ trait: "age", op: "nin", value: [41, 42] }, { age: 43 }, "yes"],
+    [{ trait: "tags", op: "contains", value: 3 }, { tags: ["3"] }, "yes"],
     [{ trait: "email", op: "contains", value: "@acme" }, { email: "a@acme.io" }, "yes"],
     [{ trait: "tags", op: "contains", value: "vip" }, { tags: ["vip"] }, "yes"],
     [{ trait: "tags", op: "contains", value: "vi" }, { tags: ["vip"] }, "no"], // membership, not substring

@@ -104,10 +104,11 @@ export function compileOp(op: Op, value: Value | undefined): ValueTest {
     }
     case "contains": {
       const text = textOf(value);
+      const eq = compileEq(value);
       return (a) => {
         if (typeof a === "string") return text !== null && a.includes(text);
         if (Array.isArray(a)) {
-          for (let i = 0; i < a.length; i++) if (looseEquals(a[i], value)) return true;
+          for (let i = 0; i < a.length; i++) if (eq(a[i])) return true;
         }
         return false;
       };
@@ -141,25 +142,43 @@ function compileOrder(op: "gt" | "gte" | "lt" | "lte", value: Value | undefined)
   if (value === undefined || value === null || Array.isArray(value) || typeof value === "boolean") return () => false;
   const ok =
     op === "gt" ? (c: number) => c > 0 : op === "gte" ? (c: number) => c >= 0 : op === "lt" ? (c: number) => c < 0 : (c: number) => c <= 0;
-  const n = asNumber(value);
-  if (n === n) {
-    // The common case (numbers) without going through compareValues.
-    return (a) => {
-      if (typeof a === "number") return ok(a < n ? -1 : a > n ? 1 : 0);
-      const c = compareValues(a, value);
-      return c === c && ok(c);
-    };
-  }
-  return (a) => {
+  const general: ValueTest = (a) => {
     const c = compareValues(a, value);
     return c === c && ok(c);
   };
+  const n = asNumber(value);
+  if (n !== n) return general;
+  // The common case (a number against a numeric constant) compares directly, without a helper call.
+  switch (op) {
+    case "gt":
+      return (a) => (typeof a === "number" ? a > n : general(a));
+    case "gte":
+      return (a) => (typeof a === "number" ? a >= n : general(a));
+    case "lt":
+      return (a) => (typeof a === "number" ? a < n : general(a));
+    case "lte":
+      return (a) => (typeof a === "number" ? a <= n : general(a));
+  }
 }
 
 function compileIn(value: Value | undefined): ValueTest {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  const member = (x: unknown) => {
-    for (let i = 0; i < list.length; i++) if (looseEquals(x, list[i])) return true;
+  // Membership by hashing, keeping eq's rules: a number matches the same number or a numeric string
+  // of it in the list, and a numeric string matches a number of the same value.
+  const exact = new Set<unknown>(list);
+  const numbers = new Set<number>();
+  const numericStrings = new Set<number>();
+  for (const v of list) {
+    if (typeof v === "number") numbers.add(v);
+    else if (typeof v === "string" && NUMERIC_RE.test(v)) numericStrings.add(Number(v));
+  }
+  const member = (x: unknown): boolean => {
+    if (exact.has(x)) return true;
+    if (typeof x === "number") return numericStrings.has(x);
+    if (typeof x === "string" && numbers.size > 0) {
+      const n = asNumber(x);
+      return n === n && numbers.has(n);
+    }
     return false;
   };
   return (a) => {
