@@ -24,7 +24,8 @@
 //              A template that fails uses the node's `fallback`; without one nothing is sent and the
 //              step result is "failed" (the run goes on).
 //   update     set_traits effect (string values rendered with Liquid; a failing one is skipped and
-//              noted); later nodes of the same walk see the new traits.
+//              noted); later nodes of the same walk see the new traits. Holdout runs update too:
+//              only messages are withheld from them.
 //   exit       the run ends with status "exited".
 //   a handle with no edge ends the run with status "completed".
 // Goal: the first matching event stamped within `goal.within` of entry converts the run (convert

@@ -119,6 +119,15 @@ describe("simulate", () => {
     expect(r.runs[0].status).toBe("waiting");
   });
 
+  //   t1 ──▶ m1 ──▶ w1 (for PT0S) ──▶ m1 …  (a loop whose wait takes no time)
+  it("stops a loop that never lets the clock move", () => {
+    const lg = graph([n.onEvent("t1", "Go"), n.inApp("m1", "again"), n.waitFor("w1", "PT0S")], ["t1->m1", "m1->w1", "w1->m1"]);
+    const r = simulate({ graph: lg }, { profile: { traits: {} }, events: [{ at: "PT0S", type: "track", event: "Go" }] });
+    expect(r.trace.length).toBeGreaterThanOrEqual(5000);
+    expect(r.trace.length).toBeLessThan(5010);
+    expect(r.problems).toEqual(["The simulation stopped after 5000 steps"]);
+  });
+
   it("reports bad offsets instead of throwing", () => {
     const r = simulate({ graph: g }, { profile: { traits: {} }, events: [{ at: "soon", type: "track", event: "Product Viewed" }] });
     expect(r.trace).toEqual([]);
