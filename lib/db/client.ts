@@ -117,6 +117,11 @@ export function getDb(): Promise<Db> {
   return holder.__pathwiseDb;
 }
 
+/** Makes `db` the process's database (tests that call route handlers directly). */
+export function useDbForTests(db: Db): void {
+  holder.__pathwiseDb = Promise.resolve(db);
+}
+
 /** Closes the process's database (graceful shutdown, tests). */
 export async function closeDb(): Promise<void> {
   const p = holder.__pathwiseDb;

@@ -1,0 +1,71 @@
+// `npm test`: lint, typecheck, unit + integration tests (vitest, PGlite and PostgreSQL), then the
+// browser tests (Playwright against a production build). Ends with one line "N passed, M failed"
+// totalled over every suite, and exits non-zero if anything failed.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0" };
+const tmp = mkdtempSync(path.join(tmpdir(), "pathwise-test-"));
+const only = new Set((process.env.PATHWISE_TEST_SUITES ?? "lint,typecheck,unit,e2e").split(","));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const suites = [];
+
+function run(cmd, args, extraEnv = {}) {
+  console.log(`\n$ ${[cmd, ...args].join(" ")}`);
+  const res = spawnSync(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
+  return res.status ?? 1;
+}
+
+function record(name, passed, failed, skipped = 0) {
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  suites.push(`${name}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+}
+
+if (only.has("lint")) {
+  const code = run("npx", ["eslint", "."]);
+  record("lint", code === 0 ? 1 : 0, code === 0 ? 0 : 1);
+}
+
+if (only.has("typecheck")) {
+  const code = run("npx", ["tsc", "--noEmit", "-p", "."]);
+  record("typecheck", code === 0 ? 1 : 0, code === 0 ? 0 : 1);
+}
+
+if (only.has("unit")) {
+  const report = path.join(tmp, "vitest.json");
+  const code = run("npx", ["vitest", "run"], { VITEST_JSON: report });
+  if (existsSync(report)) {
+    const r = JSON.parse(readFileSync(report, "utf8"));
+    const failedFiles = (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
+    record("vitest", r.numPassedTests ?? 0, (r.numFailedTests ?? 0) + failedFiles, (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0));
+    if (code !== 0 && (r.numFailedTests ?? 0) + failedFiles === 0) record("vitest (run)", 0, 1);
+  } else {
+    record("vitest", 0, 1);
+  }
+}
+
+if (only.has("e2e")) {
+  const build = run("npm", ["run", "build"]);
+  if (build !== 0) {
+    record("build", 0, 1);
+  } else {
+    const report = path.join(tmp, "playwright.json");
+    const code = run("npx", ["playwright", "test"], { PW_JSON: report });
+    if (existsSync(report)) {
+      const s = JSON.parse(readFileSync(report, "utf8")).stats ?? {};
+      record("playwright", (s.expected ?? 0) + (s.flaky ?? 0), s.unexpected ?? 0, s.skipped ?? 0);
+      if (code !== 0 && !(s.unexpected > 0)) record("playwright (run)", 0, 1);
+    } else {
+      record("playwright", 0, 1);
+    }
+  }
+}
+
+rmSync(tmp, { recursive: true, force: true });
+console.log("\n" + suites.join("\n"));
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
+process.exit(totals.failed > 0 ? 1 : 0);
