@@ -8,6 +8,7 @@ import { hasRole, type Role } from "@/lib/auth/roles";
 import { ApiError, badRequest, errorResponse, forbidden, unauthorized, zodToDetails } from "./errors";
 import { readJson, KB } from "./body";
 import { metrics } from "./metrics";
+import { enforceRateLimit } from "./rate-limit";
 
 export type Principal =
   | { kind: "secret"; keyId: string; name: string; role: "admin"; actor: string }
@@ -133,8 +134,12 @@ export function route<S extends z.ZodType | undefined = undefined>(
       let principal: Principal = PUBLIC;
       if (opts.access !== "public") {
         const p = await authenticate(req, db);
+        // Failed authentications drain the address's bucket too, which slows key guessing.
+        enforceRateLimit(req, opts.access, p);
         if (!p) throw unauthorized();
         principal = p;
+      } else {
+        enforceRateLimit(req, opts.access, null);
       }
       authorize(principal, opts.access, req);
       let body: unknown = undefined;

@@ -1,0 +1,74 @@
+// Test support for calling route handlers directly: an in-memory database installed as the process's
+// database, accounts with sessions per role, API keys, and real Request objects that carry them.
+import { PGlite } from "@electric-sql/pglite";
+import { openDb, type Db } from "@/lib/db/client";
+import { createAccount } from "./accounts";
+import { createKey } from "./keys";
+import { createSession, SESSION_COOKIE } from "./sessions";
+import type { Role } from "./roles";
+
+export const ORIGIN = "http://pathwise.test";
+
+/** Opens a fresh in-memory, migrated database and makes getDb() answer with it. */
+export async function installTestDb(): Promise<Db> {
+  const db = await openDb({ pglite: new PGlite() });
+  (globalThis as unknown as { __pathwiseDb?: Promise<Db> }).__pathwiseDb = Promise.resolve(db);
+  return db;
+}
+
+export async function removeTestDb(db: Db) {
+  const holder = globalThis as unknown as { __pathwiseDb?: Promise<Db> };
+  holder.__pathwiseDb = undefined;
+  await db.close();
+}
+
+let seq = 0;
+
+/** A console account of the role with a live session; returns its cookie token. */
+export async function sessionFor(db: Db, role: Role) {
+  const account = await createAccount(db, { email: `${role}-${Date.now()}-${++seq}@example.com`, password: "password-123", role });
+  const { token } = await createSession(db, account.id);
+  return { account, token };
+}
+
+export async function keyFor(db: Db, kind: "write" | "secret") {
+  return (await createKey(db, { kind, name: `${kind} key ${++seq}` })).key;
+}
+
+export type Caller = { key?: string; session?: string; basic?: boolean } | null;
+
+export type CallInit = { method?: string; body?: unknown; raw?: string; headers?: Record<string, string>; caller?: Caller; crossSite?: boolean };
+
+/** A real Request to the given path as the caller: a key in Authorization, or a session cookie. */
+export function request(path: string, init: CallInit = {}): Request {
+  const headers = new Headers(init.headers);
+  const caller = init.caller;
+  if (caller?.key) headers.set("authorization", caller.basic ? `Basic ${Buffer.from(`${caller.key}:`).toString("base64")}` : `Bearer ${caller.key}`);
+  if (caller?.session) {
+    headers.set("cookie", `${SESSION_COOKIE}=${encodeURIComponent(caller.session)}`);
+    headers.set("sec-fetch-site", init.crossSite ? "cross-site" : "same-origin");
+    if (init.crossSite) headers.set("origin", "https://evil.example");
+  }
+  let body: string | undefined = init.raw;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  }
+  return new Request(new URL(path, ORIGIN), { method: init.method ?? (body !== undefined ? "POST" : "GET"), headers, body });
+}
+
+type RouteHandler = (req: Request, ctx?: { params?: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+
+/** Calls a route handler the way Next does, with route params. */
+export function call(handler: RouteHandler, path: string, init: CallInit = {}, params: Record<string, string> = {}) {
+  return handler(request(path, init), { params: Promise.resolve(params) });
+}
+
+/** Asserts the CONTRACT §3 error shape and returns the body. */
+export async function errorOf(res: Response): Promise<{ code: string; message: string; details: unknown[] }> {
+  const body = (await res.json()) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
+  if (!body.error || typeof body.error.code !== "string" || typeof body.error.message !== "string" || !Array.isArray(body.error.details)) {
+    throw new Error(`Not a CONTRACT §3 error body: ${JSON.stringify(body)}`);
+  }
+  return body.error as { code: string; message: string; details: unknown[] };
+}
