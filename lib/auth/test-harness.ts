@@ -16,6 +16,11 @@ export async function installTestDb(): Promise<Db> {
   return db;
 }
 
+/** Makes getDb() answer with an already open database (after a test swapped in another). */
+export function useTestDb(db: Db) {
+  (globalThis as unknown as { __pathwiseDb?: Promise<Db> }).__pathwiseDb = Promise.resolve(db);
+}
+
 export async function removeTestDb(db: Db) {
   const holder = globalThis as unknown as { __pathwiseDb?: Promise<Db> };
   holder.__pathwiseDb = undefined;

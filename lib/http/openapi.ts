@@ -70,7 +70,7 @@ export function buildOpenApi(endpoints: Endpoint[], info: { version: string }) {
         ? { description: "Success", content: { "application/json": { schema: toSchema(e.response, defs, "output") } } }
         : { description: "Success" },
     };
-    const errors = new Set([...(e.access === "public" ? [] : [401, 403]), ...(e.body ? [400, 413] : []), ...(e.errors ?? [])]);
+    const errors = new Set([...(e.access === "public" ? [] : [401, 403, 429]), ...(e.body ? [400, 413] : []), ...(e.errors ?? [])]);
     for (const code of [...errors].sort()) {
       responses[String(code)] = { description: STATUS_TEXT[code] ?? "Error", content: { "application/json": { schema: errorRef } } };
     }

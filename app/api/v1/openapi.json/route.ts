@@ -1,12 +1,13 @@
 // GET /api/v1/openapi.json: the OpenAPI 3.1 document generated from the zod schemas.
 import { buildOpenApi } from "@/lib/http/openapi";
 import { endpoints as flowEndpoints } from "@/lib/flows/api-docs";
+import { endpoints as authEndpoints } from "@/lib/auth/api-docs";
 
 export const dynamic = "force-static";
 
 let cached: unknown;
 
 export function GET() {
-  cached ??= buildOpenApi([...flowEndpoints], { version: "1.0.0" });
+  cached ??= buildOpenApi([...flowEndpoints, ...authEndpoints], { version: "1.0.0" });
   return Response.json(cached);
 }
