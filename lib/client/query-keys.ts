@@ -8,6 +8,7 @@ export const qk = {
   flowStats: (id: string, range?: { from?: string; to?: string }) => ["flows", id, "stats", range ?? {}] as const,
   keys: ["keys"] as const,
   accounts: ["accounts"] as const,
+  audit: (filter: { action?: string; actor?: string }) => ["audit", filter] as const,
   users: (q: string) => ["users", q] as const,
   user: (id: string) => ["user", id] as const,
   imports: ["imports"] as const,
