@@ -26,6 +26,10 @@
 //   update     set_traits effect (string values rendered with Liquid; a failing one is skipped and
 //              noted); later nodes of the same walk see the new traits. Holdout runs update too:
 //              only messages are withheld from them.
+//              With a send gate (opts.gate, workspace policies) a message may instead be "delayed"
+//              (effect.deliverAt and reason.held/deliverAt: quiet hours, a delaying cap) or
+//              "suppressed" (reason.suppressed "frequency_cap"); the run goes on either way. A node in
+//              run.received (delivered before a version migration) is suppressed once ("already_received").
 //   exit       the run ends with status "exited".
 //   a handle with no edge ends the run with status "completed".
 // Goal: the first matching event stamped within `goal.within` of entry converts the run (convert
@@ -36,7 +40,7 @@ import type { ProfileContext } from "@/lib/conditions/compile";
 import { liquidContext, renderTemplate, type LiquidContext } from "@/lib/liquid/render";
 import { nextNode, type CompiledFlow, type CompiledNode } from "./compile-flow";
 import { bucket, pickBranch } from "./hash";
-import type { AdvanceInput, AdvanceResult, Effect, EngineEvent, MessageEffect, Run, RunEvent, StepEffect, StepReason } from "./types";
+import type { AdvanceInput, AdvanceOptions, AdvanceResult, Effect, EngineEvent, MessageEffect, Run, RunEvent, StepEffect, StepReason } from "./types";
 
 export const MAX_STEPS_PER_ADVANCE = 1000;
 
@@ -52,6 +56,7 @@ function cloneRun(run: Run): Run {
     variants: { ...run.variants },
     visits: { ...run.visits },
     wait: run.wait ? { ...run.wait } : undefined,
+    ...(run.received ? { received: [...run.received] } : {}),
   };
 }
 
@@ -72,6 +77,7 @@ class Walk {
     readonly run: Run,
     readonly profile: ProfileContext,
     readonly now: number,
+    readonly opts: AdvanceOptions = {},
   ) {
     this.traits = profile.traits;
   }
@@ -124,8 +130,11 @@ class Walk {
 
   /** Follows `handle` out of `fromId` and walks until a wait or the end. */
   follow(fromId: string, handle: string) {
-    let target = nextNode(this.flow, fromId, handle);
-    let from = fromId;
+    this.walkFrom(nextNode(this.flow, fromId, handle), fromId);
+  }
+
+  /** Visits `target` (reached from `from`) and walks on until a wait or the end. */
+  walkFrom(target: string | undefined, from: string) {
     while (true) {
       if (target === undefined) {
         this.end("completed", "no_edge", from);
@@ -278,22 +287,51 @@ class Walk {
       reason.error = errors[0];
       reason.usedFallback = true;
     }
+    let result = "sent";
+    const received = this.run.received?.indexOf(node.id) ?? -1;
     if (this.run.holdout) {
       effect.suppressed = "holdout";
       reason.suppressed = "holdout";
+      result = "suppressed";
+    } else if (received >= 0) {
+      // Delivered before a version migration: suppress this one reach (a later lap of a cycle sends).
+      this.run.received!.splice(received, 1);
+      effect.suppressed = "already_received";
+      reason.suppressed = "already_received";
+      result = "suppressed";
+    } else if (this.opts.gate) {
+      const d = this.opts.gate({ channel: effect.channel, at: this.now, runId: this.run.id, flowId: this.flow.flowId, nodeId: node.id });
+      if (d.cap) reason.cap = d.cap;
+      if (d.action === "drop") {
+        effect.suppressed = "frequency_cap";
+        reason.suppressed = "frequency_cap";
+        result = "suppressed";
+      } else if (d.at > this.now) {
+        effect.deliverAt = d.at;
+        reason.held = d.held ?? "quiet_hours";
+        reason.deliverAt = new Date(d.at).toISOString();
+        result = "delayed";
+      }
     }
     this.effects.push(effect);
-    this.step(node, true, this.run.holdout ? "suppressed" : "sent", Object.keys(reason).length ? reason : undefined);
+    this.step(node, true, result, Object.keys(reason).length ? reason : undefined);
     return "next";
   }
 }
 
-export function advance(flow: CompiledFlow, run: Run, input: AdvanceInput, profile: ProfileContext, now: number): AdvanceResult {
+export function advance(flow: CompiledFlow, run: Run, input: AdvanceInput, profile: ProfileContext, now: number, opts: AdvanceOptions = {}): AdvanceResult {
   const ended = run.status === "completed" || run.status === "exited";
   if (input.kind === "timer") {
     if (ended || !run.wait || run.wait.timerId !== input.timerId) return { run, effects: [], ignored: "stale_timer" };
-    const w = new Walk(flow, cloneRun(run), profile, now);
+    const w = new Walk(flow, cloneRun(run), profile, now, opts);
     const r = w.run;
+    if (r.wait!.resume) {
+      // A migration parked the run in front of this node: enter it now.
+      r.wait = undefined;
+      r.status = "active";
+      w.walkFrom(r.nodeId, r.nodeId);
+      return { run: r, effects: w.effects };
+    }
     const waitNode = flow.nodes.get(r.wait!.nodeId);
     const handle = r.wait!.kind === "for" ? "next" : "timeout";
     r.wait = undefined;
@@ -304,7 +342,7 @@ export function advance(flow: CompiledFlow, run: Run, input: AdvanceInput, profi
   }
 
   if (input.kind === "enter") {
-    const w = new Walk(flow, cloneRun(run), profile, now);
+    const w = new Walk(flow, cloneRun(run), profile, now, opts);
     const r = w.run;
     if (input.event) r.event = toRunEvent(input.event);
     r.status = "active";
@@ -327,7 +365,7 @@ export function advance(flow: CompiledFlow, run: Run, input: AdvanceInput, profi
     r.convertedAt = at;
     effects.push({ type: "convert", runId: r.id, flowId: flow.flowId, nodeId: r.nodeId, event: event.name, holdout: r.holdout, variants: { ...r.variants }, at: now });
     if (flow.settings.exitOnGoal && !ended) {
-      const w = new Walk(flow, r, profile, now);
+      const w = new Walk(flow, r, profile, now, opts);
       w.end("exited", "goal", r.nodeId);
       return { run: w.run, effects: [...effects, ...w.effects] };
     }
@@ -337,7 +375,7 @@ export function advance(flow: CompiledFlow, run: Run, input: AdvanceInput, profi
   const wait = r.wait;
   const node = wait ? flow.nodes.get(wait.nodeId) : undefined;
   if (r.status === "waiting" && wait && node?.type === "wait" && node.kind === "until" && event.name === node.event && at >= wait.since && node.where(event.properties)) {
-    const w = new Walk(flow, r === run ? cloneRun(r) : r, profile, now);
+    const w = new Walk(flow, r === run ? cloneRun(r) : r, profile, now, opts);
     const wr = w.run;
     w.effects.push(...effects);
     w.effects.push({ type: "cancel_timer", runId: wr.id, timerId: wait.timerId, at: now });

@@ -13,16 +13,23 @@
 //   inactivity trigger, at most 400 days after the last event. A walk that keeps cycling stops after
 //   MAX_SIMULATION_STEPS trace entries, noted in `problems`.
 // - Nothing is stored or sent: messages are returned rendered (holdout ones marked `suppressed`).
+// - With `policies` (workspace caps, quiet hours, default time zone; see lib/policies) every message
+//   passes the same send gate as in production, with counters starting at zero: a message due in
+//   quiet hours or over a delaying cap is traced "delayed" when reached and "sent" (entered: false) at
+//   the virtual time it goes out, which is its `at` in `messages` (`dueAt` keeps when it was due).
+//   The user's time zone is their `timezone` trait, else policies.timezone.
 // Pass `start` (epoch ms, e.g. the request time) so date comparisons in conditions see realistic dates;
 // the default is a fixed instant so a simulation without it is reproducible.
 import { emptySummary, updateSummary, type EventSummary } from "@/lib/conditions/summary";
 import type { ProfileContext } from "@/lib/conditions/compile";
 import { parseDuration } from "@/lib/conditions/duration";
 import type { Graph, SettingsInput } from "@/lib/flow/schema";
+import { createGate, SendCounts } from "@/lib/policies/gate";
+import { Policies, userTimeZone, type PoliciesInput } from "@/lib/policies/schema";
 import { advance, goalOpen } from "./advance";
 import { compileFlow } from "./compile-flow";
 import { inactivityDueAt, triggerEntries } from "./triggers";
-import type { AdvanceInput, Effect, EngineEvent, EntryInput, MessageEffect, Run, StepReason } from "./types";
+import type { AdvanceInput, AdvanceOptions, Effect, EngineEvent, EntryInput, MessageEffect, Run, StepReason } from "./types";
 
 export const MAX_SIMULATION_STEPS = 5000;
 export const SIMULATION_DEFAULT_START = Date.UTC(2025, 0, 1);
@@ -43,12 +50,15 @@ export type SimulationInput = {
   events: SimulationEvent[];
   until?: string;
   start?: number;
+  /** Workspace policies to apply (caps, quiet hours, time zone); absent: every message goes out when reached. */
+  policies?: PoliciesInput | null;
 };
 
 export type SimulationFlow = { graph: Graph; settings?: SettingsInput | null; flowId?: string; flowName?: string };
 
 export type TraceEntry = { nodeId: string; at: string; result: string; reason?: StepReason; runId: string; entry: number; entered: boolean };
-export type SimulatedMessage = Omit<MessageEffect, "type" | "at"> & { at: string };
+/** `at` is when the message goes out; `dueAt` is set when a policy delayed it from then. */
+export type SimulatedMessage = Omit<MessageEffect, "type" | "at" | "deliverAt"> & { at: string; dueAt?: string };
 export type SimulatedEntry = { at: string; entered: boolean; reason?: string; trigger?: string; runId?: string; holdout?: boolean };
 
 export type SimulationResult = {
@@ -62,7 +72,11 @@ export type SimulationResult = {
   problems: string[];
 };
 
-type Pending = { at: number; seq: number } & ({ kind: "timer"; runId: string; timerId: string } | { kind: "inactivity"; lastEventAt: number });
+type Pending = { at: number; seq: number } & (
+  | { kind: "timer"; runId: string; timerId: string }
+  | { kind: "inactivity"; lastEventAt: number }
+  | { kind: "deliver"; entry: TraceEntry }
+);
 
 export function simulate(flowIn: SimulationFlow, input: SimulationInput): SimulationResult {
   const flow = compileFlow({
@@ -75,6 +89,13 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
   });
   const problems: string[] = flow.problems.map((p) => (p.nodeId ? `${p.nodeId}: ${p.message}` : p.message));
   const start = input.start ?? SIMULATION_DEFAULT_START;
+  let policies: Policies | null = null;
+  if (input.policies) {
+    const parsed = Policies.safeParse(input.policies);
+    if (parsed.success) policies = parsed.data;
+    else problems.push(`policies: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}; ignored`);
+  }
+  const counts = new SendCounts();
   const iso = (t: number) => new Date(t).toISOString();
 
   const events = input.events
@@ -111,6 +132,9 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
   const pending: Pending[] = [];
 
   const profile = (now: number): ProfileContext => ({ userId, profileId: userId ?? "simulated-profile", traits, summary, now });
+  // The time zone is read per walk: an identify may change the `timezone` trait.
+  const engineOpts = (): AdvanceOptions =>
+    policies ? { gate: createGate({ policies, timezone: userTimeZone(traits, policies.timezone), counts }) } : {};
 
   const apply = (effects: Effect[], run: Run | undefined, now: number) => {
     for (const fx of effects) {
@@ -123,10 +147,16 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
           }
           break;
         case "message": {
-          const { type: _type, at: _at, ...rest } = fx;
+          const { type: _type, at: _at, deliverAt, ...rest } = fx;
           void _type;
           void _at;
-          messages.push({ ...rest, at: iso(now) } as SimulatedMessage);
+          if (deliverAt !== undefined && deliverAt > now) {
+            messages.push({ ...rest, at: iso(deliverAt), dueAt: iso(now) } as SimulatedMessage);
+            const step = effects.find((e) => e.type === "step" && e.nodeId === fx.nodeId && e.runId === fx.runId && e.visit === fx.visit && e.entered);
+            const reason = step?.type === "step" ? step.reason : undefined;
+            const entry: TraceEntry = { nodeId: fx.nodeId, at: iso(deliverAt), result: "sent", ...(reason ? { reason } : {}), runId: fx.runId, entry: run?.entry ?? 0, entered: false };
+            pending.push({ kind: "deliver", at: deliverAt, seq: seq++, entry });
+          } else messages.push({ ...rest, at: iso(now) } as SimulatedMessage);
           break;
         }
         case "set_traits":
@@ -157,7 +187,7 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
   };
 
   const tryEnter = (input: EntryInput, now: number) => {
-    const result = triggerEntries(flow, profile(now), input, runs, now);
+    const result = triggerEntries(flow, profile(now), input, runs, now, engineOpts());
     if (result.entered) {
       entries.push({ at: iso(now), entered: true, trigger: result.triggerNodeId, runId: result.run.id, holdout: result.run.holdout });
       store(result.run);
@@ -168,7 +198,7 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
   };
 
   const move = (run: Run, input: AdvanceInput, now: number) => {
-    const res = advance(flow, run, input, profile(now), now);
+    const res = advance(flow, run, input, profile(now), now, engineOpts());
     if (res.ignored) return;
     store(res.run);
     apply(res.effects, res.run, now);
@@ -193,6 +223,8 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
       if (p.kind === "timer") {
         const run = runs.find((r) => r.id === p.runId);
         if (run) move(run, { kind: "timer", timerId: p.timerId }, p.at);
+      } else if (p.kind === "deliver") {
+        trace.push(p.entry);
       } else {
         tryEnter({ kind: "inactivity", lastEventAt: p.lastEventAt }, p.at);
         const next = inactivityDueAt(flow, p.lastEventAt, p.at);
@@ -233,6 +265,16 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
     scheduleInactivity();
   }
   fireDue(untilAt);
+  if (untilMs === null && !stopped) {
+    // Without an explicit end, run on until the last delayed message has gone out.
+    const lastDelivery = pending.reduce((m, p) => (p.kind === "deliver" ? Math.max(m, p.at) : m), -Infinity);
+    if (lastDelivery > untilAt) {
+      untilAt = lastDelivery;
+      fireDue(untilAt);
+    }
+  }
 
+  // Delayed messages were listed when decided; list every message in the order it goes out.
+  messages.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return { trace, messages, converted, entries, runs, traits, until: iso(untilAt), problems };
 }

@@ -5,7 +5,7 @@ import type { Condition, FlowEdge, FlowNode, Graph, MessageDataT, On, Predicate,
 import { advance } from "./advance";
 import { compileFlow, type CompiledFlow } from "./compile-flow";
 import { triggerEntries } from "./triggers";
-import type { AdvanceInput, Effect, EngineEvent, EntryInput, Run } from "./types";
+import type { AdvanceInput, AdvanceOptions, Effect, EngineEvent, EntryInput, Run } from "./types";
 
 export const T0 = Date.UTC(2025, 2, 1);
 export const MIN = 60_000;
@@ -58,6 +58,8 @@ export class Driver {
   runs: Run[] = [];
   effects: Effect[] = [];
   timers = new Map<string, { runId: string; at: number }>();
+  /** Engine options for every entry and move (e.g. a policy gate). */
+  opts: AdvanceOptions = {};
 
   constructor(
     readonly flow: CompiledFlow,
@@ -96,7 +98,7 @@ export class Driver {
   }
 
   enter(input: EntryInput, now: number) {
-    const r = triggerEntries(this.flow, this.ctx(now), input, this.runs, now);
+    const r = triggerEntries(this.flow, this.ctx(now), input, this.runs, now, this.opts);
     if (r.entered) {
       this.store(r.run);
       this.apply(r.effects);
@@ -105,7 +107,7 @@ export class Driver {
   }
 
   move(run: Run, input: AdvanceInput, now: number) {
-    const r = advance(this.flow, run, input, this.ctx(now), now);
+    const r = advance(this.flow, run, input, this.ctx(now), now, this.opts);
     this.store(r.run);
     this.apply(r.effects);
     return r;

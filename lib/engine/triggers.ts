@@ -30,7 +30,7 @@ import type { ProfileContext } from "@/lib/conditions/compile";
 import { advance } from "./advance";
 import type { CompiledFlow, CompiledTrigger } from "./compile-flow";
 import { bucket } from "./hash";
-import type { Effect, EngineEvent, EntryInput, Run } from "./types";
+import type { AdvanceOptions, Effect, EngineEvent, EntryInput, Run } from "./types";
 
 export type EntryRefusal =
   | "no_trigger"
@@ -44,7 +44,7 @@ export type EntryResult =
   | { entered: true; run: Run; effects: Effect[]; triggerNodeId: string }
   | { entered: false; reason: EntryRefusal; triggerNodeId?: string };
 
-export type EntryOptions = { runId?: (entry: number) => string };
+export type EntryOptions = { runId?: (entry: number) => string } & AdvanceOptions;
 
 function matchTrigger(flow: CompiledFlow, profile: ProfileContext, input: EntryInput, runs: readonly Run[], now: number): CompiledTrigger | "inactivity_seen" | null {
   let inactivitySeen = false;
@@ -132,7 +132,7 @@ export function triggerEntries(flow: CompiledFlow, profile: ProfileContext, inpu
     at: now,
   };
   const event: EngineEvent | null = input.kind === "event" ? input.event : input.kind === "identify" ? (input.event ?? null) : null;
-  const walked = advance(flow, run, { kind: "enter", event }, profile, now);
+  const walked = advance(flow, run, { kind: "enter", event }, profile, now, { gate: opts.gate });
   return { entered: true, run: walked.run, effects: [enter, ...walked.effects], triggerNodeId };
 }
 

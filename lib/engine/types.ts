@@ -13,6 +13,9 @@ export type RunWait = {
   timerId: string;
   /** When the run started waiting, epoch ms; events stamped earlier do not match a wait-until. */
   since: number;
+  /** Set by a version migration to a node that is not a wait: the timer enters `nodeId` (visits it)
+   *  instead of leaving it, so the run resumes in the new version from the worker, not at publish. */
+  resume?: boolean;
 };
 
 /** The event that last moved the run: what Liquid sees as `event` in later nodes (after a wait, too). */
@@ -44,6 +47,11 @@ export type Run = {
   endedAt?: number;
   /** Why the run ended: "no_edge" | "exit_node" | "goal" | "step_limit" | "missing_node". */
   endReason?: string;
+  /** Message nodes of this version the user already received in an earlier version (set by a version
+   *  migration): the first time the run reaches one it is suppressed, so nobody gets a message twice. */
+  received?: string[];
+  /** The version and node the run was moved from by the latest migration. */
+  migratedFrom?: { versionId: string; version: number; nodeId: string; at: number };
 };
 
 /** An incoming event as the engine sees it. `timestamp` (epoch ms) defaults to `now`. */
@@ -72,8 +80,15 @@ export type StepReason = {
   /** Wait: when the timer is due (ISO), or the event that matched. */
   due?: string;
   event?: string;
-  /** Message: why nothing was delivered. */
-  suppressed?: "holdout";
+  /** Message: why nothing was delivered (holdout; a frequency cap that drops; received before a migration). */
+  suppressed?: SuppressReason;
+  /** Message: a policy moved the delivery later ("delayed" step): why, and when it goes out (ISO). */
+  held?: HoldReason;
+  deliverAt?: string;
+  /** Message: the frequency cap that dropped or delayed it. */
+  cap?: { channel: string; limit: number; window: string; action: string };
+  /** Migration: where the run came from. */
+  migratedFrom?: { version: number; nodeId: string };
   /** Message/update: a template failed; `usedFallback` says whether the fallback text went out. */
   error?: string;
   usedFallback?: boolean;
@@ -94,7 +109,8 @@ export type StepEffect = {
    *  gets a second step (entered: false) with how it was left. */
   entered: boolean;
   /** trigger: "next"; condition: "yes" | "no" | "missing"; split: the branch id; wait: "waiting", then
-   *  "next" | "matched" | "timeout"; message: "sent" | "suppressed" | "failed"; update: "updated";
+   *  "next" | "matched" | "timeout"; message: "sent" | "delayed" (a policy moved it to reason.deliverAt) |
+   *  "suppressed" | "failed"; update: "updated";
    *  exit: "exited"; the step guard: "failed". */
   result: string;
   reason?: StepReason;
@@ -102,6 +118,20 @@ export type StepEffect = {
   key: string;
   at: number;
 };
+
+export type SuppressReason = "holdout" | "frequency_cap" | "already_received";
+export type HoldReason = "quiet_hours" | "frequency_cap";
+
+/** What a message node asks the send gate (workspace policies, see lib/policies). */
+export type GateRequest = { channel: "in_app" | "webhook" | "email"; at: number; runId: string; flowId: string; nodeId: string };
+export type GateDecision =
+  | { action: "send"; at: number; held?: HoldReason; cap?: { channel: string; limit: number; window: string; action: string } }
+  | { action: "drop"; reason: "frequency_cap"; cap?: { channel: string; limit: number; window: string; action: string } };
+/** Decides each touchpoint's fate; a gate that lets one through counts it (it keeps its own counters). */
+export type MessageGate = (req: GateRequest) => GateDecision;
+
+/** Optional policy hooks of advance() and triggerEntries(); without them every message goes out now. */
+export type AdvanceOptions = { gate?: MessageGate };
 
 type MessageBase = {
   type: "message";
@@ -112,8 +142,12 @@ type MessageBase = {
   /** `${runId}:${nodeId}:${visit}`: the delivery idempotency key. */
   key: string;
   variants: Record<string, string>;
-  /** Set for holdout runs: record it, deliver nothing, show nothing. */
-  suppressed?: "holdout";
+  /** Set when nothing may be delivered or shown: holdout runs, a cap that drops, a message already
+   *  received before a migration. Record it, deliver nothing, show nothing. */
+  suppressed?: SuppressReason;
+  /** Deliver (or show, for in-app) no earlier than this, epoch ms: quiet hours or a delaying cap.
+   *  Absent: deliver at `at`. */
+  deliverAt?: number;
   /** A template failed and its fallback was used. */
   renderError?: string;
   at: number;
