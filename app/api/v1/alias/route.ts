@@ -1,0 +1,5 @@
+// POST /api/v1/alias: Segment-compatible alias (CONTRACT §4).
+import { corsPreflight, ingestRoute } from "@/lib/ingest/endpoint";
+
+export const POST = ingestRoute("alias");
+export const OPTIONS = corsPreflight;

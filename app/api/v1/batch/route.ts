@@ -1,0 +1,5 @@
+// POST /api/v1/batch: Segment-compatible batch (CONTRACT §4).
+import { corsPreflight, ingestRoute } from "@/lib/ingest/endpoint";
+
+export const POST = ingestRoute("batch");
+export const OPTIONS = corsPreflight;

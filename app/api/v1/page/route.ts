@@ -1,0 +1,5 @@
+// POST /api/v1/page: Segment-compatible page (CONTRACT §4).
+import { corsPreflight, ingestRoute } from "@/lib/ingest/endpoint";
+
+export const POST = ingestRoute("page");
+export const OPTIONS = corsPreflight;

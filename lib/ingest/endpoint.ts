@@ -1,0 +1,79 @@
+// The HTTP side of the Segment-compatible endpoints, shared by track/identify/page/alias/batch:
+// body limits (413), write-key auth (header, or the body's writeKey as analytics.js sends it),
+// CORS for browsers, and the pipeline's outcome as CONTRACT §3 answers.
+import { route, authenticate, type Principal } from "@/lib/http/route";
+import { ApiError, forbidden, unauthorized } from "@/lib/http/errors";
+import { readText } from "@/lib/http/body";
+import { findKey } from "@/lib/auth/keys";
+import type { Db } from "@/lib/db/client";
+import { BATCH_LIMIT, MESSAGE_LIMIT, parseBatch, parseMessage, type MessageType } from "./messages";
+import { ingest } from "./pipeline";
+
+export const CORS_HEADERS: Record<string, string> = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "POST, OPTIONS",
+  "access-control-allow-headers": "authorization, content-type",
+  "access-control-max-age": "86400",
+};
+
+const withCors = (err: ApiError) => new ApiError(err.status, err.code, err.message, err.details, { ...err.headers, ...CORS_HEADERS });
+
+async function who(req: Request, db: Db, body: unknown): Promise<Principal> {
+  const hasHeader = req.headers.has("authorization");
+  const p = await authenticate(req, db);
+  if (p) {
+    if (p.kind === "session") {
+      const site = req.headers.get("sec-fetch-site");
+      if (site && site !== "same-origin" && site !== "none") throw forbidden("Cross-origin requests may not use the console session");
+    }
+    return p;
+  }
+  if (hasHeader) throw unauthorized();
+  // analytics.js posts with text/plain and the write key in the body (no preflight, no header).
+  const writeKey = body && typeof body === "object" ? (body as { writeKey?: unknown }).writeKey : undefined;
+  if (typeof writeKey === "string" && writeKey) {
+    const key = await findKey(db, writeKey);
+    if (key) return { kind: key.kind, keyId: key.id, name: key.name, role: key.kind === "secret" ? "admin" : null, actor: `${key.kind === "secret" ? "key" : "write-key"}:${key.name}` } as Principal;
+  }
+  throw unauthorized();
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") throw new ApiError(400, "invalid_json", "The request body is empty; send a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ApiError(400, "invalid_json", `The request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** POST handler of one ingestion endpoint. */
+export function ingestRoute(type: MessageType | "batch") {
+  return route({ name: `ingest.${type}`, access: "public" }, async ({ req, db }) => {
+    try {
+      const receivedAt = new Date();
+      const limit = type === "batch" ? BATCH_LIMIT : MESSAGE_LIMIT;
+      const text = await readText(req, limit);
+      let raw: unknown;
+      try {
+        raw = parseJson(text);
+      } catch (err) {
+        // Who is asking comes first: a stranger's malformed body is a 401, not a 400.
+        await who(req, db, undefined);
+        throw err;
+      }
+      await who(req, db, raw);
+      const parsed = type === "batch" ? parseBatch(raw, receivedAt) : parseMessage(type, raw, receivedAt);
+      if (!parsed.ok) throw new ApiError(parsed.status, parsed.status === 413 ? "payload_too_large" : "invalid_request", parsed.message, parsed.details);
+      const out = await ingest(db, parsed.messages, { receivedAt, batch: type === "batch" });
+      if (!out.ok) throw new ApiError(out.status, out.code, out.message, out.details);
+      return Response.json(type === "batch" ? { success: true, accepted: out.accepted } : { success: true }, { headers: CORS_HEADERS });
+    } catch (err) {
+      throw err instanceof ApiError ? withCors(err) : err;
+    }
+  });
+}
+
+export function corsPreflight() {
+  return new Response(null, { status: 204, headers: CORS_HEADERS });
+}

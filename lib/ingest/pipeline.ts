@@ -1,0 +1,451 @@
+// The ingestion pipeline: one transaction per request. Resolves identities (merging an anonymous
+// profile into its user's), locks every affected profile in a stable order, writes the events with
+// multi-row inserts (messageId dedup by the unique index), updates traits, the event summary and the
+// engagement score, then lets the executor move the profile's flows in the same transaction.
+import type { Db } from "@/lib/db/client";
+import type { Sql } from "@/lib/db/sql";
+import { asSummary, updateSummary, type EventSummary } from "@/lib/conditions";
+import { runFlowsForEvents } from "@/lib/runtime/execute";
+import type { ProfileState, StoredEvent } from "@/lib/runtime/types";
+import { wakeWorker } from "@/lib/runtime/worker";
+import { metrics } from "@/lib/http/metrics";
+import type { Message, Problem } from "./messages";
+import { loadSettings, type DataSettings } from "./settings";
+import { planFor, type Violation } from "./tracking-plan";
+import { engagementScore } from "./engagement";
+import { applyTraits, mergeSummaries } from "./profile-math";
+
+export type IngestOptions = {
+  receivedAt?: Date;
+  /** Messages came in a batch: problem paths start with "batch.<index>". */
+  batch?: boolean;
+  /** Store each message as an event (default). Imports only update profiles. */
+  storeEvents?: boolean;
+  /** Let the executor move flows (default). */
+  runFlows?: boolean;
+};
+
+export type IngestOutcome =
+  | { ok: true; accepted: number; stored: number; duplicates: number; profileIds: string[] }
+  | { ok: false; status: 400; code: string; message: string; details: Problem[] };
+
+/** A transaction lost a race with another writer (an identity or profile changed under it): run it again. */
+export class RetryIngest extends Error {}
+
+const RETRYABLE_CODES = new Set(["40P01", "40001", "23505"]);
+const MAX_ATTEMPTS = 6;
+
+export async function ingest(db: Db, input: Message[], opts: IngestOptions = {}): Promise<IngestOutcome> {
+  const receivedAt = opts.receivedAt ?? new Date();
+  const storeEvents = opts.storeEvents !== false;
+  const settings = await loadSettings(db.sql);
+
+  // Duplicates within one request: the first occurrence wins, like the unique index across requests.
+  const seen = new Set<string>();
+  const messages = input.filter((m) => (seen.has(m.messageId) ? false : (seen.add(m.messageId), true)));
+
+  // Tracking plan, before anything is stored.
+  const plan = planFor(settings.plan);
+  const violations = new Map<number, Violation[]>();
+  if (settings.plan.events.length) {
+    const problems: Problem[] = [];
+    for (const m of messages) {
+      if (m.type !== "track" && m.type !== "page") continue;
+      const v = plan.check(m.name, m.properties);
+      if (!v.length) continue;
+      if (plan.mode === "reject") {
+        const prefix = opts.batch ? `batch.${m.index}.` : "";
+        for (const x of v) problems.push({ path: `${prefix}properties.${x.property}`, message: x.message, code: "tracking_plan" });
+      } else violations.set(m.index, v);
+    }
+    if (problems.length) {
+      return { ok: false, status: 400, code: "tracking_plan_violation", message: `Rejected by the tracking plan: ${problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join("; ")}`, details: problems };
+    }
+  }
+
+  let attempt = 0;
+  for (;;) {
+    attempt++;
+    try {
+      const out = await db.tx((sql) => ingestTx(sql, db.kind, messages, { receivedAt, storeEvents, runFlows: opts.runFlows !== false && storeEvents, settings, violations }));
+      const m = metrics();
+      m.counter("pathwise_ingested_messages_total", "Messages accepted by ingestion, by outcome", ["outcome"]).inc({ outcome: "stored" }, out.stored);
+      if (out.duplicates) m.counter("pathwise_ingested_messages_total", "Messages accepted by ingestion, by outcome", ["outcome"]).inc({ outcome: "duplicate" }, out.duplicates);
+      wakeWorker();
+      return { ok: true, accepted: input.length, ...out };
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      const retry = err instanceof RetryIngest || (code !== undefined && RETRYABLE_CODES.has(code));
+      if (!retry || attempt >= MAX_ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+    }
+  }
+}
+
+type Ctx = {
+  receivedAt: Date;
+  storeEvents: boolean;
+  runFlows: boolean;
+  settings: DataSettings;
+  violations: Map<number, Violation[]>;
+};
+
+type ProfileRow = {
+  id: string;
+  user_id: string | null;
+  traits: Record<string, unknown>;
+  summary: unknown;
+  first_seen: Date;
+  last_seen: Date;
+  identified_at: Date | null;
+  anon: string[] | null;
+};
+
+async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ctx) {
+  const resolver = new Resolver(sql, kind);
+  await resolver.load(messages);
+  const owner: string[] = [];
+  for (const m of messages) owner[m.index] = await resolver.resolve(m);
+  await resolver.flush();
+  const profileOf = (m: Message) => resolver.final(owner[m.index]);
+
+  // Lock every affected profile in id order (a stable order, so two requests never deadlock here).
+  const ids = [...new Set(messages.map(profileOf))].sort();
+  const rows = await sql.query<ProfileRow>(
+    `SELECT p.id, p.user_id, p.traits, p.summary, p.first_seen, p.last_seen, p.identified_at,
+            (SELECT array_agg(i.value ORDER BY i.created_at, i.value) FROM identities i WHERE i.profile_id = p.id AND i.kind = 'anonymous') AS anon
+       FROM profiles p WHERE p.id = ANY($1::text[]) ORDER BY p.id FOR UPDATE OF p`,
+    [ids],
+  );
+  if (rows.length !== ids.length) throw new RetryIngest("a profile was merged or erased meanwhile");
+
+  // Events, in one multi-row insert; a messageId already stored comes back as nothing.
+  const eventIds = new Map<string, number>();
+  if (ctx.storeEvents && messages.length) {
+    const records = messages.map((m) => ({
+      ord: m.index,
+      profile_id: profileOf(m),
+      type: m.type,
+      name: m.name,
+      properties: m.type === "identify" ? (m.traits ?? {}) : m.properties,
+      context: m.context,
+      timestamp: m.timestamp.toISOString(),
+      message_id: m.messageId,
+      violations: ctx.violations.get(m.index) ?? null,
+    }));
+    for (let i = 0; i < records.length; i += 2000) {
+      const inserted = await sql.query<{ id: number; message_id: string }>(
+        `INSERT INTO events (profile_id, type, name, properties, context, "timestamp", received_at, message_id, violations)
+         SELECT x.profile_id, x.type, x.name, COALESCE(x.properties, '{}'), COALESCE(x.context, '{}'), x."timestamp", $2::timestamptz, x.message_id, x.violations
+           FROM jsonb_to_recordset($1::jsonb) AS x(ord int, profile_id text, type text, name text, properties jsonb, context jsonb, "timestamp" timestamptz, message_id text, violations jsonb)
+          ORDER BY x.ord
+         ON CONFLICT (message_id) DO NOTHING
+         RETURNING id, message_id`,
+        [JSON.stringify(records.slice(i, i + 2000)), ctx.receivedAt],
+      );
+      for (const r of inserted) eventIds.set(r.message_id, r.id);
+    }
+  }
+  const accepted = ctx.storeEvents ? messages.filter((m) => eventIds.has(m.messageId)) : messages;
+
+  // Per profile, in timestamp then arrival order.
+  const byProfile = new Map<string, Message[]>();
+  for (const m of accepted) {
+    const pid = profileOf(m);
+    const list = byProfile.get(pid);
+    if (list) list.push(m);
+    else byProfile.set(pid, [m]);
+  }
+  const now = ctx.receivedAt.getTime();
+  const updates: Array<{ id: string; traits: Record<string, unknown>; summary: EventSummary; first_seen: string; last_seen: string; identified_at: string | null }> = [];
+  const toRun: Array<{ state: ProfileState; events: StoredEvent[]; firstIdentify: boolean }> = [];
+  const rowById = new Map(rows.map((r) => [r.id, r]));
+  for (const [pid, list] of byProfile) {
+    const row = rowById.get(pid)!;
+    list.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || a.index - b.index);
+    let traits = row.traits ?? {};
+    let summary = asSummary(row.summary);
+    let first = row.first_seen.getTime();
+    let last = row.last_seen.getTime();
+    let identified = row.identified_at ? row.identified_at.getTime() : null;
+    const firstIdentify = identified === null && list.some((m) => m.type === "identify");
+    let active = false;
+    const stored: StoredEvent[] = [];
+    for (const m of list) {
+      const t = m.timestamp.getTime();
+      if (m.type === "identify") {
+        traits = applyTraits(traits, m.traits ?? {});
+        identified = identified === null ? t : Math.min(identified, t);
+      } else if (m.type === "track" || m.type === "page") {
+        summary = updateSummary(summary, { name: m.name, properties: m.properties, timestamp: t });
+        active = true;
+      }
+      if (ctx.storeEvents) {
+        first = Math.min(first, t);
+        if (m.type !== "alias") last = Math.max(last, t);
+      }
+      stored.push({
+        id: eventIds.get(m.messageId) ?? 0,
+        type: m.type,
+        name: m.name,
+        properties: m.type === "identify" ? (m.traits ?? {}) : m.properties,
+        ...(m.type === "identify" ? { traits: m.traits ?? {} } : {}),
+        timestamp: m.timestamp,
+        messageId: m.messageId,
+      });
+    }
+    const eng = ctx.settings.engagement;
+    if (eng.enabled && active) {
+      const score = engagementScore(summary, eng, now);
+      if (traits[eng.trait] !== score) traits = { ...traits, [eng.trait]: score };
+    }
+    updates.push({
+      id: pid,
+      traits,
+      summary,
+      first_seen: new Date(first).toISOString(),
+      last_seen: new Date(last).toISOString(),
+      identified_at: identified === null ? null : new Date(identified).toISOString(),
+    });
+    toRun.push({
+      state: { id: pid, userId: row.user_id, anonymousIds: row.anon ?? [], traits, summary, firstSeen: new Date(first), lastSeen: new Date(last) },
+      events: stored,
+      firstIdentify,
+    });
+  }
+  if (updates.length) {
+    await sql.query(
+      `UPDATE profiles p SET traits = x.traits, summary = x.summary, first_seen = x.first_seen, last_seen = x.last_seen,
+              identified_at = x.identified_at, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, traits jsonb, summary jsonb, first_seen timestamptz, last_seen timestamptz, identified_at timestamptz)
+        WHERE p.id = x.id`,
+      [JSON.stringify(updates)],
+    );
+  }
+  if (ctx.runFlows) {
+    for (const r of toRun) await runFlowsForEvents(sql, r.state, r.events, { firstIdentify: r.firstIdentify, now: ctx.receivedAt });
+  }
+  return { stored: ctx.storeEvents ? accepted.length : 0, duplicates: messages.length - accepted.length, profileIds: ids };
+}
+
+type Known = { id: string; userId: string | null; pending: boolean };
+
+/**
+ * Maps each message to a profile. Works on an in-memory picture of the identities this request
+ * touches; new profiles are created in bulk by flush(); merges of two stored profiles are done at once.
+ * On PostgreSQL every identity value of the request is locked first (transaction advisory locks, in
+ * hash order), so two requests about the same person are resolved one after the other.
+ */
+class Resolver {
+  private byKey = new Map<string, string>();
+  private profiles = new Map<string, Known>();
+  private redirect = new Map<string, string>();
+  private newIdentities: Array<{ profile_id: string; kind: "user" | "anonymous"; value: string }> = [];
+  private userUpdates = new Map<string, string>();
+
+  constructor(
+    private sql: Sql,
+    private kind: Db["kind"],
+  ) {}
+
+  async load(messages: Message[]) {
+    const kinds: string[] = [];
+    const values: string[] = [];
+    const add = (k: "user" | "anonymous", v: string | null) => {
+      if (v === null) return;
+      kinds.push(k);
+      values.push(v);
+    };
+    for (const m of messages) {
+      add("user", m.userId);
+      add("anonymous", m.anonymousId);
+      if (m.previousId !== null) {
+        add("user", m.previousId);
+        add("anonymous", m.previousId);
+      }
+    }
+    if (this.kind === "pg") {
+      const keys = [...new Set(kinds.map((k, i) => `${k}:${values[i]}`))];
+      await this.sql.query(`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) s`, [keys]);
+    }
+    const rows = await this.sql.query<{ kind: "user" | "anonymous"; value: string; profile_id: string; user_id: string | null }>(
+      `SELECT i.kind, i.value, i.profile_id, p.user_id FROM identities i JOIN profiles p ON p.id = i.profile_id
+        WHERE (i.kind, i.value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [kinds, values],
+    );
+    for (const r of rows) {
+      this.byKey.set(`${r.kind}:${r.value}`, r.profile_id);
+      this.profiles.set(r.profile_id, { id: r.profile_id, userId: r.user_id, pending: false });
+    }
+  }
+
+  final(id: string): string {
+    let cur = id;
+    while (this.redirect.has(cur)) cur = this.redirect.get(cur)!;
+    return cur;
+  }
+
+  private find(kind: "user" | "anonymous", value: string | null): Known | undefined {
+    if (value === null) return undefined;
+    const id = this.byKey.get(`${kind}:${value}`);
+    return id === undefined ? undefined : this.profiles.get(this.final(id));
+  }
+
+  private create(userId: string | null): Known {
+    const p: Known = { id: crypto.randomUUID(), userId, pending: true };
+    this.profiles.set(p.id, p);
+    if (userId !== null) this.attach(p, "user", userId);
+    return p;
+  }
+
+  private attach(p: Known, kind: "user" | "anonymous", value: string) {
+    const key = `${kind}:${value}`;
+    if (this.byKey.has(key)) return;
+    this.byKey.set(key, p.id);
+    this.newIdentities.push({ profile_id: p.id, kind, value });
+  }
+
+  private setUser(p: Known, userId: string) {
+    p.userId = userId;
+    if (!p.pending) this.userUpdates.set(p.id, userId);
+    this.attach(p, "user", userId);
+  }
+
+  async resolve(m: Message): Promise<string> {
+    if (m.type === "alias") {
+      const u = m.userId!;
+      const prev = m.previousId!;
+      const pp = this.find("anonymous", prev) ?? this.find("user", prev);
+      const pu = this.find("user", u);
+      if (!pp && !pu) {
+        const p = this.create(u);
+        this.attach(p, "anonymous", prev);
+        return p.id;
+      }
+      if (!pp) {
+        this.attach(pu!, "anonymous", prev);
+        return pu!.id;
+      }
+      if (!pu) {
+        if (pp.userId === null) this.setUser(pp, u);
+        else this.attach(pp, "user", u);
+        return pp.id;
+      }
+      return (await this.merge(pp, pu)).id;
+    }
+    const u = m.userId;
+    const a = m.anonymousId;
+    const pu = this.find("user", u);
+    const pa = this.find("anonymous", a);
+    if (u !== null && a !== null) {
+      if (!pu && !pa) {
+        const p = this.create(u);
+        this.attach(p, "anonymous", a);
+        return p.id;
+      }
+      if (pu && !pa) {
+        this.attach(pu, "anonymous", a);
+        return pu.id;
+      }
+      if (!pu && pa) {
+        if (pa.userId === null) {
+          this.setUser(pa, u);
+          return pa.id;
+        }
+        // The anonymous id already belongs to another known user (a shared device): keep them apart.
+        return this.create(u).id;
+      }
+      if (pu!.id === pa!.id) return pu!.id;
+      if (pa!.userId === null) return (await this.merge(pa!, pu!)).id;
+      return pu!.id;
+    }
+    if (u !== null) return (pu ?? this.create(u)).id;
+    if (pa) return pa.id;
+    const p = this.create(null);
+    this.attach(p, "anonymous", a!);
+    return p.id;
+  }
+
+  /** Merges `from` into `into` (into's traits win); returns the surviving profile. */
+  private async merge(from: Known, into: Known): Promise<Known> {
+    if (from.id === into.id) return into;
+    // A profile not yet stored folds into the stored one, whichever side it is on.
+    if (from.pending || into.pending) {
+      const [gone, keep] = from.pending ? [from, into] : [into, from];
+      for (const ident of this.newIdentities) if (ident.profile_id === gone.id) ident.profile_id = keep.id;
+      if (gone.userId !== null && keep.userId === null) this.setUser(keep, gone.userId);
+      this.profiles.delete(gone.id);
+      this.redirect.set(gone.id, keep.id);
+      return keep;
+    }
+    // Identities recorded in memory for `from` must be written for `into` instead.
+    for (const ident of this.newIdentities) if (ident.profile_id === from.id) ident.profile_id = into.id;
+    const pending = this.userUpdates.get(from.id);
+    this.userUpdates.delete(from.id);
+    await mergeStoredProfiles(this.sql, from.id, into.id);
+    if (into.userId === null && (pending ?? from.userId) !== null) this.setUser(into, (pending ?? from.userId)!);
+    this.profiles.delete(from.id);
+    this.redirect.set(from.id, into.id);
+    return into;
+  }
+
+  /** Writes the new profiles, identities and user ids found by resolve(). */
+  async flush() {
+    const created = [...this.profiles.values()].filter((p) => p.pending);
+    if (created.length) {
+      await this.sql.query(
+        `INSERT INTO profiles (id, user_id) SELECT x.id, x.user_id FROM jsonb_to_recordset($1::jsonb) AS x(id text, user_id text)`,
+        [JSON.stringify(created.map((p) => ({ id: p.id, user_id: p.userId })))],
+      );
+      for (const p of created) p.pending = false;
+    }
+    for (const [id, userId] of this.userUpdates) {
+      await this.sql.query(`UPDATE profiles SET user_id = $2, updated_at = now() WHERE id = $1`, [id, userId]);
+    }
+    this.userUpdates.clear();
+    if (this.newIdentities.length) {
+      const inserted = await this.sql.query<{ value: string }>(
+        `INSERT INTO identities (profile_id, kind, value)
+         SELECT x.profile_id, x.kind, x.value FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, kind text, value text)
+         ON CONFLICT (kind, value) DO NOTHING RETURNING value`,
+        [JSON.stringify(this.newIdentities)],
+      );
+      // Someone else claimed one of these ids after we looked: start over and see theirs.
+      if (inserted.length !== this.newIdentities.length) throw new RetryIngest("an identity was created meanwhile");
+      this.newIdentities = [];
+    }
+  }
+}
+
+/**
+ * Moves everything of profile `from` to `into` and deletes `from`: events, runs (entries renumbered
+ * after into's), touchpoints and identities; traits merged with into's winning; summaries merged.
+ */
+export async function mergeStoredProfiles(sql: Sql, fromId: string, intoId: string): Promise<void> {
+  const rows = await sql.query<ProfileRow>(
+    `SELECT id, user_id, traits, summary, first_seen, last_seen, identified_at, NULL::text[] AS anon
+       FROM profiles WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+    [[fromId, intoId]],
+  );
+  const from = rows.find((r) => r.id === fromId);
+  const into = rows.find((r) => r.id === intoId);
+  if (!from || !into) throw new RetryIngest("a profile to merge was merged or erased meanwhile");
+  await sql.query(`UPDATE events SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
+  await sql.query(
+    `UPDATE runs r SET profile_id = $2,
+            entry = r.entry + COALESCE((SELECT max(x.entry) FROM runs x WHERE x.flow_id = r.flow_id AND x.profile_id = $2), 0)
+      WHERE r.profile_id = $1`,
+    [fromId, intoId],
+  );
+  await sql.query(`UPDATE touchpoints SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
+  await sql.query(`UPDATE identities SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
+  const traits = { ...(from.traits ?? {}), ...(into.traits ?? {}) };
+  const summary = mergeSummaries(asSummary(into.summary), asSummary(from.summary));
+  const min = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a < b ? a : b);
+  const userId = into.user_id ?? from.user_id;
+  await sql.query(`DELETE FROM profiles WHERE id = $1`, [fromId]);
+  await sql.query(
+    `UPDATE profiles SET traits = $2::jsonb, summary = $3::jsonb, first_seen = $4, last_seen = $5, identified_at = $6, user_id = $7, updated_at = now() WHERE id = $1`,
+    [intoId, JSON.stringify(traits), JSON.stringify(summary), min(from.first_seen, into.first_seen), from.last_seen > into.last_seen ? from.last_seen : into.last_seen, min(from.identified_at, into.identified_at), userId],
+  );
+}
