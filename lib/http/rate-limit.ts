@@ -142,7 +142,11 @@ export function callerOf(req: Request, principal: Principal | null): string {
   return `key:${principal.keyId}`;
 }
 
-/** Throws 429 with Retry-After when the caller's budget for this route is spent. */
+/**
+ * Throws 429 with Retry-After when the caller's budget for this route is spent. route() calls it for
+ * every non-public route; a "public" route that authenticates by itself (ingestion reads the write
+ * key from the body too) calls it with the principal it found, or null for an unknown caller.
+ */
 export function enforceRateLimit(req: Request, access: Access, principal: Principal | null) {
   const verdict = rateLimiter().check(budgetFor(access), callerOf(req, principal));
   if (!verdict.ok) {

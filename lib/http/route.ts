@@ -138,8 +138,6 @@ export function route<S extends z.ZodType | undefined = undefined>(
         enforceRateLimit(req, opts.access, p);
         if (!p) throw unauthorized();
         principal = p;
-      } else {
-        enforceRateLimit(req, opts.access, null);
       }
       authorize(principal, opts.access, req);
       let body: unknown = undefined;
