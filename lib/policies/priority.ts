@@ -22,10 +22,7 @@ export function rankPlacement<T extends PlacementCandidate>(candidates: readonly
 
 /** The candidate shown for a placement, or null when there is none. */
 export function resolvePlacement<T extends PlacementCandidate>(candidates: readonly T[]): T | null {
-  if (!candidates.length) return null;
-  let best = candidates[0];
-  for (const c of candidates) if (rankPlacement([best, c])[0] === c && c !== best) best = c;
-  return best;
+  return rankPlacement(candidates)[0] ?? null;
 }
 
 /** SQL ORDER BY for the same rule over touchpoints joined with flows (aliases t and f). */
