@@ -31,6 +31,16 @@ export function registeredQueues(): string[] {
   return [...handlers.keys()];
 }
 
+/** The given queues grouped by their handler's lease, so each job is claimed under its own lease. */
+export function queuesByLease(queues: string[]): [number, string[]][] {
+  const groups = new Map<number, string[]>();
+  for (const q of queues) {
+    const lease = handlers.get(q)?.leaseMs ?? 60_000;
+    groups.set(lease, [...(groups.get(lease) ?? []), q]);
+  }
+  return [...groups.entries()];
+}
+
 export type NewJob = { queue: string; key?: string; payload?: unknown; runAt?: Date; maxAttempts?: number };
 
 /**

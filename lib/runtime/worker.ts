@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { getDb } from "@/lib/db/client";
-import { claimJobs, registeredQueues, runJob } from "./jobs";
+import { claimJobs, queuesByLease, registeredQueues, runJob, type Job } from "./jobs";
 import { registerHandlers } from "./handlers";
 
 export type WorkerOptions = { pollMs?: number; batch?: number; concurrency?: number; queues?: string[] };
@@ -33,22 +33,41 @@ export function startWorker(opts: WorkerOptions = {}): WorkerHandle {
       };
     });
 
+  // Up to `concurrency` jobs run at once, and a free slot is refilled as soon as it frees up: a slow job
+  // (a hanging webhook) holds one slot until its own timeout and never delays other users' timers.
+  const concurrency = opts.concurrency ?? batch;
+  const inflight = new Set<Promise<void>>();
   const loop = (async () => {
     const db = await getDb();
     while (!stopped) {
       let claimed = 0;
+      let room = concurrency - inflight.size;
       try {
         const queues = opts.queues ?? registeredQueues();
-        const jobs = await claimJobs(db, id, batch, queues);
-        claimed = jobs.length;
-        // Jobs of one batch run concurrently; one slow job (a hanging webhook) never blocks the queue
-        // for long because each delivery has its own timeout.
-        await Promise.all(jobs.map((job) => runJob(db, job, id).catch((err) => console.error(`[worker] job ${job.id} crashed:`, err))));
+        // Claimed per lease group: a delivery's lease outlasts its timeout, a timer's stays short so a
+        // crashed worker's timers are picked up again soon.
+        for (const [leaseMs, group] of queuesByLease(queues)) {
+          if (room <= 0) break;
+          const jobs: Job[] = await claimJobs(db, id, room, group, leaseMs);
+          claimed += jobs.length;
+          room -= jobs.length;
+          for (const job of jobs) {
+            const p: Promise<void> = runJob(db, job, id)
+              .then(() => undefined)
+              .catch((err) => console.error(`[worker] job ${job.id} crashed:`, err))
+              .finally(() => {
+                inflight.delete(p);
+                wakeUp?.();
+              });
+            inflight.add(p);
+          }
+        }
       } catch (err) {
         if (!stopped) console.error("[worker] poll failed:", err instanceof Error ? err.message : err);
       }
-      if (!stopped && claimed < batch) await sleep(pollMs);
+      if (!stopped && (claimed === 0 || room <= 0)) await sleep(pollMs);
     }
+    await Promise.all([...inflight]);
   })();
 
   const handle: WorkerHandle = {

@@ -2,12 +2,13 @@
 import { buildOpenApi } from "@/lib/http/openapi";
 import { endpoints as flowEndpoints } from "@/lib/flows/api-docs";
 import { endpoints as authEndpoints } from "@/lib/auth/api-docs";
+import { endpoints as runtimeEndpoints } from "@/lib/runtime/api-docs";
 
 export const dynamic = "force-static";
 
 let cached: unknown;
 
 export function GET() {
-  cached ??= buildOpenApi([...flowEndpoints, ...authEndpoints], { version: "1.0.0" });
+  cached ??= buildOpenApi([...flowEndpoints, ...authEndpoints, ...runtimeEndpoints], { version: "1.0.0" });
   return Response.json(cached);
 }

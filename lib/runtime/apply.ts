@@ -1,0 +1,223 @@
+// Carries out the engine's effects inside the caller's transaction (the outbox): run state, steps,
+// touchpoints, timer and delivery jobs, trait updates. Everything is written under a deterministic key
+// and inserted if absent, so a retried event or a re-run job never records or sends anything twice.
+import type { Sql } from "@/lib/db/sql";
+import type { Effect, MessageEffect, Run, StepEffect } from "@/lib/engine";
+import { enqueueMany, type NewJob } from "./jobs";
+import { runtimeMetrics } from "./counters";
+
+/** The profile as the executor holds it during one transaction (traits change as update nodes run). */
+export type ProfileRow = {
+  id: string;
+  userId: string | null;
+  traits: Record<string, unknown>;
+  summary: unknown;
+  lastSeen: Date;
+};
+
+export const timerKey = (timerId: string) => `timer:${timerId}`;
+export const deliverKey = (touchpointKey: string) => `deliver:${touchpointKey}`;
+export const inactivityKey = (flowId: string, profileId: string) => `inactivity:${flowId}:${profileId}`;
+
+export type TimerPayload = { runId: string; timerId: string; due: number };
+export type DeliverPayload = { key: string };
+
+export function deliveryAttempts(): number {
+  const n = Number(process.env.PATHWISE_DELIVERY_ATTEMPTS ?? 6);
+  return Number.isFinite(n) && n >= 1 ? Math.floor(n) : 6;
+}
+
+/** The branch a touchpoint is reported under: the last split the run passed. */
+function variantOf(variants: Record<string, string>): string | null {
+  const values = Object.values(variants);
+  return values.length ? values[values.length - 1] : null;
+}
+
+function toDate(ms: number | undefined): Date | null {
+  return ms === undefined ? null : new Date(ms);
+}
+
+export class Applier {
+  private runs = new Map<string, Run>();
+  private steps: StepEffect[] = [];
+  private messages: MessageEffect[] = [];
+  /** timer key -> job, or null when cancelled after being scheduled in this same batch */
+  private timers = new Map<string, NewJob | null>();
+  private traitPatch: Record<string, unknown> = {};
+  private goalExits: string[] = [];
+  private entries: string[] = [];
+  /** Set when an outbox job was written: the in-process worker is woken after the caller commits. */
+  wroteJobs = false;
+
+  constructor(
+    private readonly sql: Sql,
+    readonly profile: ProfileRow,
+  ) {}
+
+  /** Records the run's new state and collects its effects. */
+  apply(run: Run, effects: Effect[]) {
+    this.runs.set(run.id, run);
+    for (const fx of effects) {
+      switch (fx.type) {
+        case "enter":
+          this.entries.push(fx.triggerNodeId);
+          break;
+        case "step":
+          this.steps.push(fx);
+          break;
+        case "message":
+          this.messages.push(fx);
+          break;
+        case "set_traits":
+          Object.assign(this.traitPatch, fx.traits);
+          this.profile.traits = { ...this.profile.traits, ...fx.traits };
+          break;
+        case "timer":
+          this.timers.set(timerKey(fx.timerId), {
+            queue: "timer",
+            key: timerKey(fx.timerId),
+            runAt: new Date(fx.at),
+            payload: { runId: fx.runId, timerId: fx.timerId, due: fx.at } satisfies TimerPayload,
+          });
+          break;
+        case "cancel_timer":
+          this.timers.set(timerKey(fx.timerId), null);
+          break;
+        case "end":
+          if (fx.reason === "goal") this.goalExits.push(fx.runId);
+          break;
+        case "convert":
+          break;
+      }
+    }
+  }
+
+  async flush(): Promise<void> {
+    const sql = this.sql;
+    const m = runtimeMetrics();
+    if (this.runs.size) await this.writeRuns([...this.runs.values()]);
+    if (this.steps.length) {
+      const values: unknown[] = [];
+      const rows = this.steps.map((s, i) => {
+        values.push(s.runId, this.runs.get(s.runId)?.flowId ?? "", s.nodeId, new Date(s.at), s.result, JSON.stringify(s.reason ?? {}), s.key, s.entered, s.nodeType);
+        const b = i * 9;
+        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::jsonb, $${b + 7}, $${b + 8}, $${b + 9})`;
+      });
+      await sql.query(`INSERT INTO steps (run_id, flow_id, node_id, at, result, reason, key, entered, node_type) VALUES ${rows.join(", ")} ON CONFLICT (key) DO NOTHING`, values);
+      for (const s of this.steps) m.steps.inc({ node_type: s.nodeType });
+    }
+    if (this.messages.length) await this.writeTouchpoints();
+    const jobs: NewJob[] = [];
+    const cancelled: string[] = [];
+    for (const [key, job] of this.timers) {
+      if (job) jobs.push(job);
+      else cancelled.push(key);
+    }
+    if (cancelled.length) await sql.query(`DELETE FROM jobs WHERE key = ANY($1::text[])`, [cancelled]);
+    if (jobs.length) {
+      await enqueueMany(sql, jobs, "ignore");
+      this.wroteJobs = true;
+    }
+    if (Object.keys(this.traitPatch).length) {
+      await sql.query(`UPDATE profiles SET traits = traits || $2::jsonb, updated_at = now() WHERE id = $1`, [this.profile.id, JSON.stringify(this.traitPatch)]);
+    }
+    // A user who converted and left the flow should not keep seeing its offers.
+    if (this.goalExits.length) {
+      await sql.query(`UPDATE touchpoints SET status = 'expired', updated_at = now() WHERE run_id = ANY($1::text[]) AND channel = 'in_app' AND status = 'ready'`, [this.goalExits]);
+    }
+    if (this.entries.length) m.entries.inc(this.entries.length);
+  }
+
+  private async writeRuns(runs: Run[]) {
+    const values: unknown[] = [];
+    const rows = runs.map((r, i) => {
+      values.push(
+        r.id,
+        r.flowId,
+        r.versionId,
+        r.version,
+        this.profile.id,
+        r.entry,
+        r.status,
+        r.nodeId,
+        r.holdout,
+        JSON.stringify({ ...r, profileId: this.profile.id }),
+        new Date(r.enteredAt),
+        toDate(r.endedAt),
+        toDate(r.convertedAt),
+      );
+      const b = i * 13;
+      const p = Array.from({ length: 13 }, (_, k) => `$${b + k + 1}`);
+      p[9] += "::jsonb";
+      return `(${p.join(", ")})`;
+    });
+    await this.sql.query(
+      `INSERT INTO runs (id, flow_id, flow_version_id, version, profile_id, entry, status, node_id, holdout, state, entered_at, ended_at, converted_at)
+       VALUES ${rows.join(", ")}
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, node_id = EXCLUDED.node_id, state = EXCLUDED.state,
+         ended_at = EXCLUDED.ended_at, converted_at = EXCLUDED.converted_at, profile_id = EXCLUDED.profile_id, updated_at = now()`,
+      values,
+    );
+  }
+
+  private async writeTouchpoints() {
+    const values: unknown[] = [];
+    const rows = this.messages.map((msg, i) => {
+      const variant = variantOf(msg.variants);
+      let status: string;
+      let payload: Record<string, unknown>;
+      let content: string | null = null;
+      let placement: string | null = null;
+      if (msg.channel === "in_app") {
+        status = msg.suppressed ? "suppressed" : "ready";
+        content = msg.content;
+        placement = msg.placement;
+        payload = { variant, variants: msg.variants };
+      } else if (msg.channel === "webhook") {
+        status = msg.suppressed ? "suppressed" : "pending";
+        content = msg.body ?? null;
+        payload = { url: msg.url, method: msg.method, headers: msg.headers, body: msg.body ?? null, variant, variants: msg.variants, userId: this.profile.userId };
+      } else {
+        status = msg.suppressed ? "suppressed" : "pending";
+        content = msg.body;
+        payload = { subject: msg.subject, body: msg.body, to: msg.to, variant, variants: msg.variants, userId: this.profile.userId };
+      }
+      if (msg.renderError) payload.renderError = msg.renderError;
+      values.push(msg.key, msg.runId, msg.flowId, msg.nodeId, this.profile.id, msg.channel, placement, content, JSON.stringify(payload), status, new Date(msg.at));
+      const b = i * 11;
+      const p = Array.from({ length: 11 }, (_, k) => `$${b + k + 1}`);
+      p[8] += "::jsonb";
+      return `(${p.join(", ")})`;
+    });
+    const inserted = await this.sql.query<{ key: string; channel: string; status: string }>(
+      `INSERT INTO touchpoints (key, run_id, flow_id, node_id, profile_id, channel, placement, content, payload, status, created_at)
+       VALUES ${rows.join(", ")} ON CONFLICT (key) DO NOTHING RETURNING key, channel, status`,
+      values,
+    );
+    const m = runtimeMetrics();
+    const deliveries: NewJob[] = [];
+    for (const t of inserted) {
+      m.touchpoints.inc({ channel: t.channel, status: t.status });
+      if (t.status === "pending") {
+        deliveries.push({ queue: "deliver", key: deliverKey(t.key), payload: { key: t.key } satisfies DeliverPayload, maxAttempts: deliveryAttempts() });
+      }
+    }
+    if (deliveries.length) {
+      await enqueueMany(this.sql, deliveries, "ignore");
+      this.wroteJobs = true;
+    }
+  }
+}
+
+/** Reads a stored run back into the engine's shape (its profile may have changed by a merge). */
+export function runFromRow(row: { state: unknown; profile_id: string; id: string }): Run | null {
+  const s = row.state as Run | null;
+  if (!s || typeof s !== "object" || typeof s.nodeId !== "string" || !s.status) return null;
+  return { ...s, id: row.id, profileId: row.profile_id, variants: s.variants ?? {}, visits: s.visits ?? {} };
+}
+
+/** Wakes the in-process worker once the caller's transaction has had time to commit. */
+export function wakeWorkerSoon() {
+  const w = (globalThis as unknown as { __pathwiseWorker?: { wake: () => void } }).__pathwiseWorker;
+  if (w) setTimeout(() => w.wake(), 5).unref?.();
+}

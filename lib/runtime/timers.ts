@@ -1,0 +1,91 @@
+// Worker handlers for time: a run's timer (wait `for` elapsed, wait-until timeout) and the inactivity
+// check that lets a silent user into a flow. Each runs in one transaction with the profile row locked
+// (the same lock ingestion takes), so a timer and an event of one user never interleave.
+import type { Db } from "@/lib/db/client";
+import type { Sql } from "@/lib/db/sql";
+import { advance, inactivityDueAt, triggerEntries } from "@/lib/engine";
+import { Applier, inactivityKey, runFromRow, wakeWorkerSoon, type ProfileRow, type TimerPayload } from "./apply";
+import { loadRuns, profileContext, type InactivityPayload } from "./execute";
+import { compiledVersion, liveFlows } from "./flow-cache";
+import { enqueue, type Job, type JobResult } from "./jobs";
+import { runtimeMetrics } from "./counters";
+
+/** How long a timer or delivery of a paused flow waits before it looks again. */
+export function pausedRecheckMs(): number {
+  const n = Number(process.env.PATHWISE_PAUSED_RECHECK_MS ?? 5000);
+  return Number.isFinite(n) && n > 0 ? n : 5000;
+}
+
+async function lockProfile(sql: Sql, profileId: string): Promise<ProfileRow | null> {
+  const rows = await sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; summary: unknown; last_seen: Date }>(
+    `SELECT id, user_id, traits, summary, last_seen FROM profiles WHERE id = $1 FOR UPDATE`,
+    [profileId],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, userId: r.user_id, traits: r.traits ?? {}, summary: r.summary, lastSeen: r.last_seen } : null;
+}
+
+export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResult> {
+  const p = job.payload as unknown as TimerPayload;
+  const firedAt = Date.now();
+  const result = await db.tx(async (sql): Promise<JobResult | "held"> => {
+    const owner = await sql.query<{ profile_id: string }>(`SELECT profile_id FROM runs WHERE id = $1`, [p.runId]);
+    if (!owner[0]) return; // the run (or its profile or flow) was deleted
+    const profile = await lockProfile(sql, owner[0].profile_id);
+    if (!profile) return;
+    const rows = await sql.query<{ id: string; profile_id: string; state: unknown; flow_id: string; flow_version_id: string }>(
+      `SELECT id, profile_id, state, flow_id, flow_version_id FROM runs WHERE id = $1 FOR UPDATE`,
+      [p.runId],
+    );
+    const run = rows[0] ? runFromRow(rows[0]) : null;
+    if (!run) return;
+    const flows = await liveFlows(sql);
+    const flow = flows.get(run.flowId);
+    if (!flow) return;
+    // A paused flow holds its runs: look again later; the run fires when the flow is resumed.
+    if (flow.status === "paused") return "held";
+    const compiled = await compiledVersion(sql, run.versionId, flow.name);
+    if (!compiled) return;
+    const now = Date.now();
+    const res = advance(compiled, run, { kind: "timer", timerId: p.timerId }, profileContext(profile, now), now);
+    if (res.ignored) return; // stale: the run moved on (matched, exited) or this job ran already
+    const applier = new Applier(sql, profile);
+    applier.apply(res.run, res.effects);
+    await applier.flush();
+    if (applier.wroteJobs) wakeWorkerSoon();
+  });
+  if (result === "held") return { retryAt: new Date(Date.now() + pausedRecheckMs()) };
+  runtimeMetrics().timerLag.observe({ queue: "timer" }, Math.max(0, firedAt - p.due) / 1000);
+  return result;
+}
+
+export async function handleInactivity(job: Job, { db }: { db: Db }): Promise<JobResult> {
+  const p = job.payload as unknown as InactivityPayload;
+  const firedAt = Date.now();
+  await db.tx(async (sql) => {
+    const profile = await lockProfile(sql, p.profileId);
+    if (!profile) return;
+    // A newer event moved the check (its own job carries the new time): this one is stale.
+    if (profile.lastSeen.getTime() > p.lastSeen) return;
+    const flows = await liveFlows(sql);
+    const flow = flows.get(p.flowId);
+    if (!flow || flow.status !== "active") return;
+    const compiled = await compiledVersion(sql, flow.activeVersionId, flow.name);
+    if (!compiled) return;
+    const now = Date.now();
+    const runs = await loadRuns(sql, profile.id, flow.id);
+    const res = triggerEntries(compiled, profileContext(profile, now), { kind: "inactivity", lastEventAt: p.lastSeen }, runs, now);
+    if (res.entered) {
+      const applier = new Applier(sql, profile);
+      applier.apply(res.run, res.effects);
+      await applier.flush();
+      if (applier.wroteJobs) wakeWorkerSoon();
+    }
+    // A flow with several inactivity triggers checks again at the next one.
+    const next = inactivityDueAt(compiled, p.lastSeen, now);
+    if (next !== null) {
+      await enqueue(sql, { queue: "inactivity", key: inactivityKey(flow.id, profile.id), runAt: new Date(next), payload: p }, "replace");
+    }
+  });
+  runtimeMetrics().timerLag.observe({ queue: "inactivity" }, Math.max(0, firedAt - job.run_at.getTime()) / 1000);
+}
