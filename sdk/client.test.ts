@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createClient, ANON_COOKIE } from "./client";
 
-type Req = { path: string; auth?: string; hash?: string; body: Record<string, unknown> };
+type Req = { path: string; auth?: string; body: Record<string, unknown> };
 const requests: Req[] = [];
 let decisions: Record<string, unknown> = {};
 let failNext = 0;
@@ -17,7 +17,7 @@ beforeAll(async () => {
     let raw = "";
     req.on("data", (c) => (raw += c));
     req.on("end", () => {
-      requests.push({ path: req.url!, auth: req.headers.authorization, hash: req.headers["x-pathwise-user-hash"] as string | undefined, body: JSON.parse(raw || "{}") });
+      requests.push({ path: req.url!, auth: req.headers.authorization, body: JSON.parse(raw || "{}") });
       res.setHeader("content-type", "application/json");
       if (failNext > 0) {
         failNext--;
@@ -76,13 +76,17 @@ describe("identity", () => {
     expect(client().user().anonymousId).toBe(anon);
   });
 
-  it("identifies with the user hash header and resets to a fresh anonymous id", async () => {
+  it("identifies with the user hash and resets to a fresh anonymous id", async () => {
     const c = client();
     const anon = c.user().anonymousId;
     await c.identify("u1", { role: "admin" }, { userHash: "abc123" });
     const id = batches().find((m) => m.type === "identify")!;
-    expect(id).toMatchObject({ userId: "u1", anonymousId: anon, traits: { role: "admin" } });
-    expect(requests.find((r) => r.path === "/api/v1/batch")!.hash).toBe("abc123");
+    expect(id).toMatchObject({ userId: "u1", anonymousId: anon, traits: { role: "admin" }, userHash: "abc123" });
+    // Tracks need no hash; decisions for the user carry it.
+    c.track("After");
+    await c.decide(["x"]);
+    expect(batches().find((m) => m.event === "After")!.userHash).toBeUndefined();
+    expect(requests.find((r) => r.path === "/api/v1/decide")!.body).toMatchObject({ userId: "u1", userHash: "abc123" });
     c.reset();
     expect(c.user().userId).toBeNull();
     expect(c.user().anonymousId).not.toBe(anon);

@@ -35,6 +35,8 @@ export function createClient(defaultHost: string) {
 
   const ready = () => queue !== null;
   const ids = () => (user ? { userId: user.userId, anonymousId } : { anonymousId });
+  // Identity verification: the hash the customer's server made for this userId (body field userHash).
+  const hash = () => (user?.userHash ? { userHash: user.userHash } : {});
 
   function context(): Props {
     return {
@@ -71,7 +73,7 @@ export function createClient(defaultHost: string) {
       setCookie(ANON_COOKIE, anonymousId, opts.cookieDomain); // renews the year on every visit
       user = load<Stored>(USER_KEY);
       if (user && o.userHash) user.userHash = o.userHash;
-      http = transport(opts.apiHost, opts.writeKey, () => user?.userHash);
+      http = transport(opts.apiHost, opts.writeKey);
       queue = new Queue({
         storageKey: `pw_queue_${opts.writeKey.slice(-8)}`,
         batchSize: opts.batchSize,
@@ -106,7 +108,7 @@ export function createClient(defaultHost: string) {
         user = { userId, ...(hash ? { userHash: hash } : {}) };
         save(USER_KEY, user);
       }
-      enqueue({ type: "identify", ...ids(), traits: traits ?? {} });
+      enqueue({ type: "identify", ...ids(), traits: traits ?? {}, ...hash() });
       // The user's flows may have moved (identify triggers, role conditions): ask placements again.
       return queue!.flush().then(() => placements!.refreshAll());
     },
@@ -134,7 +136,7 @@ export function createClient(defaultHost: string) {
     /** Joins another id (previousId, default this browser's anonymousId) to userId. */
     alias(userId: string, previousId?: string): void {
       if (!ready()) return void early.push(() => api.alias(userId, previousId));
-      enqueue({ type: "alias", userId, previousId: previousId || user?.userId || anonymousId });
+      enqueue({ type: "alias", userId, previousId: previousId || user?.userId || anonymousId, ...(user?.userId === userId ? hash() : {}) });
     },
 
     /** Sign-out: forget the user and start a new anonymous identity. */
@@ -154,7 +156,7 @@ export function createClient(defaultHost: string) {
     async decide(keys: string[]): Promise<Record<string, Decision | null>> {
       if (!ready()) await new Promise<void>((r) => early.push(r));
       await queue!.flush().catch(() => undefined);
-      const body = { ...(user ? { userId: user.userId } : { anonymousId }), placements: keys, context: context() };
+      const body = { ...(user ? { userId: user.userId } : { anonymousId }), placements: keys, context: context(), ...hash() };
       const res = await http.post("/api/v1/decide", body);
       if (!res.ok) throw new Error(`decide answered ${res.status}`);
       const json = (await res.json()) as { decisions?: Record<string, Decision | null> };

@@ -17,6 +17,7 @@ export type Message = {
   properties?: Props;
   traits?: Props;
   context?: Props;
+  userHash?: string;
 };
 
 export type InitOptions = {

@@ -8,11 +8,12 @@ import { findKey } from "@/lib/auth/keys";
 import type { Db } from "@/lib/db/client";
 import { BATCH_LIMIT, MESSAGE_LIMIT, parseBatch, parseMessage, type MessageType } from "./messages";
 import { ingest } from "./pipeline";
+import { checkIngestIdentity } from "@/lib/auth/identity-verification";
 
 export const CORS_HEADERS: Record<string, string> = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "POST, OPTIONS",
-  "access-control-allow-headers": "authorization, content-type",
+  "access-control-allow-headers": "authorization, content-type, x-pathwise-user-hash",
   "access-control-max-age": "86400",
 };
 
@@ -62,9 +63,11 @@ export function ingestRoute(type: MessageType | "batch") {
         await who(req, db, undefined);
         throw err;
       }
-      await who(req, db, raw);
+      const principal = await who(req, db, raw);
       const parsed = type === "batch" ? parseBatch(raw, receivedAt) : parseMessage(type, raw, receivedAt);
       if (!parsed.ok) throw new ApiError(parsed.status, parsed.status === 413 ? "payload_too_large" : "invalid_request", parsed.message, parsed.details);
+      const verified = await checkIngestIdentity(db.sql, principal, req, type, raw);
+      if (!verified.ok) throw forbidden(verified.message);
       const out = await ingest(db, parsed.messages, { receivedAt, batch: type === "batch" });
       if (!out.ok) throw new ApiError(out.status, out.code, out.message, out.details);
       return Response.json(type === "batch" ? { success: true, accepted: out.accepted } : { success: true }, { headers: CORS_HEADERS });
