@@ -1,0 +1,86 @@
+// GET /api/v1/flows/:id/stats (CONTRACT §5) from the rollups.
+//
+// Semantics (all for the cohort of runs that ENTERED in [from, to); either bound may be absent):
+// - entered: runs that entered; active: of those, runs now active or waiting; completed: runs that
+//   ended (completed or exited); converted: runs with a conversion (the goal event), at any time.
+// - nodes[id].entered: distinct runs with a step at the node; nodes[id].outcomes: outcome records
+//   (sent, failed, shown, clicked, dismissed) of those runs' touchpoints at the node.
+// - variants[split][branch]: runs outside the holdout assigned to that branch; holdout: control runs.
+// - conversionRate = converted / entered (0 when nothing entered).
+import { z } from "zod";
+import type { Sql } from "@/lib/db/sql";
+import { badRequest } from "@/lib/http/errors";
+import { cohortCounts, get, splitKey, type Counts, type Range } from "./counters";
+import { loadResultsFlow, type ResultsFlow } from "./flow-graph";
+
+const Rate = z.object({ entered: z.number().int(), converted: z.number().int(), conversionRate: z.number() });
+
+export const FlowStats = z
+  .object({
+    entered: z.number().int(),
+    active: z.number().int(),
+    completed: z.number().int(),
+    converted: z.number().int(),
+    conversionRate: z.number(),
+    nodes: z.record(z.string(), z.object({ entered: z.number().int(), outcomes: z.record(z.string(), z.number().int()) })),
+    variants: z.record(z.string(), z.record(z.string(), Rate)),
+    holdout: Rate,
+  })
+  .meta({ id: "FlowStats" });
+export type FlowStats = z.infer<typeof FlowStats>;
+
+const ratio = (x: number, n: number) => (n > 0 ? x / n : 0);
+
+/** Parses ?from=&to= (ISO 8601 dates or times); a bad value is the caller's error. */
+export function parseRange(url: URL): Range {
+  const read = (name: string): Date | undefined => {
+    const v = url.searchParams.get(name);
+    if (v === null || v === "") return undefined;
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) throw badRequest(`${name} must be an ISO 8601 date or time`, [{ path: name, message: "Invalid date" }]);
+    return d;
+  };
+  const range = { from: read("from"), to: read("to") };
+  if (range.from && range.to && range.from > range.to) throw badRequest("from must not be after to", [{ path: "from", message: "after to" }]);
+  return range;
+}
+
+export function statsFromCounts(counts: Counts, flow: Pick<ResultsFlow, "graph">): FlowStats {
+  const entered = get(counts, "entered");
+  const converted = get(counts, "converted");
+  const nodes: FlowStats["nodes"] = {};
+  for (const n of flow.graph.nodes) nodes[n.id] = { entered: 0, outcomes: {} };
+  const variants: FlowStats["variants"] = {};
+  for (const n of flow.graph.nodes) {
+    if (n.type !== "split") continue;
+    variants[n.id] = {};
+    for (const b of n.data.branches) variants[n.id][b.id] = { entered: 0, converted: 0, conversionRate: 0 };
+  }
+  for (const [k, v] of counts) {
+    const [metric, d1, d2] = splitKey(k);
+    if (metric === "node") (nodes[d1] ??= { entered: 0, outcomes: {} }).entered += v;
+    else if (metric === "outcome") {
+      const node = (nodes[d1] ??= { entered: 0, outcomes: {} });
+      node.outcomes[d2] = (node.outcomes[d2] ?? 0) + v;
+    } else if (metric === "variant_entered") ((variants[d1] ??= {})[d2] ??= { entered: 0, converted: 0, conversionRate: 0 }).entered += v;
+    else if (metric === "variant_converted") ((variants[d1] ??= {})[d2] ??= { entered: 0, converted: 0, conversionRate: 0 }).converted += v;
+  }
+  for (const split of Object.values(variants)) for (const b of Object.values(split)) b.conversionRate = ratio(b.converted, b.entered);
+  const hEntered = get(counts, "holdout_entered");
+  const hConverted = get(counts, "holdout_converted");
+  return {
+    entered,
+    active: get(counts, "status", "active") + get(counts, "status", "waiting"),
+    completed: get(counts, "status", "completed") + get(counts, "status", "exited"),
+    converted,
+    conversionRate: ratio(converted, entered),
+    nodes,
+    variants,
+    holdout: { entered: hEntered, converted: hConverted, conversionRate: ratio(hConverted, hEntered) },
+  };
+}
+
+export async function getFlowStats(sql: Sql, flowId: string, range: Range): Promise<FlowStats> {
+  const flow = await loadResultsFlow(sql, flowId);
+  return statsFromCounts(await cohortCounts(sql, flowId, range), flow);
+}
