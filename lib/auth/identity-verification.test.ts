@@ -16,6 +16,7 @@ import {
 import { POST as identify } from "@/app/api/v1/identify/route";
 import { POST as batch } from "@/app/api/v1/batch/route";
 import { POST as track } from "@/app/api/v1/track/route";
+import { POST as decide } from "@/app/api/v1/decide/route";
 
 const SECRET = "s3cret";
 const hashOf = (id: string, secret = SECRET) => createHmac("sha256", secret).update(id).digest("hex");
@@ -101,6 +102,17 @@ describe("with a database", () => {
     // Servers with a secret key are trusted.
     const server = await identify(new Request("http://localhost/api/v1/identify", { method: "POST", headers: { authorization: `Bearer ${t.secret}`, "content-type": "application/json" }, body: JSON.stringify({ userId: "victim" }) }));
     expect(server.status).toBe(200);
+  });
+
+  it("answers 403 from the real decide route when asking for a userId without its hash", async () => {
+    process.env.PATHWISE_IDENTITY_SECRET = SECRET;
+    expect((await post(decide, { userId: "victim", placements: ["onboarding"] }, t.write)).status).toBe(403);
+    expect((await post(decide, { userId: "victim", placements: ["onboarding"], userHash: hashOf("someone") }, t.write)).status).toBe(403);
+    const ok = await post(decide, { userId: "victim", placements: ["onboarding"], userHash: hashOf("victim") }, t.write);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ decisions: { onboarding: null } });
+    expect((await post(decide, { userId: "victim", placements: ["onboarding"] }, t.write, { "X-Pathwise-User-Hash": hashOf("victim") })).status).toBe(200);
+    expect((await post(decide, { anonymousId: "a1", placements: ["onboarding"] }, t.write)).status).toBe(200);
   });
 
   it("lets everything through when verification is off", async () => {

@@ -12,6 +12,7 @@ export const DecideBody = z
     anonymousId: z.string().min(1).max(500).optional(),
     placements: z.array(z.string().min(1).max(200)).min(1).max(50),
     context: z.record(z.string(), z.unknown()).optional(),
+    userHash: z.string().max(200).optional().describe("HMAC-SHA256(userId, secret) in hex, when identity verification is on"),
   })
   .refine((b) => b.userId !== undefined || b.anonymousId !== undefined, { message: "userId or anonymousId is required", path: ["userId"] })
   .meta({ id: "DecideRequest" });
