@@ -175,7 +175,8 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
       const t = m.timestamp.getTime();
       if (m.type === "identify") {
         traits = applyTraits(traits, m.traits ?? {});
-        identified = identified === null ? t : Math.min(identified, t);
+        // An imported row is not the person identifying themselves (identify triggers).
+        if (ctx.storeEvents) identified = identified === null ? t : Math.min(identified, t);
       } else if (m.type === "track" || m.type === "page") {
         summary = updateSummary(summary, { name: m.name, properties: m.properties, timestamp: t });
         active = true;

@@ -4,6 +4,8 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { openDb, type Db } from "@/lib/db/client";
 import { createKey } from "@/lib/auth/keys";
+import { claimJobs, registerJobHandler, runJob } from "@/lib/runtime/jobs";
+import { handleImportJob } from "./import";
 
 const holder = globalThis as unknown as { __pathwiseDb?: Promise<Db> };
 
@@ -70,3 +72,18 @@ export async function call(handler: Handler, opts: { method?: string; path?: str
 
 export const bearer = (key: string) => `Bearer ${key}`;
 export const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString("base64")}`;
+
+/** Runs queued import jobs until none is left (as the worker would). */
+export async function drainImports(db: Db) {
+  registerJobHandler("import", handleImportJob);
+  for (let i = 0; i < 1000; i++) {
+    const jobs = await claimJobs(db, "test-worker", 1, ["import"]);
+    if (!jobs.length) {
+      const [{ n }] = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE queue = 'import'`);
+      if (!n) return;
+      continue;
+    }
+    for (const j of jobs) await runJob(db, j, "test-worker");
+  }
+}
+

@@ -1,0 +1,286 @@
+// CRM import (CONTRACT §7): a CSV (a userId column, every other column a trait) or a JSON array of
+// {userId, traits}, stored in imports.data so any worker can process it, then applied by the "import"
+// job in chunks, in bounded memory: the file is read from the database 1 MB at a time and parsed by a
+// streaming CSV parser; progress (done, failed, errors per row) is saved after every chunk.
+import { Readable } from "node:stream";
+import { randomUUID } from "node:crypto";
+import { parse } from "csv-parse";
+import { z } from "zod";
+import type { Db } from "@/lib/db/client";
+import type { Sql } from "@/lib/db/sql";
+import { enqueue, type Job, type JobResult } from "@/lib/runtime/jobs";
+import type { Message } from "./messages";
+import { ingest } from "./pipeline";
+
+export const IMPORT_LIMIT = 100 * 1024 * 1024;
+export const JSON_IMPORT_LIMIT = 20 * 1024 * 1024;
+const CHUNK_ROWS = 1000;
+const READ_BYTES = 1024 * 1024;
+const MAX_ERRORS = 1000;
+/** One job run works this long, then yields and continues in the next run (the lease stays short). */
+const BUDGET_MS = 20_000;
+
+export const ImportFormat = z.enum(["csv", "json"]);
+export type ImportFormat = z.infer<typeof ImportFormat>;
+
+export const ImportRowError = z.object({ row: z.number().int(), message: z.string() });
+export const ImportStatus = z
+  .object({
+    id: z.string(),
+    status: z.enum(["queued", "running", "done", "failed"]),
+    format: ImportFormat,
+    source: z.string().nullable(),
+    total: z.number().int(),
+    done: z.number().int(),
+    failed: z.number().int(),
+    errors: z.array(ImportRowError),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: "ImportStatus" });
+export type ImportStatus = z.infer<typeof ImportStatus>;
+
+export const JsonImportRow = z.object({
+  userId: z.union([z.string().min(1).max(256), z.number().finite()]).transform(String),
+  traits: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type UploadProblem = { ok: false; message: string; status: 400 | 413 };
+
+/** Reads an upload as bytes within a limit. */
+export async function readUpload(body: ReadableStream<Uint8Array> | null, limit = IMPORT_LIMIT): Promise<{ ok: true; data: Buffer } | UploadProblem> {
+  if (!body) return { ok: false, status: 400, message: "The upload is empty" };
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return { ok: false, status: 413, message: `An import may be at most ${limit} bytes` };
+    }
+    chunks.push(value);
+  }
+  if (!size) return { ok: false, status: 400, message: "The upload is empty" };
+  return { ok: true, data: Buffer.concat(chunks) };
+}
+
+/** csv or json, from the content type, else from the first character. */
+export function detectFormat(contentType: string | null, data: Buffer): ImportFormat {
+  const ct = (contentType ?? "").toLowerCase();
+  if (ct.includes("json")) return "json";
+  if (ct.includes("csv")) return "csv";
+  const first = data.subarray(0, 64).toString("utf8").replace(/^\uFEFF/, "").trimStart()[0];
+  return first === "[" ? "json" : "csv";
+}
+
+/** Stores the upload and queues its job; JSON is checked whole here (it is parsed in one piece). */
+export async function createImport(db: Db, input: { data: Buffer; format: ImportFormat; source?: string | null; createdBy?: string }): Promise<{ ok: true; id: string } | UploadProblem> {
+  let total = 0;
+  if (input.format === "json") {
+    if (input.data.length > JSON_IMPORT_LIMIT) return { ok: false, status: 413, message: `A JSON import may be at most ${JSON_IMPORT_LIMIT} bytes; send larger files as CSV` };
+    let rows: unknown;
+    try {
+      rows = JSON.parse(input.data.toString("utf8"));
+    } catch (err) {
+      return { ok: false, status: 400, message: `The JSON is not valid: ${(err as Error).message}` };
+    }
+    if (!Array.isArray(rows)) return { ok: false, status: 400, message: "A JSON import is an array of {userId, traits}" };
+    total = rows.length;
+  }
+  const id = randomUUID();
+  await db.tx(async (sql) => {
+    await sql.query(`INSERT INTO imports (id, status, format, source, total, created_by, data) VALUES ($1, 'queued', $2, $3, $4, $5, $6)`, [
+      id,
+      input.format,
+      input.source ?? null,
+      total,
+      input.createdBy ?? null,
+      input.data,
+    ]);
+    await enqueue(sql, { queue: "import", key: `import:${id}`, payload: { importId: id }, maxAttempts: 5 });
+  });
+  return { ok: true, id };
+}
+
+type ImportRow = { id: string; status: string; format: ImportFormat; source: string | null; total: number; done: number; failed: number; errors: ImportStatus["errors"]; created_at: Date; finished_at: Date | null };
+
+const view = (r: ImportRow): ImportStatus => ({
+  id: r.id,
+  status: r.status as ImportStatus["status"],
+  format: r.format,
+  source: r.source,
+  total: r.total,
+  done: r.done,
+  failed: r.failed,
+  errors: r.errors ?? [],
+  createdAt: r.created_at.toISOString(),
+  finishedAt: r.finished_at ? r.finished_at.toISOString() : null,
+});
+
+const COLUMNS = `id, status, format, source, total, done, failed, errors, created_at, finished_at`;
+
+export async function getImport(sql: Sql, id: string): Promise<ImportStatus | null> {
+  const rows = await sql.query<ImportRow>(`SELECT ${COLUMNS} FROM imports WHERE id = $1`, [id]);
+  return rows[0] ? view(rows[0]) : null;
+}
+
+export async function listImports(sql: Sql, limit = 20): Promise<ImportStatus[]> {
+  const rows = await sql.query<ImportRow>(
+    `SELECT id, status, format, source, total, done, failed, (SELECT coalesce(jsonb_agg(e), '[]') FROM (SELECT e FROM jsonb_array_elements(errors) e LIMIT 5) s) AS errors, created_at, finished_at
+       FROM imports ORDER BY created_at DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map(view);
+}
+
+/**
+ * A CSV cell as a trait value: an empty cell leaves the trait alone (undefined), the text `null`
+ * removes it, true/false become booleans, plain decimal numbers become numbers (but not ones with a
+ * leading zero such as zip codes, nor ones too long to be exact), everything else stays text.
+ */
+export function coerceCell(raw: string): unknown {
+  const v = raw.trim();
+  if (v === "") return undefined;
+  if (v === "null") return null;
+  if (v === "true" || v === "TRUE" || v === "True") return true;
+  if (v === "false" || v === "FALSE" || v === "False") return false;
+  if (/^-?(0|[1-9]\d{0,14})(\.\d+)?$/.test(v)) return Number(v);
+  return v;
+}
+
+const USER_ID_COLUMNS = new Set(["userid", "user_id"]);
+
+type Row = { row: number; userId: string | null; traits: Record<string, unknown>; error?: string };
+
+function csvRow(record: Record<string, string>, row: number): Row {
+  let userId: string | null = null;
+  const traits: Record<string, unknown> = {};
+  for (const [col, cell] of Object.entries(record)) {
+    if (USER_ID_COLUMNS.has(col.trim().toLowerCase())) {
+      userId = (cell ?? "").trim() || null;
+      continue;
+    }
+    const name = col.trim();
+    if (!name || cell === undefined) continue;
+    const v = coerceCell(cell);
+    if (v !== undefined) traits[name] = v;
+  }
+  if (!userId) return { row, userId: null, traits, error: "The userId is empty" };
+  if (userId.length > 256) return { row, userId: null, traits, error: "The userId is longer than 256 characters" };
+  return { row, userId, traits };
+}
+
+function jsonRow(value: unknown, row: number): Row {
+  const p = JsonImportRow.safeParse(value);
+  if (!p.success) return { row, userId: null, traits: {}, error: p.error.issues.map((i) => `${i.path.join(".") || "(row)"}: ${i.message}`).join("; ") };
+  return { row, userId: p.data.userId, traits: p.data.traits };
+}
+
+async function* readData(sql: Sql, id: string): AsyncGenerator<Buffer> {
+  for (let offset = 1; ; offset += READ_BYTES) {
+    const [r] = await sql.query<{ part: Uint8Array | null }>(`SELECT substring(data FROM $2 FOR $3) AS part FROM imports WHERE id = $1`, [id, offset, READ_BYTES]);
+    if (!r?.part || r.part.length === 0) return;
+    yield Buffer.from(r.part);
+    if (r.part.length < READ_BYTES) return;
+  }
+}
+
+function csvRecords(sql: Sql, id: string): AsyncIterable<Record<string, string>> {
+  const parser = parse({ columns: (header: string[]) => header.map((h) => h.trim()), bom: true, skip_empty_lines: true, relax_column_count: true, trim: false });
+  return Readable.from(readData(sql, id)).pipe(parser);
+}
+
+async function* rows(db: Db, id: string, format: ImportFormat): AsyncGenerator<Row> {
+  if (format === "csv") {
+    let n = 0;
+    for await (const record of csvRecords(db.sql, id)) yield csvRow(record, ++n);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of readData(db.sql, id)) chunks.push(c);
+  const list = JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown[];
+  for (let i = 0; i < list.length; i++) yield jsonRow(list[i], i + 1);
+}
+
+async function countCsv(sql: Sql, id: string): Promise<number> {
+  let n = 0;
+  for await (const record of csvRecords(sql, id)) {
+    void record;
+    n++;
+  }
+  return n;
+}
+
+async function applyChunk(db: Db, id: string, chunk: Row[]) {
+  const good = chunk.filter((r) => !r.error);
+  const bad = chunk.filter((r) => r.error).map((r) => ({ row: r.row, message: r.error! }));
+  if (good.length) {
+    const now = new Date();
+    const messages: Message[] = good.map((r, i) => ({
+      type: "identify",
+      userId: r.userId,
+      anonymousId: null,
+      previousId: null,
+      name: "Identify",
+      properties: {},
+      traits: r.traits,
+      context: {},
+      timestamp: now,
+      messageId: `import-${id}-${r.row}`,
+      index: i,
+    }));
+    await ingest(db, messages, { storeEvents: false, runFlows: false, receivedAt: now });
+  }
+  await db.sql.query(
+    `UPDATE imports SET done = done + $2, failed = failed + $3,
+            errors = CASE WHEN jsonb_array_length(errors) >= $5 THEN errors ELSE errors || $4::jsonb END
+      WHERE id = $1`,
+    [id, good.length, bad.length, JSON.stringify(bad.slice(0, MAX_ERRORS)), MAX_ERRORS],
+  );
+}
+
+/** The "import" job: resumes after the rows already counted, yields after BUDGET_MS. */
+export async function handleImportJob(job: Job, ctx: { db: Db }): Promise<JobResult> {
+  const { db } = ctx;
+  const id = String((job.payload as { importId?: string }).importId ?? "");
+  const [imp] = await db.sql.query<{ status: string; format: ImportFormat; total: number; done: number; failed: number; has_data: boolean }>(
+    `SELECT status, format, total, done, failed, data IS NOT NULL AS has_data FROM imports WHERE id = $1`,
+    [id],
+  );
+  if (!imp || imp.status === "done" || imp.status === "failed" || !imp.has_data) return;
+  const started = Date.now();
+  try {
+    if (imp.status === "queued") {
+      const total = imp.format === "csv" ? await countCsv(db.sql, id) : imp.total;
+      await db.sql.query(`UPDATE imports SET status = 'running', total = $2 WHERE id = $1`, [id, total]);
+    }
+    const skip = imp.done + imp.failed;
+    let chunk: Row[] = [];
+    for await (const r of rows(db, id, imp.format)) {
+      if (r.row <= skip) continue;
+      chunk.push(r);
+      if (chunk.length >= CHUNK_ROWS) {
+        await applyChunk(db, id, chunk);
+        chunk = [];
+        if (Date.now() - started > BUDGET_MS) return { retryAt: new Date() };
+      }
+    }
+    if (chunk.length) await applyChunk(db, id, chunk);
+    await db.sql.query(`UPDATE imports SET status = 'done', finished_at = now(), data = NULL, total = GREATEST(total, done + failed) WHERE id = $1`, [id]);
+  } catch (err) {
+    // A file that cannot be parsed any further fails the import; the rows before it stay applied.
+    const message = err instanceof Error ? err.message : String(err);
+    const code = (err as { code?: unknown }).code;
+    if ((typeof code === "string" && code.startsWith("CSV_")) || err instanceof SyntaxError) {
+      await db.sql.query(
+        `UPDATE imports SET status = 'failed', finished_at = now(), data = NULL, errors = errors || $2::jsonb WHERE id = $1`,
+        [id, JSON.stringify([{ row: imp.done + imp.failed + 1, message: `The file could not be read further: ${message}` }])],
+      );
+      return;
+    }
+    throw err;
+  }
+}
