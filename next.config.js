@@ -4,6 +4,12 @@ const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  // The console needs no camera, microphone, location or payment; nothing embedded may ask for them.
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+  // Only when the site is served over https (PATHWISE_HSTS=1 at build time): a browser that saw it
+  // refuses plain http for a year, which would lock out a plain-http install.
+  ...(process.env.PATHWISE_HSTS === "1" ? [{ key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }] : []),
   {
     key: "Content-Security-Policy",
     value: [
@@ -15,6 +21,7 @@ const securityHeaders = [
       "frame-ancestors 'none'",
       "base-uri 'self'",
       "form-action 'self'",
+      "object-src 'none'",
     ].join("; "),
   },
 ];
