@@ -17,7 +17,7 @@ export function startWorker(opts: WorkerOptions = {}): WorkerHandle {
   registerHandlers();
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const pollMs = opts.pollMs ?? Number(process.env.PATHWISE_WORKER_POLL_MS ?? 200);
-  const batch = opts.batch ?? 50;
+  const batch = opts.batch ?? Number(process.env.PATHWISE_WORKER_CONCURRENCY ?? 50);
   let stopped = false;
   let wakeUp: (() => void) | null = null;
   const sleep = (ms: number) =>
