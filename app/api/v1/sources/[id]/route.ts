@@ -1,0 +1,24 @@
+// GET/PUT/DELETE /api/v1/sources/:id: one inbound webhook source and its mapping.
+import { route } from "@/lib/http/route";
+import { notFound } from "@/lib/http/errors";
+import { deleteSource, getSource, SourceUpdate, updateSource } from "@/lib/ingest/sources";
+import { audit } from "@/lib/audit";
+
+export const GET = route({ name: "sources.get", access: "viewer" }, async ({ db, params }) => {
+  const source = await getSource(db, params.id);
+  if (!source) throw notFound("Source");
+  return source;
+});
+
+export const PUT = route({ name: "sources.update", access: "editor", body: SourceUpdate }, async ({ db, params, body, principal }) => {
+  const source = await updateSource(db, params.id, body);
+  if (!source) throw notFound("Source");
+  await audit(db, principal.actor, "source.update", params.id);
+  return source;
+});
+
+export const DELETE = route({ name: "sources.delete", access: "editor" }, async ({ db, params, principal }) => {
+  if (!(await deleteSource(db, params.id))) throw notFound("Source");
+  await audit(db, principal.actor, "source.delete", params.id);
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,17 @@
+// POST /api/v1/sources/:id/webhook: a CRM's delivery, authenticated by the source's own secret
+// (header X-Pathwise-Secret, Authorization: Bearer <secret>, or ?secret=).
+import { route } from "@/lib/http/route";
+import { ApiError } from "@/lib/http/errors";
+import { readJson, KB } from "@/lib/http/body";
+import { receiveWebhook } from "@/lib/ingest/sources";
+
+const CODES = { 400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found" } as const;
+
+export const POST = route({ name: "sources.webhook", access: "public" }, async ({ db, req, params, url }) => {
+  const auth = req.headers.get("authorization");
+  const secret = req.headers.get("x-pathwise-secret") ?? (auth && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, "").trim() : null) ?? url.searchParams.get("secret");
+  const payload = await readJson(req, 1024 * KB);
+  const out = await receiveWebhook(db, params.id, secret, payload);
+  if (!out.ok) throw new ApiError(out.status, CODES[out.status], out.message, out.details ?? []);
+  return { success: true, records: out.records, accepted: out.accepted, skipped: out.errors };
+});
