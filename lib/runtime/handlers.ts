@@ -1,10 +1,16 @@
 // Registers every job handler of the worker. Each area adds one line for its queue.
 import { registerJobHandler } from "./jobs";
+import { handleInactivity, handleTimer } from "./timers";
+import { deliverLeaseMs, handleDeliver, onDeliverExhausted } from "./deliver";
 import { handleImportJob } from "@/lib/ingest/import";
+
 let done = false;
 
 export function registerHandlers() {
   if (done) return;
   done = true;
+  registerJobHandler("timer", handleTimer, { leaseMs: 30_000 });
+  registerJobHandler("inactivity", handleInactivity, { leaseMs: 30_000 });
+  registerJobHandler("deliver", handleDeliver, { exhausted: onDeliverExhausted, leaseMs: deliverLeaseMs() });
   registerJobHandler("import", handleImportJob, { leaseMs: 60_000 });
 }
