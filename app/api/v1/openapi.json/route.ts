@@ -3,12 +3,14 @@ import { buildOpenApi } from "@/lib/http/openapi";
 import { endpoints as flowEndpoints } from "@/lib/flows/api-docs";
 import { endpoints as authEndpoints } from "@/lib/auth/api-docs";
 import { endpoints as runtimeEndpoints } from "@/lib/runtime/api-docs";
+import { endpoints as ingestEndpoints } from "@/lib/ingest/api-docs";
+import { endpoints as policyEndpoints } from "@/lib/policies/api-docs";
 
 export const dynamic = "force-static";
 
 let cached: unknown;
 
 export function GET() {
-  cached ??= buildOpenApi([...flowEndpoints, ...authEndpoints, ...runtimeEndpoints], { version: "1.0.0" });
+  cached ??= buildOpenApi([...flowEndpoints, ...authEndpoints, ...runtimeEndpoints, ...ingestEndpoints, ...policyEndpoints], { version: "1.0.0" });
   return Response.json(cached);
 }
