@@ -2,7 +2,7 @@
 // components which path was asked for (so /login can send people back).
 import { NextResponse, type NextRequest } from "next/server";
 
-const PUBLIC_PREFIXES = ["/login", "/api/", "/_next/", "/demo", "/sdk.js", "/favicon", "/public/"];
+const PUBLIC_PREFIXES = ["/login", "/api/", "/_next/", "/demo", "/sdk", "/favicon", "/icon", "/robots.txt"];
 
 export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
@@ -18,4 +18,4 @@ export function proxy(req: NextRequest) {
   return NextResponse.next({ request: { headers } });
 }
 
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|sdk.js).*)"] };
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|sdk).*)"] };

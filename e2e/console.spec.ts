@@ -16,7 +16,7 @@ test("a wrong password is refused with a message", async ({ page }) => {
   await page.getByLabel("Email").fill("admin@example.com");
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toContainText("do not match");
+  await expect(page.getByText("do not match")).toBeVisible();
 });
 
 test("sign in and see a flow created over the API", async ({ page, request }) => {
@@ -27,6 +27,7 @@ test("sign in and see a flow created over the API", async ({ page, request }) =>
   });
   const errors: string[] = [];
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
   await signIn(page);
   await expect(page.getByRole("heading", { name: "Flows" })).toBeVisible();
   await expect(page.getByRole("link", { name })).toBeVisible();
