@@ -48,7 +48,7 @@ describe("canvas mapping", () => {
   });
 
   it("places nodes stored without a position in layers below their trigger", () => {
-    const state = toCanvas({ nodes: graph.nodes.map(({ position: _p, ...n }) => n), edges: graph.edges } as Graph);
+    const state = toCanvas({ nodes: graph.nodes.map((n) => ({ id: n.id, type: n.type, data: n.data })), edges: graph.edges } as Graph);
     const y = Object.fromEntries(state.nodes.map((n) => [n.id, n.position.y]));
     expect(y.t).toBeLessThan(y.c);
     expect(y.c).toBeLessThan(y.m);

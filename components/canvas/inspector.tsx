@@ -1,0 +1,362 @@
+"use client";
+// The inspector: a form per node type, its fields checked with the lib/flow zod schemas and errors
+// shown inline; with nothing selected, the flow's settings.
+import { useId } from "react";
+import {
+  Branch,
+  EmailMessage,
+  InAppMessage,
+  NODE_DATA,
+  Settings as SettingsSchema,
+  WebhookMessage,
+  type Condition,
+  type FlowNode,
+  type MessageDataT,
+  type On,
+  type Settings,
+} from "@/lib/flow/schema";
+import { describeNode } from "@/lib/flow/describe";
+import type { CanvasNode } from "@/lib/flow/canvas-mapping";
+import { Checkbox, NumberField, Section, SelectField, SmallButton, TextArea, TextField, omit, zodError } from "./fields";
+import { DurationPicker } from "./duration-picker";
+import { ConditionBuilder, PredicateList, type SplitRef } from "./condition-builder";
+import { LiquidPreview } from "./liquid-preview";
+import { kindOf } from "./node-kinds";
+
+type Change = (data: FlowNode["data"], key?: string) => void;
+
+function TriggerEditor({ node, onChange }: { node: Extract<FlowNode, { type: "trigger" }>; onChange: Change }) {
+  const on = node.data.on;
+  const set = (next: On, key?: string) => onChange({ on: next }, key);
+  const eventName = "event" in on ? on.event : "";
+  return (
+    <>
+      <SelectField
+        label="Users enter when"
+        value={on.type}
+        onChange={(t) =>
+          set(
+            t === "event"
+              ? { type: "event", event: eventName || "Signed Up" }
+              : t === "behavior"
+                ? { type: "behavior", event: eventName || "Page Viewed", count: { gte: 3 }, within: "P1D" }
+                : t === "inactivity"
+                  ? { type: "inactivity", after: "PT24H" }
+                  : { type: "identify" },
+          )
+        }
+        options={[
+          { value: "event", label: "An event arrives" },
+          { value: "behavior", label: "An event repeats (behaviour)" },
+          { value: "inactivity", label: "They go quiet (inactivity)" },
+          { value: "identify", label: "They are first identified" },
+        ]}
+      />
+      {on.type === "event" || on.type === "behavior" ? (
+        <>
+          <TextField label="Event name" value={on.event} onChange={(v) => set({ ...on, event: v }, "event")} placeholder="e.g. Product Viewed" error={zodError(NODE_DATA.trigger, { on: { ...on } }) && !on.event ? "Name the event" : undefined} />
+          {on.type === "behavior" ? (
+            <div className="grid grid-cols-2 gap-2">
+              <NumberField label="At least (times)" min={1} step={1} value={on.count.gte} onChange={(n) => set({ ...on, count: { gte: n === "" ? 1 : n } }, "count")} error={on.count.gte >= 1 && Number.isInteger(on.count.gte) ? undefined : "A whole number, 1 or more"} />
+              <DurationPicker label="Within" value={on.within} onChange={(d) => set({ ...on, within: d }, "within")} />
+            </div>
+          ) : null}
+          <PredicateList label="Trigger filter" where={on.where} onChange={(where) => set(where ? { ...on, where } : (omit(on, "where") as On), "where")} />
+        </>
+      ) : on.type === "inactivity" ? (
+        <DurationPicker label="No events for" value={on.after} onChange={(d) => set({ ...on, after: d }, "after")} />
+      ) : (
+        <p className="text-sm text-slate-600">The user enters the first time an identify call names them.</p>
+      )}
+    </>
+  );
+}
+
+function SplitEditor({ node, onChange }: { node: Extract<FlowNode, { type: "split" }>; onChange: Change }) {
+  const branches = node.data.branches;
+  const total = branches.reduce((s, b) => s + (Number(b.weight) || 0), 0);
+  const set = (next: typeof branches, key?: string) => onChange({ branches: next }, key);
+  const even = () => {
+    const base = Math.floor(100 / branches.length);
+    set(branches.map((b, i) => ({ ...b, weight: i === 0 ? 100 - base * (branches.length - 1) : base })));
+  };
+  return (
+    <>
+      {branches.map((b, i) => (
+        <div key={i} className="grid grid-cols-[1fr_1fr_5rem_auto] items-end gap-2">
+          <TextField label={`Branch ${i + 1} id`} value={b.id} onChange={(v) => set(branches.map((x, j) => (j === i ? { ...x, id: v } : x)), `id${i}`)} error={zodError(Branch.shape.id, b.id)} mono />
+          <TextField label="Label" value={b.label ?? ""} onChange={(v) => set(branches.map((x, j) => (j === i ? { ...x, label: v || undefined } : x)), `label${i}`)} />
+          <NumberField label="Weight" suffix="%" min={0} max={100} value={b.weight} onChange={(n) => set(branches.map((x, j) => (j === i ? { ...x, weight: n === "" ? 0 : n } : x)), `w${i}`)} error={zodError(Branch.shape.weight, b.weight)} />
+          <SmallButton tone="danger" label={`Remove branch ${b.id}`} onClick={() => branches.length > 1 && set(branches.filter((_, j) => j !== i))}>
+            ✕
+          </SmallButton>
+        </div>
+      ))}
+      <div className={`flex items-center justify-between rounded-md px-3 py-2 text-sm ${total === 100 ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-700"}`} role="status">
+        <span>
+          Total <strong className="tabular-nums">{total}%</strong> {total === 100 ? "✓" : "— weights must total 100"}
+        </span>
+        <SmallButton onClick={even}>Split evenly</SmallButton>
+      </div>
+      <SmallButton
+        onClick={() => {
+          const ids = new Set(branches.map((b) => b.id));
+          let c = 97;
+          while (ids.has(String.fromCharCode(c))) c++;
+          set([...branches, { id: String.fromCharCode(c), weight: 0, label: `Variant ${String.fromCharCode(c).toUpperCase()}` }]);
+        }}
+      >
+        + Branch
+      </SmallButton>
+    </>
+  );
+}
+
+function WaitEditor({ node, onChange }: { node: Extract<FlowNode, { type: "wait" }>; onChange: Change }) {
+  const d = node.data;
+  const mode = "for" in d ? "for" : "until";
+  return (
+    <>
+      <SelectField
+        label="Wait"
+        value={mode}
+        onChange={(m) => onChange(m === "for" ? { for: "P1D" } : { until: { event: "Order Completed" }, timeout: "P3D" })}
+        options={[
+          { value: "for", label: "For a fixed time" },
+          { value: "until", label: "Until an event (with a timeout)" },
+        ]}
+      />
+      {"for" in d ? (
+        <DurationPicker label="Wait for" value={d.for} onChange={(v) => onChange({ for: v }, "for")} />
+      ) : (
+        <>
+          <TextField label="Until event" value={d.until.event} onChange={(v) => onChange({ ...d, until: { ...d.until, event: v } }, "until")} placeholder="e.g. Order Completed" error={d.until.event ? undefined : "Name the event"} />
+          <PredicateList label="Event filter" where={d.until.where} onChange={(where) => onChange({ ...d, until: where ? { ...d.until, where } : { event: d.until.event } }, "where")} />
+          <DurationPicker label="At most" value={d.timeout} onChange={(v) => onChange({ ...d, timeout: v }, "timeout")} hint="Then the run leaves by “timeout”" />
+        </>
+      )}
+    </>
+  );
+}
+
+function MessageEditor({ node, onChange, flow }: { node: Extract<FlowNode, { type: "message" }>; onChange: Change; flow: { id: string; name: string } }) {
+  const d = node.data;
+  const set = (next: MessageDataT, key?: string) => onChange(next, key);
+  return (
+    <>
+      <SelectField
+        label="Channel"
+        value={d.channel}
+        onChange={(c) =>
+          set(
+            c === "in_app"
+              ? { channel: "in_app", placement: "banner", content: "body" in d ? (d.body ?? "") : "" }
+              : c === "email"
+                ? { channel: "email", subject: "", body: d.channel === "in_app" ? d.content : (d.body ?? ""), to: "{{ user.email }}" }
+                : { channel: "webhook", url: "https://", method: "POST", body: "" },
+          )
+        }
+        options={[
+          { value: "in_app", label: "In-app" },
+          { value: "email", label: "Email" },
+          { value: "webhook", label: "Webhook" },
+        ]}
+      />
+      {d.channel === "in_app" ? (
+        <>
+          <TextField label="Placement" value={d.placement} onChange={(v) => set({ ...d, placement: v }, "placement")} placeholder="e.g. banner" mono hint="The key your app asks /decide for" error={zodError(InAppMessage.shape.placement, d.placement)} />
+          <TextArea label="Content (Liquid)" value={d.content} onChange={(v) => set({ ...d, content: v }, "content")} rows={4} />
+        </>
+      ) : d.channel === "email" ? (
+        <>
+          <TextField label="To (Liquid)" value={d.to ?? ""} onChange={(v) => set({ ...d, to: v || undefined }, "to")} placeholder="{{ user.email }}" mono />
+          <TextField label="Subject (Liquid)" value={d.subject} onChange={(v) => set({ ...d, subject: v }, "subject")} error={zodError(EmailMessage.shape.subject, d.subject)} />
+          <TextArea label="Body (Liquid)" value={d.body} onChange={(v) => set({ ...d, body: v }, "body")} rows={6} />
+        </>
+      ) : (
+        <>
+          <div className="grid grid-cols-[6rem_1fr] gap-2">
+            <SelectField label="Method" value={d.method ?? "POST"} onChange={(m) => set({ ...d, method: m })} options={(["POST", "PUT", "PATCH", "GET", "DELETE"] as const).map((m) => ({ value: m, label: m }))} />
+            <TextField label="URL" value={d.url} onChange={(v) => set({ ...d, url: v }, "url")} mono error={zodError(WebhookMessage.shape.url, d.url) ?? (/^https?:\/\/\S+$/.test(d.url) ? undefined : "Use an http(s) URL")} />
+          </div>
+          <HeadersEditor headers={d.headers ?? {}} onChange={(h) => set({ ...d, headers: Object.keys(h).length ? h : undefined }, "headers")} />
+          <TextArea label="Body (Liquid)" value={d.body ?? ""} onChange={(v) => set({ ...d, body: v || undefined }, "body")} rows={5} mono />
+        </>
+      )}
+      <TextField label="Fallback text" value={d.fallback ?? ""} onChange={(v) => set({ ...d, fallback: v || undefined }, "fallback")} hint="Shown when the template fails or reads missing data" />
+      <LiquidPreview
+        flow={flow}
+        fallback={d.fallback}
+        templates={
+          d.channel === "in_app"
+            ? [{ label: "Content", text: d.content }]
+            : d.channel === "email"
+              ? [
+                  { label: "Subject", text: d.subject },
+                  { label: "Body", text: d.body },
+                ]
+              : [{ label: "Body", text: d.body ?? "" }]
+        }
+      />
+    </>
+  );
+}
+
+function HeadersEditor({ headers, onChange }: { headers: Record<string, string>; onChange: (h: Record<string, string>) => void }) {
+  const entries = Object.entries(headers);
+  return (
+    <fieldset className="space-y-2">
+      <legend className="mb-1 text-xs font-medium text-slate-600">Headers</legend>
+      {entries.map(([k, v], i) => (
+        <div key={i} className="grid grid-cols-[1fr_1fr_auto] items-end gap-2">
+          <TextField label={`Header ${i + 1} name`} hideLabel placeholder="Header" value={k} mono onChange={(nk) => onChange(Object.fromEntries(entries.map(([a, b], j) => (j === i ? [nk, b] : [a, b]))))} />
+          <TextField label={`Header ${i + 1} value`} hideLabel placeholder="Value" value={v} mono onChange={(nv) => onChange(Object.fromEntries(entries.map(([a, b], j) => (j === i ? [a, nv] : [a, b]))))} />
+          <SmallButton tone="danger" label={`Remove header ${k}`} onClick={() => onChange(Object.fromEntries(entries.filter((_, j) => j !== i)))}>
+            ✕
+          </SmallButton>
+        </div>
+      ))}
+      <SmallButton onClick={() => onChange({ ...headers, [entries.length ? `X-Header-${entries.length + 1}` : "Content-Type"]: entries.length ? "" : "application/json" })}>+ Header</SmallButton>
+    </fieldset>
+  );
+}
+
+function UpdateEditor({ node, onChange }: { node: Extract<FlowNode, { type: "update" }>; onChange: Change }) {
+  const entries = Object.entries(node.data.set);
+  const write = (next: [string, unknown][], key?: string) => onChange({ set: Object.fromEntries(next) as Record<string, string> }, key);
+  return (
+    <>
+      {entries.map(([k, v], i) => (
+        <div key={i} className="grid grid-cols-[1fr_1fr_auto] items-end gap-2">
+          <TextField label={`Trait ${i + 1}`} value={k} mono onChange={(nk) => write(entries.map(([a, b], j) => (j === i ? [nk, b] : [a, b])), `k${i}`)} error={k ? undefined : "Name the trait"} />
+          <TextField
+            label="Value (text, number, true/false or Liquid)"
+            value={typeof v === "string" ? v : JSON.stringify(v)}
+            onChange={(nv) => write(entries.map(([a, b], j) => (j === i ? [a, parseLoose(nv)] : [a, b])), `v${i}`)}
+          />
+          <SmallButton tone="danger" label={`Remove trait ${k}`} onClick={() => write(entries.filter((_, j) => j !== i))}>
+            ✕
+          </SmallButton>
+        </div>
+      ))}
+      <SmallButton onClick={() => write([...entries, [`trait_${entries.length + 1}`, ""]])}>+ Trait</SmallButton>
+    </>
+  );
+}
+
+function parseLoose(text: string): unknown {
+  if (text === "true" || text === "false") return text === "true";
+  if (text === "null") return null;
+  if (text.trim() !== "" && !Number.isNaN(Number(text)) && /^-?\d/.test(text.trim())) return Number(text);
+  return text;
+}
+
+export function NodeInspector({ node, onChange, onDelete, splits, flow, readOnly }: { node: CanvasNode; onChange: Change; onDelete: () => void; splits: SplitRef[]; flow: { id: string; name: string }; readOnly?: boolean }) {
+  const doc = { id: node.id, type: node.type, data: node.data } as FlowNode;
+  const kind = kindOf(node.type, node.data);
+  const parsed = NODE_DATA[node.type].safeParse(node.data);
+  let summary = "";
+  try {
+    summary = describeNode(doc);
+  } catch {
+    summary = "Incomplete";
+  }
+  return (
+    <div>
+      <div className="flex items-start gap-3 border-b border-slate-100 px-4 py-4">
+        <span className={`flex h-9 w-9 shrink-0 items-center justify-center rounded-lg ${kind.tile}`}>{kind.icon}</span>
+        <div className="min-w-0 flex-1">
+          <h2 className="text-sm font-semibold text-slate-900">{kind.label}</h2>
+          <p className="font-mono text-[11px] text-slate-400">{node.id}</p>
+          <p className="mt-1 text-xs text-slate-600">{summary}</p>
+        </div>
+        {readOnly ? null : (
+          <SmallButton tone="danger" label={`Delete ${node.id}`} onClick={onDelete}>
+            Delete
+          </SmallButton>
+        )}
+      </div>
+      <fieldset disabled={readOnly} className="min-w-0">
+        <Section title="Settings">
+          {doc.type === "trigger" ? (
+            <TriggerEditor node={doc} onChange={onChange} />
+          ) : doc.type === "condition" ? (
+            <>
+              <p className="text-xs text-slate-500">Users who match leave by “yes”, others by “no”. Connect “missing” to treat absent traits apart.</p>
+              <ConditionBuilder value={doc.data.if} onChange={(c: Condition) => onChange({ if: c }, "if")} splits={splits.filter((s) => s.id !== node.id)} />
+            </>
+          ) : doc.type === "split" ? (
+            <SplitEditor node={doc} onChange={onChange} />
+          ) : doc.type === "wait" ? (
+            <WaitEditor node={doc} onChange={onChange} />
+          ) : doc.type === "message" ? (
+            <MessageEditor node={doc} onChange={onChange} flow={flow} />
+          ) : doc.type === "update" ? (
+            <UpdateEditor node={doc} onChange={onChange} />
+          ) : (
+            <p className="text-sm text-slate-600">The run ends here. Nodes with an unconnected handle end the run too.</p>
+          )}
+        </Section>
+      </fieldset>
+      {!parsed.success ? (
+        <div role="alert" className="mx-4 mb-4 rounded-md bg-red-50 p-3 text-xs text-red-700">
+          <strong className="font-semibold">Not saved until fixed:</strong>
+          <ul className="mt-1 list-disc pl-4">
+            {parsed.error.issues.slice(0, 5).map((i, k) => (
+              <li key={k}>
+                {i.path.join(".") || "data"}: {i.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function SettingsInspector({ settings, onChange, readOnly }: { settings: Settings; onChange: (s: Settings, key?: string) => void; readOnly?: boolean }) {
+  const id = useId();
+  const goal = settings.goal ?? null;
+  const reentryMode = settings.reentry === "never" || settings.reentry === "always" ? settings.reentry : "after";
+  const shape = SettingsSchema.shape;
+  return (
+    <fieldset disabled={readOnly} className="min-w-0" aria-labelledby={`${id}-t`}>
+      <div className="border-b border-slate-100 px-4 py-4">
+        <h2 id={`${id}-t`} className="text-sm font-semibold text-slate-900">
+          Flow settings
+        </h2>
+        <p className="mt-1 text-xs text-slate-500">Select a node to edit it. These apply to the whole flow.</p>
+      </div>
+      <Section title="Goal">
+        <Checkbox label="Track a conversion goal" checked={goal !== null} onChange={(on) => onChange({ ...settings, goal: on ? { event: "Order Completed", within: "P7D" } : null })} />
+        {goal ? (
+          <>
+            <TextField label="Goal event" value={goal.event} onChange={(v) => onChange({ ...settings, goal: { ...goal, event: v } }, "goal.event")} error={goal.event ? undefined : "Name the goal event"} />
+            <PredicateList label="Goal filter" where={goal.where} onChange={(where) => onChange({ ...settings, goal: where ? { ...goal, where } : { event: goal.event, ...(goal.within ? { within: goal.within } : {}) } })} />
+            <Checkbox label="Only within a window after entry" checked={goal.within !== undefined} onChange={(on) => onChange({ ...settings, goal: on ? { ...goal, within: "P7D" } : { event: goal.event, ...(goal.where ? { where: goal.where } : {}) } })} />
+            {goal.within ? <DurationPicker label="Converts within" value={goal.within} onChange={(d) => onChange({ ...settings, goal: { ...goal, within: d } }, "goal.within")} /> : null}
+            <Checkbox label="Exit the flow on conversion" checked={settings.exitOnGoal} onChange={(v) => onChange({ ...settings, exitOnGoal: v })} />
+          </>
+        ) : null}
+      </Section>
+      <Section title="Entry">
+        <SelectField
+          label="Re-entry"
+          value={reentryMode}
+          onChange={(m) => onChange({ ...settings, reentry: m === "after" ? "P7D" : m })}
+          options={[
+            { value: "never", label: "Never: once per user" },
+            { value: "always", label: "Always: every time the trigger fires" },
+            { value: "after", label: "After a cool-down" },
+          ]}
+        />
+        {reentryMode === "after" ? <DurationPicker label="May enter again after" value={settings.reentry} onChange={(d) => onChange({ ...settings, reentry: d }, "reentry")} /> : null}
+        <div className="grid grid-cols-2 gap-2">
+          <NumberField label="Rollout" suffix="%" min={0} max={100} value={settings.rollout} onChange={(n) => onChange({ ...settings, rollout: n === "" ? 0 : n }, "rollout")} error={zodError(shape.rollout, settings.rollout)} hint="Share of eligible users let in" />
+          <NumberField label="Holdout" suffix="%" min={0} max={100} value={settings.holdout} onChange={(n) => onChange({ ...settings, holdout: n === "" ? 0 : n }, "holdout")} error={zodError(shape.holdout, settings.holdout)} hint="Control group, no messages" />
+        </div>
+        <NumberField label="Priority" min={0} max={100} step={1} value={settings.priority} onChange={(n) => onChange({ ...settings, priority: n === "" ? 0 : n }, "priority")} error={zodError(shape.priority, settings.priority)} hint="Higher wins when two flows fill one placement" />
+      </Section>
+    </fieldset>
+  );
+}

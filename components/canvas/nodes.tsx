@@ -1,0 +1,143 @@
+"use client";
+// One memoised React Flow node component per flow node type; all share one card layout with labelled
+// handles (yes / no / missing, each split branch with its weight, matched / timeout).
+import { memo } from "react";
+import { Handle, Position, type NodeProps, type NodeTypes } from "@xyflow/react";
+import { describeNode } from "@/lib/flow/describe";
+import { canvasHandles, type CanvasNode } from "@/lib/flow/canvas-mapping";
+import type { FlowNode } from "@/lib/flow/schema";
+import { formatNumber } from "@/components/ui/time";
+import { useDecor } from "./decor";
+import { handleLabel, kindOf } from "./node-kinds";
+
+function summaryOf(node: FlowNode): string {
+  try {
+    return describeNode(node);
+  } catch {
+    // Half-edited data (the inspector shows what is missing) must not break the canvas.
+    return "Incomplete — open the inspector";
+  }
+}
+
+function handleTitles(node: FlowNode): Map<string, string> {
+  if (node.type === "split" && Array.isArray(node.data.branches)) {
+    return new Map(node.data.branches.map((b) => [b.id, `${b.label || b.id} · ${b.weight}%`]));
+  }
+  return new Map();
+}
+
+function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
+  const decor = useDecor();
+  const node = { id, type, data } as FlowNode;
+  const kind = kindOf(type, data);
+  const handles = canvasHandles({ id, type, data, position: { x: 0, y: 0 } });
+  const titles = handleTitles(node);
+  const problems = decor.problems.get(id);
+  const steps = decor.path.get(id);
+  const isCurrent = decor.current === id;
+  const entered = decor.stats?.[id]?.entered;
+  const ring = problems
+    ? "ring-2 ring-red-400"
+    : isCurrent
+      ? "ring-4 ring-brand-500/60"
+      : steps
+        ? "ring-2 ring-brand-500"
+        : selected
+          ? "ring-2 ring-brand-500/70"
+          : "ring-1 ring-slate-900/5";
+  const dim = decor.path.size > 0 && !steps ? "opacity-45" : "";
+  const summary = summaryOf(node);
+  return (
+    <div
+      className={`group relative w-[260px] rounded-xl border-t-4 bg-white shadow-sm transition-shadow ${kind.accent} ${ring} ${dim} ${selected ? "shadow-md" : ""}`}
+      data-testid={`node-${id}`}
+      aria-label={`${kind.label} ${id}: ${summary}${problems ? `. Problems: ${problems.join("; ")}` : ""}`}
+    >
+      {type !== "trigger" ? <Handle type="target" position={Position.Top} className="!h-3 !w-3 !border-2 !border-white !bg-slate-400" aria-label={`Into ${id}`} /> : null}
+      <div className="flex items-start gap-3 px-3 pt-2.5 pb-3">
+        <span className={`mt-0.5 flex h-8 w-8 shrink-0 items-center justify-center rounded-lg ${kind.tile}`}>{kind.icon}</span>
+        <div className="min-w-0 flex-1">
+          <div className="flex items-center gap-2">
+            <span className="text-[11px] font-semibold uppercase tracking-wide text-slate-500">{kind.label}</span>
+            <span className="truncate font-mono text-[10px] text-slate-400">{id}</span>
+          </div>
+          <p className="mt-0.5 line-clamp-3 text-[13px] leading-snug text-slate-800">{summary}</p>
+        </div>
+      </div>
+      {problems ? (
+        <span className="absolute -top-3 -right-2 flex h-5 min-w-5 items-center justify-center rounded-full bg-red-500 px-1 text-[11px] font-bold text-white shadow" title={problems.join("\n")} data-testid="node-problem">
+          {problems.length}
+        </span>
+      ) : null}
+      {steps ? (
+        <span className="absolute -top-3 -left-2 rounded-full bg-brand-600 px-1.5 py-0.5 text-[10px] font-bold text-white shadow" title="Simulation steps">
+          {steps.join(", ")}
+        </span>
+      ) : null}
+      {entered !== undefined || decor.stats ? (
+        <span className="absolute -top-3 right-6 rounded-full bg-slate-900 px-2 py-0.5 text-[10px] font-semibold text-white shadow" data-testid="node-stat">
+          {formatNumber(entered ?? 0)} entered
+        </span>
+      ) : null}
+      {handles.length > 0 ? (
+        <div className={`relative border-t border-slate-100 ${handles.length > 1 ? "h-6" : "h-2"}`}>
+          {handles.map((h, i) => {
+            const left = `${((i + 1) / (handles.length + 1)) * 100}%`;
+            const label = titles.get(h) ?? handleLabel(h);
+            return (
+              <div key={h}>
+                {handles.length > 1 ? (
+                  <span className="pointer-events-none absolute top-0.5 -translate-x-1/2 whitespace-nowrap text-[10px] font-medium text-slate-500" style={{ left }}>
+                    {label}
+                  </span>
+                ) : null}
+                <Handle
+                  id={h}
+                  type="source"
+                  position={Position.Bottom}
+                  style={{ left }}
+                  className={`!h-3 !w-3 !border-2 !border-white ${h === "no" || h === "timeout" ? "!bg-rose-400" : h === "missing" ? "!bg-amber-400" : h === "yes" || h === "matched" ? "!bg-emerald-500" : "!bg-slate-500"}`}
+                  aria-label={`${id} ${label}`}
+                  data-handle={h}
+                />
+              </div>
+            );
+          })}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export const TriggerNode = memo(function TriggerNode(props: NodeProps<CanvasNode>) {
+  return <NodeCard {...props} />;
+});
+export const ConditionNode = memo(function ConditionNode(props: NodeProps<CanvasNode>) {
+  return <NodeCard {...props} />;
+});
+export const SplitNode = memo(function SplitNode(props: NodeProps<CanvasNode>) {
+  return <NodeCard {...props} />;
+});
+export const WaitNode = memo(function WaitNode(props: NodeProps<CanvasNode>) {
+  return <NodeCard {...props} />;
+});
+export const MessageNode = memo(function MessageNode(props: NodeProps<CanvasNode>) {
+  return <NodeCard {...props} />;
+});
+export const UpdateNode = memo(function UpdateNode(props: NodeProps<CanvasNode>) {
+  return <NodeCard {...props} />;
+});
+export const ExitNode = memo(function ExitNode(props: NodeProps<CanvasNode>) {
+  return <NodeCard {...props} />;
+});
+
+// At module scope: a new object on every render would make React Flow remount every node.
+export const nodeTypes: NodeTypes = {
+  trigger: TriggerNode,
+  condition: ConditionNode,
+  split: SplitNode,
+  wait: WaitNode,
+  message: MessageNode,
+  update: UpdateNode,
+  exit: ExitNode,
+};
