@@ -117,7 +117,10 @@ export async function deleteFlow(db: Db, id: string) {
   if (!rows[0]) throw notFound("Flow");
 }
 
-export async function publishFlow(db: Db, id: string, publishedBy?: string) {
+/** Called inside publish's transaction once the new version is live (e.g. to migrate runs onto it). */
+export type OnPublished = (sql: Sql, v: { previousVersionId: string | null; versionId: string; version: number }) => Promise<void>;
+
+export async function publishFlow(db: Db, id: string, publishedBy?: string, onPublished?: OnPublished) {
   return db.tx(async (sql) => {
     const rows = await sql.query<FlowRow>(`SELECT ${FLOW_COLUMNS} FROM flows WHERE id = $1 FOR UPDATE`, [id]);
     const row = rows[0];
@@ -136,6 +139,7 @@ export async function publishFlow(db: Db, id: string, publishedBy?: string) {
       `UPDATE flows SET status = 'active', version = $2, active_version_id = $3, published_at = now(), updated_at = now() WHERE id = $1`,
       [id, version, v[0].id],
     );
+    if (onPublished) await onPublished(sql, { previousVersionId: row.active_version_id, versionId: v[0].id, version });
     return { id, status: "active" as const, version, versionId: v[0].id };
   });
 }

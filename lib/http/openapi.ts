@@ -10,6 +10,8 @@ export type Endpoint = {
   tag: string;
   access: Access;
   body?: z.ZodType;
+  /** The body may be left out (e.g. publish without a migration). */
+  bodyOptional?: boolean;
   /** A non-JSON body, e.g. text/csv. */
   bodyContentTypes?: string[];
   response?: z.ZodType;
@@ -83,7 +85,7 @@ export function buildOpenApi(endpoints: Endpoint[], info: { version: string }) {
       responses,
     };
     if (e.body) {
-      op.requestBody = { required: true, content: { "application/json": { schema: toSchema(e.body, defs, "input") } } };
+      op.requestBody = { required: !e.bodyOptional, content: { "application/json": { schema: toSchema(e.body, defs, "input") } } };
     } else if (e.bodyContentTypes) {
       op.requestBody = { required: true, content: Object.fromEntries(e.bodyContentTypes.map((t) => [t, { schema: { type: "string" } }])) };
     }

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { advance } from "@/lib/engine/advance";
 import { compileFlow, type CompiledFlow } from "@/lib/engine/compile-flow";
 import { Driver, graph, HOUR, n, T0 } from "@/lib/engine/test-builders";
-import type { Effect, Graph, Run } from "@/lib/engine";
+import type { Effect, Run } from "@/lib/engine";
+import type { Graph } from "@/lib/flow/schema";
 import { autoMapping, completeMapping, mappingProblems, migrateRun, planMigration } from "./migration";
 
 const version = (g: Graph, v: number): CompiledFlow => compileFlow({ flowId: "f1", flowName: "F", versionId: `v${v}`, version: v, graph: g, settings: {} });

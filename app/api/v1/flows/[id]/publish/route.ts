@@ -1,10 +1,16 @@
 // POST /api/v1/flows/:id/publish: a new immutable version; 422 listing the problems if any remain.
+// Optional body {migration: {mapping, dryRun?}} moves the users waiting in the live version onto the new
+// one (dryRun: only answers the plan, publishes nothing). Without a body users stay on their version.
 import { route } from "@/lib/http/route";
-import { publishFlow } from "@/lib/flows/store";
+import { readText, KB } from "@/lib/http/body";
+import { migrationPlan, parsePublishBody, publishWithMigration } from "@/lib/flows/migrate-runs";
 import { audit } from "@/lib/audit";
 
-export const POST = route({ name: "flows.publish", access: "editor" }, async ({ db, params, principal }) => {
-  const result = await publishFlow(db, params.id, principal.actor);
-  await audit(db, principal.actor, "flow.publish", params.id, { version: result.version });
-  return { id: result.id, status: result.status, version: result.version };
+export const POST = route({ name: "flows.publish", access: "editor" }, async ({ db, params, principal, req }) => {
+  const { migration } = parsePublishBody(await readText(req, 256 * KB));
+  if (migration?.dryRun) return migrationPlan(db, params.id, migration.mapping);
+  const result = await publishWithMigration(db, params.id, principal.actor, migration);
+  const m = result.migration;
+  await audit(db, principal.actor, "flow.publish", params.id, { version: result.version, ...(m ? { migration: { moved: m.moved, kept: m.kept, fromVersion: m.fromVersion } } : {}) });
+  return { id: result.id, status: result.status, version: result.version, ...(m ? { migration: m } : {}) };
 });
