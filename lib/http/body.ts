@@ -26,9 +26,44 @@ export async function readText(req: Request, limit: number): Promise<string> {
 export async function readJson(req: Request, limit = 1024 * KB): Promise<unknown> {
   const text = await readText(req, limit);
   if (text.trim() === "") throw badRequest("The request body is empty; send a JSON object", [], "invalid_json");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw badRequest(`The request body is not valid JSON: ${(err as Error).message}`, [], "invalid_json");
   }
+  assertStorableText(text, value);
+  return value;
+}
+
+// A NUL, or half of a surrogate pair with no other half: text PostgreSQL cannot store.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path of the first string (or key) PostgreSQL could not store, or null. */
+function unstorablePath(value: unknown, path: string[] = []): string | null {
+  if (typeof value === "string") return UNSTORABLE.test(value) ? path.join(".") || "(body)" : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = unstorablePath(value[i], [...path, String(i)]);
+      if (p) return p;
+    }
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (UNSTORABLE.test(k)) return [...path, JSON.stringify(k).slice(1, -1)].join(".");
+      const p = unstorablePath(v, [...path, k]);
+      if (p) return p;
+    }
+  }
+  return null;
+}
+
+/**
+ * PostgreSQL cannot store NUL or a lone surrogate in text or jsonb, so a string holding one is a field
+ * of the wrong shape (400), not a failed insert (500). JSON can only carry them as \u escapes, so the
+ * walk runs only when the text has such an escape: free for ordinary bodies.
+ */
+export function assertStorableText(text: string, value: unknown) {
+  if (!/\\u(?:0000|[dD][89a-fA-F])/.test(text)) return;
+  const at = unstorablePath(value);
+  if (at) throw badRequest(`${at}: text may not contain NUL characters or unpaired surrogates`, [{ path: at, message: "Text may not contain NUL characters or unpaired surrogates", code: "invalid_string" }]);
 }

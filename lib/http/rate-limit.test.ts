@@ -118,6 +118,20 @@ describe("through a route handler", () => {
     expect((await call(read, "/api/v1/flows", guess("10.0.0.3"))).status).toBe(429);
   });
 
+  it("limits the ingestion endpoints per write key, including a key sent in the body", async () => {
+    const { POST: track } = await import("@/app/api/v1/track/route");
+    const key = await keyFor(db, "write");
+    const msg = (i: number) => ({ userId: `rl-${i}`, event: "Rate Test" });
+    expect((await call(track, "/api/v1/track", { body: msg(1), caller: { key } })).status).toBe(200);
+    expect((await call(track, "/api/v1/track", { body: { ...msg(2), writeKey: key } })).status).toBe(200);
+    const res = await call(track, "/api/v1/track", { body: msg(3), caller: { key } });
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBeTruthy();
+    expect((await errorOf(res)).code).toBe("rate_limited");
+    const other = await keyFor(db, "write");
+    expect((await call(track, "/api/v1/track", { body: msg(4), caller: { key: other } })).status).toBe(200);
+  });
+
   it("never throttles with both budgets off", async () => {
     resetRateLimiter(createRateLimiter({ write: "0", api: "off" }));
     const key = await keyFor(db, "secret");

@@ -3,7 +3,8 @@
 // CORS for browsers, and the pipeline's outcome as CONTRACT §3 answers.
 import { route, authenticate, type Principal } from "@/lib/http/route";
 import { ApiError, forbidden, unauthorized } from "@/lib/http/errors";
-import { readText } from "@/lib/http/body";
+import { assertStorableText, readText } from "@/lib/http/body";
+import { enforceRateLimit } from "@/lib/http/rate-limit";
 import { findKey } from "@/lib/auth/keys";
 import type { Db } from "@/lib/db/client";
 import { BATCH_LIMIT, MESSAGE_LIMIT, parseBatch, parseMessage, type MessageType } from "./messages";
@@ -19,7 +20,17 @@ export const CORS_HEADERS: Record<string, string> = {
 
 const withCors = (err: ApiError) => new ApiError(err.status, err.code, err.message, err.details, { ...err.headers, ...CORS_HEADERS });
 
+/** The caller, once its ingestion budget (per key, or per address when unknown) is charged: 429 when spent. */
 async function who(req: Request, db: Db, body: unknown): Promise<Principal> {
+  const p = await findCaller(req, db, body).catch((err) => {
+    enforceRateLimit(req, "write", null);
+    throw err;
+  });
+  enforceRateLimit(req, "write", p);
+  return p;
+}
+
+async function findCaller(req: Request, db: Db, body: unknown): Promise<Principal> {
   const hasHeader = req.headers.has("authorization");
   const p = await authenticate(req, db);
   if (p) {
@@ -64,6 +75,7 @@ export function ingestRoute(type: MessageType | "batch") {
         throw err;
       }
       const principal = await who(req, db, raw);
+      assertStorableText(text, raw);
       const parsed = type === "batch" ? parseBatch(raw, receivedAt) : parseMessage(type, raw, receivedAt);
       if (!parsed.ok) throw new ApiError(parsed.status, parsed.status === 413 ? "payload_too_large" : "invalid_request", parsed.message, parsed.details);
       const verified = await checkIngestIdentity(db.sql, principal, req, type, raw);
