@@ -7,6 +7,7 @@ export const SETTINGS_ITEMS = [
   { href: "/settings/keys", label: "API keys" },
   { href: "/settings/team", label: "Team" },
   { href: "/settings/audit", label: "Audit log" },
+  { href: "/settings/policies", label: "Policies" },
 ];
 
 export function SettingsNav() {

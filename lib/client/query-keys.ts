@@ -7,6 +7,8 @@ export const qk = {
   flowVersion: (id: string, version: number) => ["flows", id, "versions", version] as const,
   flowStats: (id: string, range?: { from?: string; to?: string }) => ["flows", id, "stats", range ?? {}] as const,
   keys: ["keys"] as const,
+  policies: ["policies"] as const,
+  migrationPlan: (flowId: string, mapping: Record<string, string | null>) => ["flows", flowId, "migration-plan", mapping] as const,
   accounts: ["accounts"] as const,
   audit: (filter: { action?: string; actor?: string }) => ["audit", filter] as const,
   users: (q: string) => ["users", q] as const,
