@@ -1,6 +1,9 @@
-// Home: until the health dashboard lands, the flows list is the start page.
-import { redirect } from "next/navigation";
+// Home: the health of every flow, event volume and alerts.
+import type { Metadata } from "next";
+import { HomeDashboard } from "@/components/results/home-dashboard";
+
+export const metadata: Metadata = { title: "Home" };
 
 export default function Home() {
-  redirect("/flows");
+  return <HomeDashboard />;
 }

@@ -6,6 +6,8 @@ export const qk = {
   flowVersions: (id: string) => ["flows", id, "versions"] as const,
   flowVersion: (id: string, version: number) => ["flows", id, "versions", version] as const,
   flowStats: (id: string, range?: { from?: string; to?: string }) => ["flows", id, "stats", range ?? {}] as const,
+  flowResults: (id: string, range?: { from?: string; to?: string }) => ["flows", id, "results", range ?? {}] as const,
+  overview: (days: number) => ["overview", days] as const,
   keys: ["keys"] as const,
   policies: ["policies"] as const,
   migrationPlan: (flowId: string, mapping: Record<string, string | null>) => ["flows", flowId, "migration-plan", mapping] as const,
