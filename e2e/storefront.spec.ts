@@ -1,0 +1,85 @@
+// The demo storefront with the real SDK: a product view shows the discount, an admin sign-up shows
+// the admin onboarding tooltip, and clicking it lands in the flow's results.
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { auth } from "./helpers";
+import { onboardingFlow, productOfferFlow, type DemoFlow } from "../lib/demo/flows";
+
+async function publish(request: APIRequestContext, flow: DemoFlow): Promise<string> {
+  const created = await request.post("/api/v1/flows", { headers: auth, data: { name: `${flow.name} (e2e)`, graph: flow.graph, settings: flow.settings } });
+  expect(created.status()).toBe(201);
+  const { id, problems } = (await created.json()) as { id: string; problems: unknown[] };
+  expect(problems).toEqual([]);
+  const published = await request.post(`/api/v1/flows/${id}/publish`, { headers: auth });
+  expect(published.status()).toBe(200);
+  return id;
+}
+
+test.describe("demo storefront", () => {
+  let onboardingId = "";
+
+  test.beforeAll(async ({ request }) => {
+    // Seed through the API: a write key for the storefront and the demo flows without holdouts or
+    // splits, so this one visitor is sure to get the messages.
+    const key = await request.post("/api/v1/keys", { headers: auth, data: { kind: "write", name: "storefront e2e" } });
+    expect(key.status()).toBe(201);
+    const set = await request.put("/demo/config", { headers: auth, data: { writeKey: ((await key.json()) as { key: string }).key } });
+    expect(set.status()).toBe(200);
+    await publish(request, productOfferFlow({ holdout: 0, split: false }));
+    onboardingId = await publish(request, onboardingFlow({ holdout: 0 }));
+  });
+
+  test("viewing Product A shows the discount", async ({ page }) => {
+    const errors: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    await page.goto("/demo");
+    await page.getByRole("link", { name: "View Product A" }).click();
+    await expect(page.getByRole("heading", { name: "Product A" })).toBeVisible();
+    const offer = page.getByRole("region", { name: "Offers" });
+    await expect(offer).toContainText("10% off Product A", { timeout: 15_000 });
+    // The SDK is the one from /sdk.js, loaded with a script tag.
+    await expect(page.locator('script[src="/sdk.js"]')).toHaveCount(1);
+    expect(errors).toEqual([]);
+  });
+
+  test("an admin sign-up sees the admin onboarding tooltip, and its click reaches the results", async ({ page, request }) => {
+    await page.goto("/demo/signup");
+    await page.getByLabel("Name").fill("Ada Admin");
+    await page.getByLabel("Email").fill(`ada-${Date.now()}@example.com`);
+    await page.getByLabel("Role").selectOption("admin");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect(page).toHaveURL(/\/demo\/account$/);
+
+    const tooltip = page.getByRole("dialog", { name: "Invite your team" });
+    await expect(tooltip).toBeVisible({ timeout: 15_000 });
+    await expect(tooltip).toContainText("Admins who invite their team");
+    // Anchored next to the "Invite your team" button.
+    const anchor = await page.locator("#invite-team").boundingBox();
+    const box = await tooltip.boundingBox();
+    expect(anchor && box).toBeTruthy();
+    expect(Math.abs(box!.y - (anchor!.y + anchor!.height))).toBeLessThan(40);
+
+    await tooltip.getByRole("button", { name: "Show me" }).click();
+
+    await expect
+      .poll(
+        async () => {
+          const res = await request.get(`/api/v1/flows/${onboardingId}/stats`, { headers: auth });
+          if (!res.ok()) return -1;
+          const stats = (await res.json()) as { nodes?: Record<string, { outcomes?: Record<string, number> }> };
+          return stats.nodes?.["admin-tour"]?.outcomes?.clicked ?? 0;
+        },
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThanOrEqual(1);
+
+    // Dismissing takes it away and it stays away on the next visit.
+    await tooltip.getByRole("button", { name: "Dismiss" }).click();
+    await expect(tooltip).toBeHidden();
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
+    await page.waitForTimeout(1000);
+    await expect(page.getByRole("dialog", { name: "Invite your team" })).toHaveCount(0);
+  });
+});
