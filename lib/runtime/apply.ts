@@ -168,8 +168,10 @@ export class Applier {
       let payload: Record<string, unknown>;
       let content: string | null = null;
       let placement: string | null = null;
+      // A policy may hold a touchpoint (deliverAt): in-app waits as `pending` until its deliver job frees it.
+      const held = msg.deliverAt !== undefined && msg.deliverAt > msg.at;
       if (msg.channel === "in_app") {
-        status = msg.suppressed ? "suppressed" : "ready";
+        status = msg.suppressed ? "suppressed" : held ? "pending" : "ready";
         content = msg.content;
         placement = msg.placement;
         payload = { variant, variants: msg.variants };
@@ -183,6 +185,7 @@ export class Applier {
         payload = { subject: msg.subject, body: msg.body, to: msg.to, variant, variants: msg.variants, userId: this.profile.userId };
       }
       if (msg.renderError) payload.renderError = msg.renderError;
+      if (held) payload.deliverAt = new Date(msg.deliverAt!).toISOString();
       values.push(msg.key, msg.runId, msg.flowId, msg.nodeId, this.profile.id, msg.channel, placement, content, JSON.stringify(payload), status, new Date(msg.at));
       const b = i * 11;
       const p = Array.from({ length: 11 }, (_, k) => `$${b + k + 1}`);
@@ -199,7 +202,14 @@ export class Applier {
     for (const t of inserted) {
       m.touchpoints.inc({ channel: t.channel, status: t.status });
       if (t.status === "pending") {
-        deliveries.push({ queue: "deliver", key: deliverKey(t.key), payload: { key: t.key } satisfies DeliverPayload, maxAttempts: deliveryAttempts() });
+        const deliverAt = this.messages.find((msg) => msg.key === t.key)?.deliverAt;
+        deliveries.push({
+          queue: "deliver",
+          key: deliverKey(t.key),
+          payload: { key: t.key } satisfies DeliverPayload,
+          maxAttempts: deliveryAttempts(),
+          ...(deliverAt !== undefined ? { runAt: new Date(deliverAt) } : {}),
+        });
       }
     }
     if (deliveries.length) {

@@ -81,6 +81,11 @@ export async function handleDeliver(job: Job, { db }: { db: Db }): Promise<JobRe
   const t = await load(db.sql, key);
   if (!t || t.status !== "pending") return; // gone, or already sent / failed / suppressed
   if (t.flow_status === "paused") return { retryAt: new Date(Date.now() + pausedRecheckMs()) };
+  if (t.channel === "in_app") {
+    // An in-app touchpoint held by a policy (quiet hours do not apply, a delaying cap does): show it now.
+    await db.sql.query(`UPDATE touchpoints SET status = 'ready', updated_at = now() WHERE id = $1 AND status = 'pending'`, [t.id]);
+    return;
+  }
   await db.sql.query(`UPDATE touchpoints SET attempts = attempts + 1, updated_at = now() WHERE id = $1`, [t.id]);
   const m = runtimeMetrics();
   const started = performance.now();

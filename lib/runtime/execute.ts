@@ -17,6 +17,7 @@ import { Applier, inactivityKey, runFromRow, wakeWorkerSoon, type ProfileRow } f
 import { compiledVersion, liveFlows, type LiveFlow } from "./flow-cache";
 import { enqueueMany, type NewJob } from "./jobs";
 import { runtimeMetrics } from "./counters";
+import { loadPolicyGate } from "@/lib/policies/runtime";
 
 export type ExecuteOptions = {
   /** True when this batch holds the profile's first identify (identify triggers). */
@@ -66,6 +67,7 @@ export async function runFlowsForEvents(sql: Sql, profile: ProfileState, events:
   const now = opts.now.getTime();
   const row: ProfileRow = { id: profile.id, userId: profile.userId, traits: profile.traits, summary: profile.summary, lastSeen: profile.lastSeen };
   const applier = new Applier(sql, row);
+  const policy = await loadPolicyGate(sql, row, now);
   const runs = await loadRuns(sql, profile.id);
   const versions = new Map<string, CompiledFlow | null>();
   const version = async (id: string, flow: LiveFlow) => {
@@ -88,7 +90,7 @@ export async function runFlowsForEvents(sql: Sql, profile: ProfileState, events:
         if (!compiled) continue;
         const live = run.status === "active" || run.status === "waiting";
         if (!live && !goalOpen(compiled, run, event.timestamp ?? now)) continue;
-        const res = advance(compiled, run, { kind: "event", event }, profileContext(row, now), now);
+        const res = advance(compiled, run, { kind: "event", event }, profileContext(row, now), now, { gate: policy.gate });
         if (res.ignored) continue;
         runs[i] = res.run;
         applier.apply(res.run, res.effects);
@@ -103,7 +105,7 @@ export async function runFlowsForEvents(sql: Sql, profile: ProfileState, events:
       const compiled = await version(flow.activeVersionId, flow);
       if (!compiled || !compiled.triggers.length) continue;
       const mine = runs.filter((r) => r.flowId === flow.id);
-      const res = triggerEntries(compiled, profileContext(row, now), input, mine, now);
+      const res = triggerEntries(compiled, profileContext(row, now), input, mine, now, { gate: policy.gate });
       if (!res.entered) continue;
       runs.push(res.run);
       applier.apply(res.run, res.effects);
@@ -111,6 +113,7 @@ export async function runFlowsForEvents(sql: Sql, profile: ProfileState, events:
   }
 
   await applier.flush();
+  await policy.commit();
   profile.traits = row.traits;
 
   // Inactivity checks: one job per profile and flow, moved to lastSeen + after on every event.

@@ -7,6 +7,8 @@ import { Duration } from "@/lib/flow/schema";
 import { checkFlow } from "@/lib/flow/validate";
 import { getFlow } from "@/lib/flows/store";
 import { ApiError } from "@/lib/http/errors";
+import { Policies } from "@/lib/policies/schema";
+import { getPolicies } from "@/lib/policies/runtime";
 
 const Props = z.record(z.string(), z.unknown());
 
@@ -32,6 +34,7 @@ export const SimulateBody = z
     profile: z.object({ traits: Props.optional(), userId: z.string().optional() }).default({}),
     events: z.array(SimulationEventBody).max(1000).default([]),
     until: Duration.optional(),
+    policies: Policies.nullable().optional().describe("Caps, quiet hours and time zone to apply; absent: the workspace's; null: none"),
   })
   .refine((b) => b.flowId !== undefined || b.graph !== undefined, { message: "Give flowId or graph", path: ["flowId"] })
   .meta({ id: "SimulateRequest" });
@@ -71,6 +74,7 @@ export async function runSimulation(db: Db, body: SimulateBody, start = Date.now
       events: body.events.map((e) => ({ ...e, userId: e.userId ?? e.anonymousId })),
       until: body.until,
       start,
+      policies: body.policies === undefined ? await getPolicies(db.sql) : body.policies,
     },
   );
   const { runs: _runs, ...rest } = result;

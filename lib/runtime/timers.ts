@@ -9,6 +9,7 @@ import { loadRuns, profileContext, type InactivityPayload } from "./execute";
 import { compiledVersion, liveFlows } from "./flow-cache";
 import { enqueue, type Job, type JobResult } from "./jobs";
 import { runtimeMetrics } from "./counters";
+import { loadPolicyGate } from "@/lib/policies/runtime";
 
 /** How long a timer or delivery of a paused flow waits before it looks again. */
 export function pausedRecheckMs(): number {
@@ -47,11 +48,13 @@ export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResu
     const compiled = await compiledVersion(sql, run.versionId, flow.name);
     if (!compiled) return;
     const now = Date.now();
-    const res = advance(compiled, run, { kind: "timer", timerId: p.timerId }, profileContext(profile, now), now);
+    const policy = await loadPolicyGate(sql, profile, now);
+    const res = advance(compiled, run, { kind: "timer", timerId: p.timerId }, profileContext(profile, now), now, { gate: policy.gate });
     if (res.ignored) return; // stale: the run moved on (matched, exited) or this job ran already
     const applier = new Applier(sql, profile);
     applier.apply(res.run, res.effects);
     await applier.flush();
+    await policy.commit();
     if (applier.wroteJobs) wakeWorkerSoon();
   });
   if (result === "held") return { retryAt: new Date(Date.now() + pausedRecheckMs()) };
@@ -74,11 +77,13 @@ export async function handleInactivity(job: Job, { db }: { db: Db }): Promise<Jo
     if (!compiled) return;
     const now = Date.now();
     const runs = await loadRuns(sql, profile.id, flow.id);
-    const res = triggerEntries(compiled, profileContext(profile, now), { kind: "inactivity", lastEventAt: p.lastSeen }, runs, now);
+    const policy = await loadPolicyGate(sql, profile, now);
+    const res = triggerEntries(compiled, profileContext(profile, now), { kind: "inactivity", lastEventAt: p.lastSeen }, runs, now, { gate: policy.gate });
     if (res.entered) {
       const applier = new Applier(sql, profile);
       applier.apply(res.run, res.effects);
       await applier.flush();
+      await policy.commit();
       if (applier.wroteJobs) wakeWorkerSoon();
     }
     // A flow with several inactivity triggers checks again at the next one.
