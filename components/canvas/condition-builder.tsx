@@ -125,7 +125,7 @@ function RuleEditor({ c, onChange, splits, path }: { c: Condition; onChange: (c:
   if ("trait" in c) {
     return (
       <div className="space-y-2">
-        <TextField label={`Trait (${path})`} placeholder="trait, e.g. role" value={c.trait} onChange={(v) => onChange({ ...c, trait: v })} error={c.trait ? undefined : "Name the trait"} />
+        <TextField label={path === "rule" ? "Trait" : `Trait (${path.slice(5)})`} placeholder="trait, e.g. role" value={c.trait} onChange={(v) => onChange({ ...c, trait: v })} error={c.trait ? undefined : "Name the trait"} />
         <TestEditor label={`Trait (${path})`} op={c.op} value={c.value} onChange={(op, value) => onChange({ trait: c.trait, op, ...(value !== undefined ? { value } : {}) })} />
       </div>
     );
@@ -135,7 +135,7 @@ function RuleEditor({ c, onChange, splits, path }: { c: Condition; onChange: (c:
     const countN = c.count?.[countOp] ?? 1;
     return (
       <div className="space-y-2">
-        <TextField label={`Event (${path})`} placeholder="event, e.g. Product Viewed" value={c.event} onChange={(v) => onChange({ ...c, event: v })} error={c.event ? undefined : "Name the event"} />
+        <TextField label={path === "rule" ? "Event" : `Event (${path.slice(5)})`} placeholder="event, e.g. Product Viewed" value={c.event} onChange={(v) => onChange({ ...c, event: v })} error={c.event ? undefined : "Name the event"} />
         <div className="grid grid-cols-2 gap-2">
           <SelectField label="Happened" value={countOp} onChange={(o) => onChange({ ...c, count: { [o]: countN } as Count })} options={COUNT_OPS.map((o) => ({ value: o, label: OP_LABELS[o] === "is" ? "exactly" : OP_LABELS[o].replace(/^is /, "") }))} />
           <NumberField label="Times" min={0} value={countN} suffix="×" onChange={(n) => onChange({ ...c, count: { [countOp]: n === "" ? 0 : n } as Count })} />

@@ -47,13 +47,13 @@ export function DurationPicker({ label, value, onChange, hint }: { label: string
             step={1}
             value={n}
             onChange={(e) => onChange(joinDuration(Math.max(0, Number(e.target.value) || 0), unit))}
-            className={`nodrag ${inputClass} w-20`}
+            className={`nodrag ${inputClass.replace("w-full ", "")} w-24 shrink-0`}
             aria-invalid={!!error}
           />
           <label htmlFor={`${id}-u`} className="sr-only">
             {label} unit
           </label>
-          <select id={`${id}-u`} value={unit} onChange={(e) => onChange(joinDuration(n, e.target.value as Unit))} className={`nodrag ${inputClass} flex-1`}>
+          <select id={`${id}-u`} value={unit} onChange={(e) => onChange(joinDuration(n, e.target.value as Unit))} className={`nodrag ${inputClass.replace("w-full ", "")} min-w-0 flex-1`}>
             {UNITS.map((u) => (
               <option key={u.value} value={u.value}>
                 {u.label}
