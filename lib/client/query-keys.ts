@@ -17,4 +17,8 @@ export const qk = {
   user: (id: string) => ["user", id] as const,
   imports: ["imports"] as const,
   importJob: (id: string) => ["imports", id] as const,
+  trackingPlan: ["tracking-plan"] as const,
+  violations: ["tracking-plan", "violations"] as const,
+  sources: ["sources"] as const,
+  engagement: ["engagement"] as const,
 };

@@ -112,18 +112,25 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
   // Lock every affected profile in id order (a stable order, so two requests never deadlock here).
   const ids = [...new Set(messages.map(profileOf))].sort();
   const rows = await sql.query<ProfileRow>(
-    `SELECT p.id, p.user_id, p.traits, p.summary, p.first_seen, p.last_seen, p.identified_at,
-            (SELECT array_agg(i.value ORDER BY i.created_at, i.value) FROM identities i WHERE i.profile_id = p.id AND i.kind = 'anonymous') AS anon
-       FROM profiles p WHERE p.id = ANY($1::text[]) ORDER BY p.id FOR UPDATE OF p`,
+    `SELECT p.id, p.user_id, p.traits, p.summary, p.first_seen, p.last_seen, p.identified_at, NULL::text[] AS anon
+       FROM profiles p WHERE p.id = ANY($1::text[]) ORDER BY p.id FOR UPDATE`,
     [ids],
   );
   if (rows.length !== ids.length) throw new RetryIngest("a profile was merged or erased meanwhile");
+  if (ctx.runFlows) {
+    const anon = await sql.query<{ profile_id: string; ids: string[] }>(
+      `SELECT profile_id, array_agg(value ORDER BY created_at, value) AS ids FROM identities
+        WHERE profile_id = ANY($1::text[]) AND kind = 'anonymous' GROUP BY profile_id`,
+      [ids],
+    );
+    const byId = new Map(anon.map((a) => [a.profile_id, a.ids]));
+    for (const r of rows) r.anon = byId.get(r.id) ?? [];
+  }
 
   // Events, in one multi-row insert; a messageId already stored comes back as nothing.
   const eventIds = new Map<string, number>();
   if (ctx.storeEvents && messages.length) {
     const records = messages.map((m) => ({
-      ord: m.index,
       profile_id: profileOf(m),
       type: m.type,
       name: m.name,
@@ -133,15 +140,21 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
       message_id: m.messageId,
       violations: ctx.violations.get(m.index) ?? null,
     }));
-    for (let i = 0; i < records.length; i += 2000) {
+    // Multi-row VALUES, 8 parameters a row, at most 1000 rows a statement (well under 65535 parameters).
+    for (let i = 0; i < records.length; i += 1000) {
+      const part = records.slice(i, i + 1000);
+      const params: unknown[] = [ctx.receivedAt];
+      const tuples = part.map((r) => {
+        const k = params.length;
+        params.push(r.profile_id, r.type, r.name, JSON.stringify(r.properties ?? {}), JSON.stringify(r.context ?? {}), r.timestamp, r.message_id, r.violations ? JSON.stringify(r.violations) : null);
+        return `($${k + 1}, $${k + 2}, $${k + 3}, $${k + 4}::jsonb, $${k + 5}::jsonb, $${k + 6}::timestamptz, $1::timestamptz, $${k + 7}, $${k + 8}::jsonb)`;
+      });
       const inserted = await sql.query<{ id: number; message_id: string }>(
         `INSERT INTO events (profile_id, type, name, properties, context, "timestamp", received_at, message_id, violations)
-         SELECT x.profile_id, x.type, x.name, COALESCE(x.properties, '{}'), COALESCE(x.context, '{}'), x."timestamp", $2::timestamptz, x.message_id, x.violations
-           FROM jsonb_to_recordset($1::jsonb) AS x(ord int, profile_id text, type text, name text, properties jsonb, context jsonb, "timestamp" timestamptz, message_id text, violations jsonb)
-          ORDER BY x.ord
+         VALUES ${tuples.join(", ")}
          ON CONFLICT (message_id) DO NOTHING
          RETURNING id, message_id`,
-        [JSON.stringify(records.slice(i, i + 2000)), ctx.receivedAt],
+        params,
       );
       for (const r of inserted) eventIds.set(r.message_id, r.id);
     }
@@ -271,8 +284,8 @@ class Resolver {
     }
     const rows = await this.sql.query<{ kind: "user" | "anonymous"; value: string; profile_id: string; user_id: string | null }>(
       `SELECT i.kind, i.value, i.profile_id, p.user_id FROM identities i JOIN profiles p ON p.id = i.profile_id
-        WHERE (i.kind, i.value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [kinds, values],
+        WHERE (i.kind = 'user' AND i.value = ANY($1::text[])) OR (i.kind = 'anonymous' AND i.value = ANY($2::text[]))`,
+      [[...new Set(values.filter((_, i) => kinds[i] === "user"))], [...new Set(values.filter((_, i) => kinds[i] === "anonymous"))]],
     );
     for (const r of rows) {
       this.byKey.set(`${r.kind}:${r.value}`, r.profile_id);

@@ -1,9 +1,9 @@
-// /users: profiles. The search and profile pages come with data integration.
+// /users: search profiles by userId or email; tabs lead to import, tracking plan and sources.
+import type { Metadata } from "next";
+import { UsersList } from "@/components/data/users-list";
+
+export const metadata: Metadata = { title: "Users" };
+
 export default function UsersPage() {
-  return (
-    <div className="mx-auto max-w-6xl px-4 py-8">
-      <h1 className="text-2xl font-semibold">Users</h1>
-      <p className="mt-2 text-sm text-slate-600">Profiles appear here once events arrive.</p>
-    </div>
-  );
+  return <UsersList />;
 }

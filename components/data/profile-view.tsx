@@ -1,0 +1,137 @@
+"use client";
+// /users/:userId: a profile's identities, traits, event timeline, and runs with their steps and reasons.
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useEraseUser, useUser } from "@/components/hooks/use-users";
+import { useCan } from "@/components/account-context";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { relativeTime } from "@/components/ui/time";
+import { ErrorNote, Loading, PageShell, secondaryButtonClass } from "./data-tabs";
+
+const fmt = (iso: string) => new Date(iso).toLocaleString();
+const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+
+export function ProfileView({ id }: { id: string }) {
+  const user = useUser(id);
+  const isAdmin = useCan("admin");
+  const erase = useEraseUser();
+  const router = useRouter();
+  const [confirming, setConfirming] = useState(false);
+  const [open, setOpen] = useState<number | null>(null);
+
+  if (user.isPending) return <PageShell title={id}><Loading label="Loading profile" /></PageShell>;
+  if (user.isError) {
+    const missing = (user.error as { status?: number }).status === 404;
+    return (
+      <PageShell title={id}>
+        {missing ? <p className="text-sm text-slate-600">No profile has the id “{id}”. <Link href="/users" className="text-brand-700 hover:underline">Back to users</Link></p> : <ErrorNote error={user.error} />}
+      </PageShell>
+    );
+  }
+  const p = user.data;
+  const traits = Object.entries(p.traits);
+  return (
+    <PageShell title={p.userId ?? `Anonymous ${p.anonymousIds[0] ?? ""}`} intro={`First seen ${fmt(p.firstSeen)} · last seen ${relativeTime(p.lastSeen)}`}>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <section aria-labelledby="identities" className="rounded-xl border border-slate-200 bg-white p-4">
+          <h2 id="identities" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Identities</h2>
+          <ul className="mt-2 space-y-1 text-sm">
+            {p.userIds.map((u) => <li key={`u${u}`}><span className="text-slate-500">userId</span> <code>{u}</code></li>)}
+            {p.anonymousIds.map((a) => <li key={`a${a}`}><span className="text-slate-500">anonymousId</span> <code>{a}</code></li>)}
+          </ul>
+          {isAdmin ? (
+            <div className="mt-4 flex flex-wrap gap-2 border-t border-slate-100 pt-4">
+              <a className={secondaryButtonClass} href={`/api/v1/users/${encodeURIComponent(id)}/export`} download>Export data</a>
+              {confirming ? (
+                <>
+                  <button
+                    type="button"
+                    className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-700 disabled:opacity-50"
+                    disabled={erase.isPending}
+                    onClick={() => erase.mutate(id, { onSuccess: () => router.push("/users") })}
+                  >
+                    Erase for good
+                  </button>
+                  <button type="button" className={secondaryButtonClass} onClick={() => setConfirming(false)}>Cancel</button>
+                </>
+              ) : (
+                <button type="button" className={secondaryButtonClass} onClick={() => setConfirming(true)}>Erase user…</button>
+              )}
+              {erase.isError ? <ErrorNote error={erase.error} /> : null}
+            </div>
+          ) : null}
+        </section>
+        <section aria-labelledby="traits" className="rounded-xl border border-slate-200 bg-white p-4 lg:col-span-2">
+          <h2 id="traits" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Traits</h2>
+          {traits.length === 0 ? (
+            <p className="mt-2 text-sm text-slate-600">No traits yet. An identify call or an import sets them.</p>
+          ) : (
+            <dl className="mt-2 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
+              {traits.map(([k, v]) => (
+                <div key={k} className="flex gap-2 border-b border-slate-50 py-1">
+                  <dt className="w-40 shrink-0 truncate text-slate-500">{k}</dt>
+                  <dd className="truncate font-mono text-slate-900" title={show(v)}>{show(v)}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </section>
+      </div>
+
+      <section aria-labelledby="runs" className="mt-6 rounded-xl border border-slate-200 bg-white p-4">
+        <h2 id="runs" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Flow runs</h2>
+        {p.runs.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-600">This user has not entered any flow.</p>
+        ) : (
+          <ul className="mt-2 space-y-3">
+            {p.runs.map((r) => (
+              <li key={r.id} className="rounded-lg border border-slate-100 p-3">
+                <div className="flex flex-wrap items-center gap-2 text-sm">
+                  <Link href={`/flows/${r.flowId}`} className="font-medium text-slate-900 hover:text-brand-700">{r.flowName ?? r.flowId}</Link>
+                  <span className="text-slate-500">v{r.version}</span>
+                  <StatusBadge status={r.status} />
+                  {r.holdout ? <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-600">holdout</span> : null}
+                  {r.convertedAt ? <span className="rounded bg-emerald-50 px-1.5 text-xs text-emerald-700">converted</span> : null}
+                  <span className="text-slate-500">entered {relativeTime(r.enteredAt)}{r.nodeId ? ` · at ${r.nodeId}` : ""}</span>
+                </div>
+                {r.steps.length ? (
+                  <ol className="mt-2 space-y-1 border-l-2 border-slate-100 pl-3 text-xs">
+                    {r.steps.map((s, i) => (
+                      <li key={i}>
+                        <span className="font-mono text-slate-900">{s.nodeId}</span> <span className="text-slate-600">{s.result}</span>{" "}
+                        <span className="text-slate-400">{fmt(s.at)}</span>
+                        {s.reason && typeof s.reason === "object" && Object.keys(s.reason).length ? <span className="ml-2 font-mono text-slate-500">{JSON.stringify(s.reason)}</span> : null}
+                      </li>
+                    ))}
+                  </ol>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="timeline" className="mt-6 rounded-xl border border-slate-200 bg-white p-4">
+        <h2 id="timeline" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Latest events</h2>
+        {p.events.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-600">No events yet.</p>
+        ) : (
+          <ol className="mt-2 divide-y divide-slate-100 text-sm">
+            {p.events.map((e) => (
+              <li key={e.id} className="py-2">
+                <button type="button" className="flex w-full items-center gap-3 text-left focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand-500" aria-expanded={open === e.id} onClick={() => setOpen(open === e.id ? null : e.id)}>
+                  <span className="w-44 shrink-0 text-slate-500">{fmt(e.timestamp)}</span>
+                  <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-600">{e.type}</span>
+                  <span className="font-medium text-slate-900">{e.name}</span>
+                  {e.violations?.length ? <span className="rounded bg-amber-50 px-1.5 text-xs text-amber-800">{e.violations.length} plan violation(s)</span> : null}
+                </button>
+                {open === e.id ? <pre className="mt-2 overflow-x-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify({ properties: e.properties, context: e.context, messageId: e.messageId, violations: e.violations ?? undefined }, null, 2)}</pre> : null}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </PageShell>
+  );
+}
