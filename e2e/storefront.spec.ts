@@ -38,8 +38,9 @@ test.describe("demo storefront", () => {
     await expect(page.getByRole("heading", { name: "Product A" })).toBeVisible();
     const offer = page.getByRole("region", { name: "Offers" });
     await expect(offer).toContainText("10% off Product A", { timeout: 15_000 });
-    // The SDK is the one from /sdk.js, loaded with a script tag.
+    // The SDK is the one from /sdk.js, loaded with a script tag; the tour chunk is not loaded unasked.
     await expect(page.locator('script[src="/sdk.js"]')).toHaveCount(1);
+    await expect(page.locator('script[src$="/sdk-tour.js"]')).toHaveCount(0);
     expect(errors).toEqual([]);
   });
 
@@ -81,5 +82,38 @@ test.describe("demo storefront", () => {
     await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
     await page.waitForTimeout(1000);
     await expect(page.getByRole("dialog", { name: "Invite your team" })).toHaveCount(0);
+  });
+
+  test("a tour in the content loads the tour chunk on demand and walks through its steps", async ({ page, request }) => {
+    const tour =
+      '<div data-pw-kind="tour"><section data-pw-title="Welcome to the store" data-pw-anchor="h1">Three products, one cart.</section>' +
+      '<section data-pw-title="Your cart">What you add waits here.</section></div>';
+    const id = await publish(request, {
+      key: "onboarding",
+      name: "Home tour",
+      graph: {
+        nodes: [
+          { id: "home", type: "trigger", data: { on: { type: "event", event: "Page Viewed", where: [{ property: "path", op: "eq", value: "/demo" }] } } },
+          { id: "tour", type: "message", data: { channel: "in_app", placement: "home_banner", content: tour } },
+        ],
+        edges: [{ id: "e1", source: "home", target: "tour" }],
+      },
+      settings: {},
+    });
+    await page.goto("/demo");
+    const step = page.locator(".shepherd-element");
+    await expect(step).toContainText("Welcome to the store", { timeout: 15_000 });
+    await expect(page.locator('script[src$="/sdk-tour.js"]')).toHaveCount(1);
+    await step.getByRole("button", { name: "Next" }).click();
+    await expect(page.locator(".shepherd-element")).toContainText("Your cart");
+    await page.locator(".shepherd-element").getByRole("button", { name: "Done" }).click();
+    await expect(page.locator(".shepherd-element")).toHaveCount(0);
+    await expect
+      .poll(async () => {
+        const res = await request.get(`/api/v1/flows/${id}/stats`, { headers: auth });
+        const stats = (await res.json()) as { nodes?: Record<string, { outcomes?: Record<string, number> }> };
+        return stats.nodes?.tour?.outcomes?.clicked ?? 0;
+      }, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(1);
   });
 });

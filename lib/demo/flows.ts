@@ -13,6 +13,7 @@ export const PLACEMENTS = {
   checklist: "onboarding_checklist",
   productOffer: "product_offer",
   badge: "account_badge",
+  home: "home_banner",
 } as const;
 
 /** Anchors on the storefront's account page that onboarding tooltips point at. */
