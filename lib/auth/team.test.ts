@@ -71,6 +71,26 @@ describe("team management", () => {
     expect((await call(auditList, "/api/v1/audit", { caller: { session: ed.token } })).status).toBe(403);
   });
 
+  it("logs flow publish and pause and user erasure with who did it", async () => {
+    const { createFlow } = await import("@/lib/flows/store");
+    const { TEMPLATES } = await import("@/lib/flow/templates");
+    const { POST: publish } = await import("@/app/api/v1/flows/[id]/publish/route");
+    const { POST: pause } = await import("@/app/api/v1/flows/[id]/pause/route");
+    const { DELETE: erase } = await import("@/app/api/v1/users/[userId]/route");
+    const ed = await sessionFor(db, "editor");
+    const t = TEMPLATES.find((x) => x.id === "role-onboarding")!;
+    const flow = await createFlow(db, { name: "Audited", graph: t.graph, settings: t.settings });
+    expect((await call(publish, "/", { method: "POST", caller: { session: ed.token } }, { id: flow.id })).status).toBe(200);
+    expect((await call(pause, "/", { method: "POST", caller: { session: ed.token } }, { id: flow.id })).status).toBe(200);
+    await db.sql.query(`INSERT INTO profiles (user_id) VALUES ('audited-user')`);
+    await db.sql.query(`INSERT INTO identities (profile_id, kind, value) SELECT id, 'user', 'audited-user' FROM profiles WHERE user_id = 'audited-user'`);
+    expect((await call(erase, "/", { method: "DELETE", caller: asAdmin() }, { userId: "audited-user" })).status).toBe(204);
+    const log = (await (await call(auditList, "/api/v1/audit", { caller: asAdmin() })).json()) as AuditBody;
+    const about = (target: string) => log.entries.filter((e) => e.target === target).map((e) => [e.action, e.actor]);
+    expect(about(flow.id)).toEqual([["flow.pause", ed.account.email], ["flow.publish", ed.account.email]]);
+    expect(about("audited-user")).toEqual([["user.erase", admin.account.email]]);
+  });
+
   it("logs account, key changes in the audit log, newest first, filtered and paged", async () => {
     const created = await call(createAccountRoute, "/api/v1/accounts", { body: { email: "new.person@example.com", password: "password-123", role: "editor" }, caller: asAdmin() });
     expect(created.status).toBe(201);
@@ -85,7 +105,7 @@ describe("team management", () => {
     const log = (await res.json()) as AuditBody;
     const mine = log.entries.filter((e) => e.target === account.id || e.target === key.id).map((e) => e.action);
     expect(mine).toEqual(["key.revoke", "key.create", "account.delete", "account.role", "account.create"]);
-    expect(log.entries.every((e) => e.actor === admin.account.email)).toBe(true);
+    expect(log.entries.filter((e) => e.target === account.id || e.target === key.id).every((e) => e.actor === admin.account.email)).toBe(true);
     const role = log.entries.find((e) => e.action === "account.role" && e.target === account.id);
     expect(role?.details).toMatchObject({ from: "editor", to: "admin" });
 
