@@ -155,7 +155,7 @@ export class Applier {
       `INSERT INTO runs (id, flow_id, flow_version_id, version, profile_id, entry, status, node_id, holdout, state, entered_at, ended_at, converted_at)
        VALUES ${rows.join(", ")}
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, node_id = EXCLUDED.node_id, state = EXCLUDED.state,
-         ended_at = EXCLUDED.ended_at, converted_at = EXCLUDED.converted_at, profile_id = EXCLUDED.profile_id, updated_at = now()`,
+         ended_at = EXCLUDED.ended_at, converted_at = EXCLUDED.converted_at, updated_at = now()`,
       values,
     );
   }
@@ -220,10 +220,15 @@ export class Applier {
 }
 
 /** Reads a stored run back into the engine's shape (its profile may have changed by a merge). */
-export function runFromRow(row: { state: unknown; profile_id: string; id: string }): Run | null {
+export type RunRow = { id: string; profile_id: string; entry: number; flow_version_id: string; version: number; state: unknown };
+export const RUN_COLUMNS = `id, profile_id, entry, flow_version_id, version, state`;
+
+/** Reads a stored run back into the engine's shape. The columns win over the JSON: a profile merge
+ *  moves runs to another profile and renumbers their entries. */
+export function runFromRow(row: RunRow): Run | null {
   const s = row.state as Run | null;
   if (!s || typeof s !== "object" || typeof s.nodeId !== "string" || !s.status) return null;
-  return { ...s, id: row.id, profileId: row.profile_id, variants: s.variants ?? {}, visits: s.visits ?? {} };
+  return { ...s, id: row.id, profileId: row.profile_id, entry: row.entry, versionId: row.flow_version_id, version: row.version, variants: s.variants ?? {}, visits: s.visits ?? {} };
 }
 
 /** Wakes the in-process worker once the caller's transaction has had time to commit. */

@@ -13,7 +13,7 @@ import type { ProfileContext } from "@/lib/conditions/compile";
 import { asSummary } from "@/lib/conditions/summary";
 import { advance, goalOpen, inactivityDueAt, triggerEntries, type CompiledFlow, type EngineEvent, type EntryInput, type Run } from "@/lib/engine";
 import type { ProfileState, StoredEvent } from "./types";
-import { Applier, inactivityKey, runFromRow, wakeWorkerSoon, type ProfileRow } from "./apply";
+import { Applier, inactivityKey, runFromRow, RUN_COLUMNS, wakeWorkerSoon, type ProfileRow, type RunRow } from "./apply";
 import { compiledVersion, liveFlows, type LiveFlow } from "./flow-cache";
 import { enqueueMany, type NewJob } from "./jobs";
 import { runtimeMetrics } from "./counters";
@@ -27,14 +27,12 @@ export type ExecuteOptions = {
 
 export type InactivityPayload = { flowId: string; profileId: string; lastSeen: number };
 
-type RunRow = { id: string; flow_id: string; flow_version_id: string; profile_id: string; state: unknown };
-
-/** The profile's runs, in the engine's shape, with the compiled version each one is on. */
+/** The profile's runs (of one flow, if given) in the engine's shape. */
 export async function loadRuns(sql: Sql, profileId: string, flowId?: string): Promise<Run[]> {
   const rows = await sql.query<RunRow>(
     flowId
-      ? `SELECT id, flow_id, flow_version_id, profile_id, state FROM runs WHERE profile_id = $1 AND flow_id = $2 ORDER BY entry`
-      : `SELECT id, flow_id, flow_version_id, profile_id, state FROM runs WHERE profile_id = $1 ORDER BY entry`,
+      ? `SELECT ${RUN_COLUMNS} FROM runs WHERE profile_id = $1 AND flow_id = $2 ORDER BY entry`
+      : `SELECT ${RUN_COLUMNS} FROM runs WHERE profile_id = $1 ORDER BY entry`,
     flowId ? [profileId, flowId] : [profileId],
   );
   const runs: Run[] = [];

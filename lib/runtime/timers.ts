@@ -4,7 +4,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { advance, inactivityDueAt, triggerEntries } from "@/lib/engine";
-import { Applier, inactivityKey, runFromRow, wakeWorkerSoon, type ProfileRow, type TimerPayload } from "./apply";
+import { Applier, inactivityKey, runFromRow, RUN_COLUMNS, wakeWorkerSoon, type ProfileRow, type RunRow, type TimerPayload } from "./apply";
 import { loadRuns, profileContext, type InactivityPayload } from "./execute";
 import { compiledVersion, liveFlows } from "./flow-cache";
 import { enqueue, type Job, type JobResult } from "./jobs";
@@ -34,10 +34,7 @@ export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResu
     if (!owner[0]) return; // the run (or its profile or flow) was deleted
     const profile = await lockProfile(sql, owner[0].profile_id);
     if (!profile) return;
-    const rows = await sql.query<{ id: string; profile_id: string; state: unknown; flow_id: string; flow_version_id: string }>(
-      `SELECT id, profile_id, state, flow_id, flow_version_id FROM runs WHERE id = $1 FOR UPDATE`,
-      [p.runId],
-    );
+    const rows = await sql.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR UPDATE`, [p.runId]);
     const run = rows[0] ? runFromRow(rows[0]) : null;
     if (!run) return;
     const flows = await liveFlows(sql);
