@@ -344,6 +344,19 @@ export function runtimeSuite(label: string, open: () => Promise<Db>) {
       expect(row.traits).toEqual({ keep: 1, stage: "tagged", last: "Z" });
     });
 
+    it("keeps running after a profile merge moved and renumbered runs", async () => {
+      const { mergeStoredProfiles } = await import("@/lib/ingest/pipeline");
+      await publish(db, "Always", { nodes: [trigger("t1", "Again"), inApp("m1", "a", "again")], edges: [edge("t1", "m1")] }, { reentry: "always" });
+      const anon = await seedProfile(db, "merge-anon");
+      const user = await seedProfile(db, "merge-user");
+      await ingest(db, anon, [{ name: "Again" }]);
+      await ingest(db, user, [{ name: "Again" }]);
+      await db.tx((sql) => mergeStoredProfiles(sql, anon, user));
+      await ingest(db, user, [{ name: "Again" }]);
+      const runs = await listRunsWithSteps(db.sql, user);
+      expect(runs.map((r) => r.entry).sort()).toEqual([1, 2, 3]);
+    });
+
     it("simulates on a virtual clock without storing anything", async () => {
       const before = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM runs`);
       const result = await runSimulation(db, {
