@@ -8,7 +8,7 @@ import path from "node:path";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0" };
 const tmp = mkdtempSync(path.join(tmpdir(), "pathwise-test-"));
-const only = new Set((process.env.PATHWISE_TEST_SUITES ?? "lint,typecheck,unit,e2e").split(","));
+const only = new Set((process.env.PATHWISE_TEST_SUITES ?? "lint,typecheck,unit,faults,e2e").split(","));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const suites = [];
 
@@ -35,18 +35,20 @@ if (only.has("typecheck")) {
   record("typecheck", code === 0 ? 1 : 0, code === 0 ? 0 : 1);
 }
 
-if (only.has("unit")) {
-  const report = path.join(tmp, "vitest.json");
-  const code = run("npx", ["vitest", "run"], { VITEST_JSON: report });
-  if (existsSync(report)) {
-    const r = JSON.parse(readFileSync(report, "utf8"));
-    const failedFiles = (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
-    record("vitest", r.numPassedTests ?? 0, (r.numFailedTests ?? 0) + failedFiles, (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0));
-    if (code !== 0 && (r.numFailedTests ?? 0) + failedFiles === 0) record("vitest (run)", 0, 1);
-  } else {
-    record("vitest", 0, 1);
-  }
+function vitest(name, args) {
+  const report = path.join(tmp, `${name}.json`);
+  const code = run("npx", ["vitest", "run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
+  if (!existsSync(report)) return record(name, 0, 1);
+  const r = JSON.parse(readFileSync(report, "utf8"));
+  // A file that fails to load has no test results of its own: count it as a failure.
+  const brokenFiles = (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
+  const failed = (r.numFailedTests ?? 0) + brokenFiles;
+  record(name, r.numPassedTests ?? 0, failed, (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0));
+  if (code !== 0 && failed === 0) record(`${name} (run)`, 0, 1);
 }
+
+if (only.has("unit")) vitest("vitest", []);
+if (only.has("faults")) vitest("faults", ["--config", "scripts/faults/vitest.config.mts"]);
 
 if (only.has("e2e")) {
   const build = run("npm", ["run", "build"], { PATHWISE_SKIP_TYPECHECK: "1" });
