@@ -34,13 +34,13 @@ function batches(tag: string) {
   return out;
 }
 
-async function runPipeline(db: Db, tag: string) {
+async function runPipeline(db: Db, tag: string, runFlows = true) {
   const data = batches(tag);
   const started = performance.now();
   for (const batch of data) {
     const parsed = parseBatch({ batch }, new Date());
     if (!parsed.ok) throw new Error(parsed.message);
-    const out = await ingest(db, parsed.messages, { batch: true });
+    const out = await ingest(db, parsed.messages, { batch: true, runFlows });
     if (!out.ok) throw new Error(out.message);
   }
   return EVENTS / ((performance.now() - started) / 1000);
@@ -92,7 +92,8 @@ async function main() {
   const rows: Array<[string, number]> = [];
   const raw = await runRaw(db, "raw");
   const pipeline = await runPipeline(db, "pipe");
-  rows.push(["raw multi-row INSERT (events only)", raw], ["ingestion pipeline, no flows", pipeline]);
+  const noExecutor = await runPipeline(db, "noexec", false);
+  rows.push(["raw multi-row INSERT (events only)", raw], ["ingestion pipeline, executor not called", noExecutor], ["ingestion pipeline, no flows", pipeline]);
   let withFlows: number | null = null;
   try {
     await addFlows(db);
