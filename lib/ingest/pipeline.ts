@@ -457,6 +457,13 @@ export async function mergeStoredProfiles(sql: Sql, fromId: string, intoId: stri
   const summary = mergeSummaries(asSummary(into.summary), asSummary(from.summary));
   const min = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a < b ? a : b);
   const userId = into.user_id ?? from.user_id;
+  // Sends already counted against the anonymous profile still count against the person's caps.
+  await sql.query(
+    `INSERT INTO send_counters (profile_id, channel, period, count, expires_at)
+     SELECT $2, channel, period, count, expires_at FROM send_counters WHERE profile_id = $1
+     ON CONFLICT (profile_id, channel, period) DO UPDATE SET count = send_counters.count + EXCLUDED.count`,
+    [fromId, intoId],
+  );
   await sql.query(`DELETE FROM profiles WHERE id = $1`, [fromId]);
   await sql.query(
     `UPDATE profiles SET traits = $2::jsonb, summary = $3::jsonb, first_seen = $4, last_seen = $5, identified_at = $6, user_id = $7, updated_at = now() WHERE id = $1`,
