@@ -99,7 +99,8 @@ async function setup() {
 }
 
 let seq = 0;
-const user = () => `soak-${runId}-${seq % 5000}`;
+// Ten consecutive requests share a user, so its event, decisions and outcomes meet (2,000 users in turn).
+const user = () => `soak-${runId}-${Math.floor(seq / 10) % 2000}`;
 
 /** One request of the mix: 40% track, 20% identify, 30% decide, 10% outcomes. */
 async function one() {
