@@ -1,0 +1,54 @@
+// The contract suite for one database kind: one server shared by every section, started before and
+// stopped (and its store dropped) after; the restart checks run last because they replace the process.
+import { afterAll, beforeAll, describe } from "vitest";
+import { API_KEY, Server, dropStore, freshPglite, freshPostgres, type Store } from "./server";
+import { client, type Client } from "./http";
+import { authSection } from "./s2-auth";
+import { errorsSection } from "./s3-errors";
+import { ingestSection } from "./s4-ingest";
+import { flowsSection } from "./s5-flows";
+import { decideSection } from "./s6-decide";
+import { opsSection } from "./s7-ops";
+import { consoleSection } from "./s8-console";
+import { runningSection } from "./s1-running";
+
+export type Ctx = {
+  kind: "pglite" | "pg";
+  server: Server;
+  store: Store;
+  /** Bound to the current process (a restart moves it). */
+  api: Client;
+  url: string;
+  key: string;
+};
+
+export function contractSuite(kind: "pglite" | "pg", opts: { console?: boolean } = {}) {
+  const ctx = { kind, key: API_KEY } as Ctx;
+  const bind = () => {
+    ctx.url = ctx.server.url;
+    ctx.api = client(ctx.server.url, API_KEY);
+  };
+
+  beforeAll(async () => {
+    ctx.store = kind === "pg" ? await freshPostgres() : await freshPglite();
+    ctx.server = new Server(ctx.store, { PATHWISE_WEBHOOK_ALLOWLIST: "127.0.0.1,localhost" });
+    await ctx.server.start();
+    bind();
+  });
+
+  afterAll(async () => {
+    await ctx.server?.stop("SIGTERM");
+    if (ctx.store) await dropStore(ctx.store);
+  });
+
+  describe(`contract on ${kind === "pg" ? "PostgreSQL" : "embedded PGlite"}`, () => {
+    authSection(ctx);
+    errorsSection(ctx);
+    ingestSection(ctx);
+    flowsSection(ctx);
+    decideSection(ctx);
+    opsSection(ctx);
+    if (opts.console) consoleSection(ctx);
+    runningSection(ctx, bind);
+  });
+}
