@@ -101,13 +101,15 @@ test.describe("demo storefront", () => {
       settings: {},
     });
     await page.goto("/demo");
-    const step = page.locator(".shepherd-element");
-    await expect(step).toContainText("Welcome to the store", { timeout: 15_000 });
+    // Shepherd keeps earlier steps in the DOM, hidden: find each step by its accessible name.
+    const first = page.getByRole("dialog", { name: "Welcome to the store" });
+    await expect(first).toBeVisible({ timeout: 15_000 });
     await expect(page.locator('script[src$="/sdk-tour.js"]')).toHaveCount(1);
-    await step.getByRole("button", { name: "Next" }).click();
-    await expect(page.locator(".shepherd-element")).toContainText("Your cart");
-    await page.locator(".shepherd-element").getByRole("button", { name: "Done" }).click();
-    await expect(page.locator(".shepherd-element")).toHaveCount(0);
+    await first.getByRole("button", { name: "Next" }).click();
+    const second = page.getByRole("dialog", { name: "Your cart" });
+    await expect(second).toContainText("What you add waits here.");
+    await second.getByRole("button", { name: "Done" }).click();
+    await expect(second).toBeHidden();
     await expect
       .poll(async () => {
         const res = await request.get(`/api/v1/flows/${id}/stats`, { headers: auth });
