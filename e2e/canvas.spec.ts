@@ -46,7 +46,7 @@ test("build the product-view discount flow with the mouse, publish it and get th
   await expect(page.getByTestId("node-trigger-1")).toContainText("When Product Viewed where name is Product A");
 
   // In-app message for the banner placement.
-  await dragFromPalette(page, "in_app", { x: 300, y: 340 });
+  await dragFromPalette(page, "in_app", { x: 300, y: 380 });
   await expect(page.locator('.react-flow__node[data-id="in-app-1"]')).toBeVisible();
   await page.getByLabel("Placement", { exact: true }).fill("banner");
   await page.getByLabel("Content (Liquid)").fill("Still thinking about {{ event.properties.name }}? Take 10% off with PRODUCTA10.");
@@ -102,6 +102,7 @@ test("build the product-view discount flow with the mouse, publish it and get th
 });
 
 test("every template opens with its nodes drawn and no console errors", async ({ page, request }) => {
+  test.setTimeout(180_000);
   const errors = collectErrors(page);
   await signIn(page, "/flows");
   for (const t of TEMPLATES) {
@@ -125,7 +126,8 @@ test("simulate lights up the path and a published version can be viewed and rest
   await page.getByRole("button", { name: "Run simulation" }).click();
   await expect(page.getByTestId("sim-result")).toContainText("steps");
   await expect(page.getByTestId("node-discount")).toContainText("Show in");
-  await expect(page.getByTestId("sim-result")).toContainText("discount");
+  await expect(page.getByTestId("sim-result")).toContainText("viewed-twice");
+  await expect(page.getByTestId("node-viewed-twice")).toContainText("2"); // its step badge
 
   await page.getByRole("tab", { name: "Versions" }).click();
   await page.getByRole("link", { name: "View", exact: true }).first().click();

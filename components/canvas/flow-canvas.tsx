@@ -2,7 +2,7 @@
 // The React Flow canvas: custom nodes, minimap, zoom controls, background; drop target of the palette.
 import "@xyflow/react/dist/style.css";
 import "./canvas.css";
-import { useCallback } from "react";
+import { useCallback, useState } from "react";
 import {
   Background,
   BackgroundVariant,
@@ -51,6 +51,9 @@ export function FlowCanvas({
   onPaneClick?: () => void;
 }) {
   const rf = useReactFlow();
+  // Fit only a flow that opens with nodes: on an empty canvas React Flow would otherwise re-fit when the
+  // first node lands, and the view would jump under the user's next drop.
+  const [fitOnOpen] = useState(nodes.length > 0);
   const onDragOver = useCallback((e: React.DragEvent) => {
     if (e.dataTransfer.types.includes(DND_TYPE)) {
       e.preventDefault();
@@ -87,7 +90,7 @@ export function FlowCanvas({
         deleteKeyCode={readOnly ? null : ["Backspace", "Delete"]}
         multiSelectionKeyCode={["Shift", "Meta", "Control"]}
         selectionKeyCode="Shift"
-        fitView
+        fitView={fitOnOpen}
         fitViewOptions={fitViewOptions}
         minZoom={0.1}
         maxZoom={2}
