@@ -1,5 +1,5 @@
 // Reading the results rollups (result_counters, kept by triggers) and the equivalent scan of the raw
-// tables, which answers the partial days at the edges of a date range and serves as the reference.
+// tables, which answers the partial hours at the edges of a date range and serves as the reference.
 import type { Sql } from "@/lib/db/sql";
 
 /** Counters keyed by `metric \0 dim1 \0 dim2`. */
@@ -15,24 +15,31 @@ export const COHORT_METRICS = ["entered", "status", "converted", "holdout_entere
 export type Range = { from?: Date; to?: Date };
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 const floorDay = (d: Date) => new Date(Math.floor(d.getTime() / DAY) * DAY);
 const ceilDay = (d: Date) => new Date(Math.ceil(d.getTime() / DAY) * DAY);
+const floorHour = (d: Date) => new Date(Math.floor(d.getTime() / HOUR) * HOUR);
+const ceilHour = (d: Date) => new Date(Math.ceil(d.getTime() / HOUR) * HOUR);
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
+/** A position in the rollups: a UTC day and an hour of it. */
+export type Slot = { day: string; hour: number };
+const slot = (d: Date): Slot => ({ day: isoDay(d), hour: d.getUTCHours() });
+
 /**
- * Splits [from, to) into whole UTC days (answered by the rollups) and at most two partial-day edges
+ * Splits [from, to) into whole UTC hours (answered by the rollups) and at most two partial-hour edges
  * (answered by scanning the runs that entered then, a small slice through the (flow_id, entered_at) index).
  */
-export function planRange(range: Range): { days: { from?: string; to?: string } | null; scans: [Date, Date][] } {
+export function planRange(range: Range): { slots: { from?: Slot; to?: Slot } | null; scans: [Date, Date][] } {
   const { from, to } = range;
-  if (from && to && from >= to) return { days: null, scans: [] };
-  const wholeStart = from ? ceilDay(from) : undefined;
-  const wholeEnd = to ? floorDay(to) : undefined;
-  if (wholeStart && wholeEnd && wholeStart >= wholeEnd) return { days: null, scans: [[from!, to!]] };
+  if (from && to && from >= to) return { slots: null, scans: [] };
+  const wholeStart = from ? ceilHour(from) : undefined;
+  const wholeEnd = to ? floorHour(to) : undefined;
+  if (wholeStart && wholeEnd && wholeStart >= wholeEnd) return { slots: null, scans: [[from!, to!]] };
   const scans: [Date, Date][] = [];
   if (from && wholeStart && from < wholeStart) scans.push([from, wholeStart]);
   if (to && wholeEnd && wholeEnd < to) scans.push([wholeEnd, to]);
-  return { days: { from: wholeStart && isoDay(wholeStart), to: wholeEnd && isoDay(wholeEnd) }, scans };
+  return { slots: { from: wholeStart && slot(wholeStart), to: wholeEnd && slot(wholeEnd) }, scans };
 }
 
 function add(into: Counts, rows: { metric: string; dim1: string; dim2: string; n: number }[]) {
@@ -42,13 +49,14 @@ function add(into: Counts, rows: { metric: string; dim1: string; dim2: string; n
   }
 }
 
-/** Sums the rollups over whole days [from, to) (ISO dates; either may be open). */
-export async function readCounters(sql: Sql, flowId: string, days: { from?: string; to?: string }, metrics = COHORT_METRICS): Promise<Counts> {
+/** Sums the rollups over whole hours [from, to) (either may be open). */
+export async function readCounters(sql: Sql, flowId: string, slots: { from?: Slot; to?: Slot }, metrics = COHORT_METRICS): Promise<Counts> {
   const rows = await sql.query<{ metric: string; dim1: string; dim2: string; n: number }>(
     `SELECT metric, dim1, dim2, sum(n)::bigint AS n FROM result_counters
-      WHERE flow_id = $1 AND ($2::date IS NULL OR day >= $2::date) AND ($3::date IS NULL OR day < $3::date) AND metric = ANY($4::text[])
+      WHERE flow_id = $1 AND ($2::date IS NULL OR (day, hour) >= ($2::date, $3::smallint)) AND ($4::date IS NULL OR (day, hour) < ($4::date, $5::smallint))
+        AND metric = ANY($6::text[])
       GROUP BY 1, 2, 3`,
-    [flowId, days.from ?? null, days.to ?? null, metrics],
+    [flowId, slots.from?.day ?? null, slots.from?.hour ?? 0, slots.to?.day ?? null, slots.to?.hour ?? 0, metrics],
   );
   const out: Counts = new Map();
   add(out, rows);
@@ -74,8 +82,9 @@ export async function scanCounters(sql: Sql, flowId: string, from: Date | null, 
      UNION ALL SELECT 'ttc', results_ttc_bucket(extract(epoch FROM converted_at - entered_at)), '', count(*) FROM r WHERE converted_at IS NOT NULL GROUP BY 2
      UNION ALL SELECT 'variant_entered', v.key, v.value, count(*) FROM r, jsonb_each_text(r.variants) v WHERE NOT r.holdout GROUP BY 2, 3
      UNION ALL SELECT 'variant_converted', v.key, v.value, count(*) FROM r, jsonb_each_text(r.variants) v WHERE NOT r.holdout AND r.converted_at IS NOT NULL GROUP BY 2, 3
-     UNION ALL SELECT 'node', s.node_id, '', count(DISTINCT s.run_id) FROM r JOIN steps s ON s.run_id = r.id WHERE s.entered GROUP BY s.node_id
-     UNION ALL SELECT 'outcome', o.node_id, o.type, count(*) FROM r JOIN touchpoints t ON t.run_id = r.id JOIN outcomes o ON o.touchpoint_id = t.id GROUP BY 2, 3
+     UNION ALL SELECT 'node', s.node_id, '', count(*) FROM r CROSS JOIN LATERAL (SELECT DISTINCT node_id FROM steps WHERE run_id = r.id AND entered) s GROUP BY s.node_id
+     UNION ALL SELECT 'outcome', o.node_id, o.type, count(*) FROM r CROSS JOIN LATERAL (
+       SELECT o.node_id, o.type FROM touchpoints t JOIN outcomes o ON o.touchpoint_id = t.id WHERE t.run_id = r.id) o GROUP BY 2, 3
      UNION ALL SELECT 'outcome', o.node_id, o.type, count(*) FROM touchpoints t JOIN outcomes o ON o.touchpoint_id = t.id
        WHERE t.flow_id = $1 AND t.run_id IS NULL AND ($2::timestamptz IS NULL OR o.at >= $2) AND ($3::timestamptz IS NULL OR o.at < $3) GROUP BY 2, 3`,
     [flowId, from, to],
@@ -88,11 +97,11 @@ export async function scanCounters(sql: Sql, flowId: string, from: Date | null, 
   return out;
 }
 
-/** Cohort counters for runs that entered in the range: rollups for whole days, scans for the edges. */
+/** Cohort counters for runs that entered in the range: rollups for whole hours, scans for the edges. */
 export async function cohortCounts(sql: Sql, flowId: string, range: Range): Promise<Counts> {
   const plan = planRange(range);
   const parts = await Promise.all([
-    plan.days ? readCounters(sql, flowId, plan.days) : Promise.resolve(new Map() as Counts),
+    plan.slots ? readCounters(sql, flowId, plan.slots) : Promise.resolve(new Map() as Counts),
     ...plan.scans.map(([a, b]) => scanCounters(sql, flowId, a, b)),
   ]);
   const out: Counts = new Map();

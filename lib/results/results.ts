@@ -5,6 +5,7 @@ import type { Sql } from "@/lib/db/sql";
 import { probabilityToBeat, rate, uplift, verdict, type Verdict } from "@/lib/stats";
 import { cohortCounts, dailyCounters, get, isoDay, type Range } from "./counters";
 import { graphOrder, loadResultsFlow, nodeLabel } from "./flow-graph";
+import type { FlowNode } from "@/lib/flow/schema";
 import { statsFromCounts, FlowStats } from "./stats";
 
 export const TTC_BUCKETS = ["< 1 min", "1–10 min", "10–60 min", "1–6 h", "6–24 h", "1–3 days", "3–7 days", "7–14 days", "14–30 days", "30+ days"];
@@ -79,6 +80,10 @@ export async function getFlowResults(sql: Sql, flowId: string, range: Range): Pr
   const stats = statsFromCounts(counts, flow);
   const order = graphOrder(flow.graph);
   const entered = stats.entered;
+  // Two nodes of the same kind read alike ("In-app: banner"); their ids tell them apart.
+  const labelCount = new Map<string, number>();
+  for (const { node } of order) labelCount.set(nodeLabel(node), (labelCount.get(nodeLabel(node)) ?? 0) + 1);
+  const label = (node: FlowNode) => (labelCount.get(nodeLabel(node))! > 1 ? `${nodeLabel(node)} (${node.id})` : nodeLabel(node));
 
   const funnel = order.map(({ node, depth, children }) => {
     const here = stats.nodes[node.id]?.entered ?? 0;
@@ -87,7 +92,7 @@ export async function getFlowResults(sql: Sql, flowId: string, range: Range): Pr
     return {
       nodeId: node.id,
       type: node.type,
-      label: nodeLabel(node),
+      label: label(node),
       depth,
       entered: here,
       shareOfEntered: share(here, entered),
@@ -105,7 +110,7 @@ export async function getFlowResults(sql: Sql, flowId: string, range: Range): Pr
       const attempts = outcomes.sent + outcomes.failed;
       return {
         nodeId: node.id,
-        label: nodeLabel(node),
+        label: label(node),
         channel: node.type === "message" ? node.data.channel : "in_app",
         reached: stats.nodes[node.id]?.entered ?? 0,
         outcomes,

@@ -19,11 +19,12 @@ export async function checkRollupsEqualScan(db: Db, seed: number, ops: number) {
   expect(plain(rolled)).toEqual(plain(scanned));
   expect(rolled.size).toBeGreaterThan(10);
 
-  // Ranges with partial days at both ends, a range inside one day, and whole days.
+  // Ranges with partial hours at both ends, whole hours, whole days, and a range inside one hour.
   const ranges: [Date, Date][] = [
     [new Date("2026-03-02T05:30:00Z"), new Date("2026-03-05T17:15:00Z")],
     [new Date("2026-03-03T01:00:00Z"), new Date("2026-03-03T23:00:00Z")],
     [new Date("2026-03-02T00:00:00Z"), new Date("2026-03-04T00:00:00Z")],
+    [new Date("2026-03-03T03:10:00Z"), new Date("2026-03-03T03:50:00Z")],
   ];
   for (const [from, to] of ranges) {
     expect(plain(await cohortCounts(db.sql, flowId, { from, to }))).toEqual(plain(await scanCounters(db.sql, flowId, from, to)));
