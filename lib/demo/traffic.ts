@@ -168,8 +168,9 @@ export async function simulateUser(api: Api, u: SimUser, index: number, opts: Si
 export async function simulateCohort(api: Api, users: SimUser[], firstIndex: number, opts: SimOptions, tally: SimTally, concurrency = 4): Promise<void> {
   const plans = users.map((u, i) => planUser(u, firstIndex + i, opts));
   const first = plans.flatMap((p) => p.first);
-  const sentAt = Date.now();
   await api.batch(first);
+  // Taken after the answer, so it is never earlier than the server's time of receipt.
+  const sentAt = Date.now() + 1;
   tally.messages += first.length;
   const later: SimMessage[][] = new Array(plans.length);
   await pool(plans, concurrency, async (p, i) => {
