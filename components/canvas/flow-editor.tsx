@@ -269,6 +269,10 @@ function Editor({ flow }: { flow: FlowDocument }) {
     [update],
   );
 
+  const selectedId = one?.id ?? null;
+  const changeSelected = useMemo(() => (selectedId ? changeNode(selectedId) : () => {}), [selectedId, changeNode]);
+  const inspectorFlow = useMemo(() => ({ id: flow.id, name: editor.name }), [flow.id, editor.name]);
+
   const deleteSelected = useCallback(() => {
     update((s) => {
       const gone = new Set(s.nodes.filter((n) => n.selected).map((n) => n.id));
@@ -484,7 +488,7 @@ function Editor({ flow }: { flow: FlowDocument }) {
             <div className="min-h-0 flex-1 overflow-y-auto" role="tabpanel">
               {panel === "inspect" ? (
                 one ? (
-                  <NodeInspector key={one.id} node={one} onChange={changeNode(one.id)} onDelete={deleteSelected} splits={splits} flow={{ id: flow.id, name: editor.name }} readOnly={readOnly} />
+                  <NodeInspector key={one.id} node={one} onChange={changeSelected} onDelete={deleteSelected} splits={splits} flow={inspectorFlow} readOnly={readOnly} />
                 ) : selected.length > 1 ? (
                   <div className="px-4 py-6 text-sm text-slate-600">
                     <p className="font-medium text-slate-900">{selected.length} nodes selected</p>

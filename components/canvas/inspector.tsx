@@ -1,7 +1,7 @@
 "use client";
 // The inspector: a form per node type, its fields checked with the lib/flow zod schemas and errors
 // shown inline; with nothing selected, the flow's settings.
-import { useId } from "react";
+import { memo, useId } from "react";
 import {
   Branch,
   EmailMessage,
@@ -251,7 +251,11 @@ function parseLoose(text: string): unknown {
   return text;
 }
 
-export function NodeInspector({ node, onChange, onDelete, splits, flow, readOnly }: { node: CanvasNode; onChange: Change; onDelete: () => void; splits: SplitRef[]; flow: { id: string; name: string }; readOnly?: boolean }) {
+// Memoised on the node's document fields: dragging a node changes its position every frame, and the
+// inspector (with its live Liquid preview) must not re-render for that.
+export const NodeInspector = memo(NodeInspectorForm, (a, b) => a.node.id === b.node.id && a.node.type === b.node.type && a.node.data === b.node.data && a.readOnly === b.readOnly && a.splits === b.splits && a.flow.name === b.flow.name && a.onChange === b.onChange && a.onDelete === b.onDelete);
+
+function NodeInspectorForm({ node, onChange, onDelete, splits, flow, readOnly }: { node: CanvasNode; onChange: Change; onDelete: () => void; splits: SplitRef[]; flow: { id: string; name: string }; readOnly?: boolean }) {
   const doc = { id: node.id, type: node.type, data: node.data } as FlowNode;
   const kind = kindOf(node.type, node.data);
   const parsed = NODE_DATA[node.type].safeParse(node.data);
