@@ -8,7 +8,7 @@ import { compileFlow, type CompiledFlow, type Run } from "@/lib/engine";
 import type { Graph } from "@/lib/flow/schema";
 import { badRequest, unprocessable, zodToDetails } from "@/lib/http/errors";
 import { completeMapping, mappingProblems, planMigration, type MigrationPlan, type NodeMapping } from "@/lib/policies/migration";
-import { Applier, runFromRow, wakeWorkerSoon } from "@/lib/runtime/apply";
+import { Applier, runFromRow, wakeWorkerSoon, type RunRow } from "@/lib/runtime/apply";
 import { getFlow, getVersion, publishFlow } from "./store";
 
 export const NodeMappingSchema = z
@@ -56,8 +56,8 @@ function nodeInfo(graph: Graph) {
 
 /** Waiting runs on one version, locked when `lock` (publish), in the engine's shape. */
 async function waitingRuns(sql: Sql, flowId: string, versionId: string, lock: boolean): Promise<Run[]> {
-  const rows = await sql.query<{ id: string; profile_id: string; state: unknown }>(
-    `SELECT id, profile_id, state FROM runs WHERE flow_id = $1 AND flow_version_id = $2 AND status IN ('active', 'waiting') ORDER BY id${lock ? " FOR UPDATE" : ""}`,
+  const rows = await sql.query<RunRow>(
+    `SELECT id, profile_id, entry, flow_version_id, version, state FROM runs WHERE flow_id = $1 AND flow_version_id = $2 AND status IN ('active', 'waiting') ORDER BY id${lock ? " FOR UPDATE" : ""}`,
     [flowId, versionId],
   );
   return rows.map(runFromRow).filter((r): r is Run => r !== null);
