@@ -8,7 +8,7 @@ import path from "node:path";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0" };
 const tmp = mkdtempSync(path.join(tmpdir(), "pathwise-test-"));
-const only = new Set((process.env.PATHWISE_TEST_SUITES ?? "lint,typecheck,unit,faults,e2e").split(","));
+const only = new Set((process.env.PATHWISE_TEST_SUITES ?? "lint,typecheck,sdk,unit,faults,e2e").split(","));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const suites = [];
 
@@ -33,6 +33,12 @@ if (only.has("lint")) {
 if (only.has("typecheck")) {
   const code = run("npx", ["tsc", "--noEmit", "-p", "."]);
   record("typecheck", code === 0 ? 1 : 0, code === 0 ? 0 : 1);
+}
+
+if (only.has("sdk")) {
+  // The committed public/sdk.js must be what sdk/*.ts builds to.
+  const code = run("node", ["scripts/build-sdk.mjs", "--check"]);
+  record("sdk bundle", code === 0 ? 1 : 0, code === 0 ? 0 : 1);
 }
 
 function vitest(name, args) {

@@ -8,6 +8,7 @@ import { hasRole, type Role } from "@/lib/auth/roles";
 import { ApiError, badRequest, errorResponse, forbidden, unauthorized, zodToDetails } from "./errors";
 import { readJson, KB } from "./body";
 import { metrics } from "./metrics";
+import { CORS_HEADERS } from "./cors";
 import { enforceRateLimit } from "./rate-limit";
 
 export type Principal =
@@ -38,6 +39,8 @@ type Options<S extends z.ZodType | undefined> = {
   body?: S;
   /** Body limit in bytes (default 1 MB). */
   limit?: number;
+  /** Answers carry CORS headers (browser endpoints called with a write key from other sites). */
+  cors?: boolean;
   /** The status for a body of the wrong shape: 400 by default. */
   invalidStatus?: 400 | 422;
 };
@@ -158,17 +161,22 @@ export function route<S extends z.ZodType | undefined = undefined>(
       const result = await handler({ req, db, principal, body: body as never, params, url: new URL(req.url) });
       const res = result instanceof Response ? result : Response.json(result ?? { success: true });
       status = res.status;
-      return res;
+      return opts.cors ? withCors(res) : res;
     } catch (err) {
       const res = errorResponse(err);
       status = res.status;
-      return res;
+      return opts.cors ? withCors(res) : res;
     } finally {
       const m = metrics();
       m.httpRequests.inc({ route: opts.name, method: req.method, status: String(status) });
       m.httpDuration.observe({ route: opts.name, method: req.method }, (performance.now() - started) / 1000);
     }
   };
+}
+
+function withCors(res: Response): Response {
+  for (const [k, v] of Object.entries(CORS_HEADERS)) res.headers.set(k, v);
+  return res;
 }
 
 export const json = (data: unknown, status = 200, headers?: Record<string, string>) => Response.json(data, { status, headers });

@@ -10,13 +10,9 @@ import type { Db } from "@/lib/db/client";
 import { BATCH_LIMIT, MESSAGE_LIMIT, parseBatch, parseMessage, type MessageType } from "./messages";
 import { ingest } from "./pipeline";
 import { checkIngestIdentity } from "@/lib/auth/identity-verification";
+import { CORS_HEADERS, corsPreflight } from "@/lib/http/cors";
 
-export const CORS_HEADERS: Record<string, string> = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "POST, OPTIONS",
-  "access-control-allow-headers": "authorization, content-type, x-pathwise-user-hash",
-  "access-control-max-age": "86400",
-};
+export { CORS_HEADERS, corsPreflight };
 
 const withCors = (err: ApiError) => new ApiError(err.status, err.code, err.message, err.details, { ...err.headers, ...CORS_HEADERS });
 
@@ -89,6 +85,3 @@ export function ingestRoute(type: MessageType | "batch") {
   });
 }
 
-export function corsPreflight() {
-  return new Response(null, { status: 204, headers: CORS_HEADERS });
-}
