@@ -5,7 +5,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { asSummary, updateSummary, type EventSummary } from "@/lib/conditions";
-import { runFlowsForEvents } from "@/lib/runtime/execute";
+import { runFlowsForBatch } from "@/lib/runtime/execute";
 import type { ProfileState, StoredEvent } from "@/lib/runtime/types";
 import { wakeWorker } from "@/lib/runtime/worker";
 import { metrics } from "@/lib/http/metrics";
@@ -236,8 +236,9 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
       [JSON.stringify(updates)],
     );
   }
-  if (ctx.runFlows) {
-    for (const r of toRun) await runFlowsForEvents(sql, r.state, r.events, { firstIdentify: r.firstIdentify, now: ctx.receivedAt });
+  if (ctx.runFlows && toRun.length) {
+    // All profiles of the request at once: one look at the flows, one read of runs, one write per table.
+    await runFlowsForBatch(sql, toRun.map((r) => ({ profile: r.state, events: r.events, firstIdentify: r.firstIdentify })), { now: ctx.receivedAt });
   }
   return { stored: ctx.storeEvents ? accepted.length : 0, duplicates: messages.length - accepted.length, profileIds: ids };
 }

@@ -66,6 +66,32 @@ export async function recordSends(sql: Sql, profileId: string, added: readonly C
   );
 }
 
+/** Adds each profile's increments to its counters, for any number of profiles in one upsert. */
+export async function recordSendsMany(sql: Sql, batch: ReadonlyArray<{ profileId: string; added: readonly CounterIncrement[] }>): Promise<void> {
+  // One row per counter: an upsert may not touch the same row twice in one statement.
+  const merged = new Map<string, { profileId: string; channel: string; period: string; n: number; expiresAt: number }>();
+  for (const { profileId, added } of batch) {
+    for (const a of added) {
+      const k = `${profileId}|${a.channel}|${a.period}`;
+      const m = merged.get(k);
+      if (m) m.n++;
+      else merged.set(k, { profileId, channel: a.channel, period: a.period, n: 1, expiresAt: a.expiresAt });
+    }
+  }
+  if (!merged.size) return;
+  const values: unknown[] = [];
+  const rows = [...merged.values()].map((m, i) => {
+    values.push(m.profileId, m.channel, m.period, m.n, new Date(m.expiresAt));
+    const b = i * 5;
+    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::timestamptz)`;
+  });
+  await sql.query(
+    `INSERT INTO send_counters (profile_id, channel, period, count, expires_at) VALUES ${rows.join(", ")}
+     ON CONFLICT (profile_id, channel, period) DO UPDATE SET count = send_counters.count + EXCLUDED.count`,
+    values,
+  );
+}
+
 /** Deletes counters of windows that ended before `before` (a housekeeping job may call it). */
 export async function pruneSendCounters(sql: Sql, before: Date): Promise<number> {
   const rows = await sql.query<{ n: number }>(`WITH d AS (DELETE FROM send_counters WHERE expires_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM d`, [before]);
@@ -96,6 +122,63 @@ export async function loadPolicyGate(sql: Sql, profile: { id: string; traits: Re
     async commit() {
       await recordSends(sql, profile.id, counts.added.slice(committed));
       committed = counts.added.length;
+    },
+  };
+}
+
+export type PolicyGates = {
+  /** The gate of one of the profiles given to loadPolicyGates. */
+  gateFor(profile: { id: string; traits: Record<string, unknown> }): PolicyGate;
+  /** Writes every profile's new sends in one upsert; call once, in the same transaction. */
+  commit(): Promise<void>;
+};
+
+/**
+ * loadPolicyGate for many profiles of one transaction (an ingestion batch): the policies are read once
+ * and every profile's counters in one query. Each profile's gate behaves exactly as loadPolicyGate's.
+ */
+export async function loadPolicyGates(sql: Sql, profileIds: readonly string[], now: number): Promise<PolicyGates> {
+  const policies = await getPolicies(sql);
+  const rows = profileIds.length
+    ? await sql.query<{ profile_id: string; channel: string; period: string; count: number }>(
+        `SELECT profile_id, channel, period, count FROM send_counters WHERE profile_id = ANY($1::text[]) AND expires_at > $2`,
+        [profileIds, new Date(now)],
+      )
+    : [];
+  const byProfile = new Map<string, Array<{ channel: string; period: string; count: number }>>();
+  for (const r of rows) {
+    const list = byProfile.get(r.profile_id);
+    if (list) list.push(r);
+    else byProfile.set(r.profile_id, [r]);
+  }
+  const gates = new Map<string, PolicyGate>();
+  const committed = new Map<string, number>();
+  const pendingOf = (id: string, g: PolicyGate) => {
+    const added = g.counts.added.slice(committed.get(id) ?? 0);
+    committed.set(id, g.counts.added.length);
+    return added;
+  };
+  return {
+    gateFor(profile) {
+      const known = gates.get(profile.id);
+      if (known) return known;
+      const counts = new SendCounts(byProfile.get(profile.id) ?? []);
+      const gate: MessageGate = (req) => createGate({ policies, timezone: userTimeZone(profile.traits, policies.timezone), counts })(req);
+      const pg: PolicyGate = {
+        gate,
+        policies,
+        timezone: userTimeZone(profile.traits, policies.timezone),
+        counts,
+        async commit() {
+          await recordSends(sql, profile.id, pendingOf(profile.id, pg));
+        },
+      };
+      gates.set(profile.id, pg);
+      return pg;
+    },
+    async commit() {
+      const batch = [...gates.entries()].map(([profileId, g]) => ({ profileId, added: pendingOf(profileId, g) }));
+      await recordSendsMany(sql, batch);
     },
   };
 }

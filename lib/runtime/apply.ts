@@ -37,41 +37,52 @@ function toDate(ms: number | undefined): Date | null {
   return ms === undefined ? null : new Date(ms);
 }
 
-export class Applier {
-  private runs = new Map<string, Run>();
+/**
+ * The effects of one transaction, for any number of profiles: collected by per-profile Appliers, then
+ * written with one multi-row statement per table (runs, steps, touchpoints, jobs), however many
+ * profiles and runs the batch moved.
+ */
+export class Outbox {
+  private runs = new Map<string, { run: Run; profile: ProfileRow }>();
   private steps: StepEffect[] = [];
-  private messages: MessageEffect[] = [];
+  private messages: Array<{ msg: MessageEffect; profile: ProfileRow }> = [];
   /** timer key -> job, or null when cancelled after being scheduled in this same batch */
   private timers = new Map<string, NewJob | null>();
-  private traitPatch: Record<string, unknown> = {};
+  /** profile id -> traits set by update nodes */
+  private traitPatches = new Map<string, Record<string, unknown>>();
   private goalExits: string[] = [];
-  private entries: string[] = [];
+  private entries = 0;
   /** Set when an outbox job was written: the in-process worker is woken after the caller commits. */
   wroteJobs = false;
 
-  constructor(
-    private readonly sql: Sql,
-    readonly profile: ProfileRow,
-  ) {}
+  constructor(private readonly sql: Sql) {}
+
+  /** An Applier that records the effects of `profile`'s runs into this outbox. */
+  applier(profile: ProfileRow): Applier {
+    return new Applier(this.sql, profile, this);
+  }
 
   /** Records the run's new state and collects its effects. */
-  apply(run: Run, effects: Effect[]) {
-    this.runs.set(run.id, run);
+  apply(profile: ProfileRow, run: Run, effects: Effect[]) {
+    this.runs.set(run.id, { run, profile });
     for (const fx of effects) {
       switch (fx.type) {
         case "enter":
-          this.entries.push(fx.triggerNodeId);
+          this.entries++;
           break;
         case "step":
           this.steps.push(fx);
           break;
         case "message":
-          this.messages.push(fx);
+          this.messages.push({ msg: fx, profile });
           break;
-        case "set_traits":
-          Object.assign(this.traitPatch, fx.traits);
-          this.profile.traits = { ...this.profile.traits, ...fx.traits };
+        case "set_traits": {
+          const patch = this.traitPatches.get(profile.id) ?? {};
+          Object.assign(patch, fx.traits);
+          this.traitPatches.set(profile.id, patch);
+          profile.traits = { ...profile.traits, ...fx.traits };
           break;
+        }
         case "timer":
           this.timers.set(timerKey(fx.timerId), {
             queue: "timer",
@@ -92,24 +103,42 @@ export class Applier {
     }
   }
 
+  /** Writes everything collected so far (and forgets it, so a second flush writes only what is new). */
   async flush(): Promise<void> {
     const sql = this.sql;
     const m = runtimeMetrics();
-    if (this.runs.size) await this.writeRuns([...this.runs.values()]);
-    if (this.steps.length) {
+    const runs = this.runs;
+    const steps = this.steps;
+    const messages = this.messages;
+    const timers = this.timers;
+    const patches = this.traitPatches;
+    const goalExits = this.goalExits;
+    const entries = this.entries;
+    this.runs = new Map();
+    this.steps = [];
+    this.messages = [];
+    this.timers = new Map();
+    this.traitPatches = new Map();
+    this.goalExits = [];
+    this.entries = 0;
+
+    if (runs.size) await this.writeRuns([...runs.values()]);
+    if (steps.length) {
       const values: unknown[] = [];
-      const rows = this.steps.map((s, i) => {
-        values.push(s.runId, this.runs.get(s.runId)?.flowId ?? "", s.nodeId, new Date(s.at), s.result, JSON.stringify(s.reason ?? {}), s.key, s.entered, s.nodeType);
+      const rows = steps.map((s, i) => {
+        values.push(s.runId, runs.get(s.runId)?.run.flowId ?? "", s.nodeId, new Date(s.at), s.result, JSON.stringify(s.reason ?? {}), s.key, s.entered, s.nodeType);
         const b = i * 9;
         return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::jsonb, $${b + 7}, $${b + 8}, $${b + 9})`;
       });
       await sql.query(`INSERT INTO steps (run_id, flow_id, node_id, at, result, reason, key, entered, node_type) VALUES ${rows.join(", ")} ON CONFLICT (key) DO NOTHING`, values);
-      for (const s of this.steps) m.steps.inc({ node_type: s.nodeType });
+      const byType = new Map<string, number>();
+      for (const s of steps) byType.set(s.nodeType, (byType.get(s.nodeType) ?? 0) + 1);
+      for (const [nodeType, n] of byType) m.steps.inc({ node_type: nodeType }, n);
     }
-    if (this.messages.length) await this.writeTouchpoints();
+    if (messages.length) await this.writeTouchpoints(messages);
     const jobs: NewJob[] = [];
     const cancelled: string[] = [];
-    for (const [key, job] of this.timers) {
+    for (const [key, job] of timers) {
       if (job) jobs.push(job);
       else cancelled.push(key);
     }
@@ -118,30 +147,37 @@ export class Applier {
       await enqueueMany(sql, jobs, "ignore");
       this.wroteJobs = true;
     }
-    if (Object.keys(this.traitPatch).length) {
-      await sql.query(`UPDATE profiles SET traits = traits || $2::jsonb, updated_at = now() WHERE id = $1`, [this.profile.id, JSON.stringify(this.traitPatch)]);
+    if (patches.size === 1) {
+      const [[id, patch]] = [...patches];
+      await sql.query(`UPDATE profiles SET traits = traits || $2::jsonb, updated_at = now() WHERE id = $1`, [id, JSON.stringify(patch)]);
+    } else if (patches.size > 1) {
+      await sql.query(
+        `UPDATE profiles p SET traits = p.traits || x.patch, updated_at = now()
+           FROM jsonb_to_recordset($1::jsonb) AS x(id text, patch jsonb) WHERE p.id = x.id`,
+        [JSON.stringify([...patches].map(([id, patch]) => ({ id, patch })))],
+      );
     }
     // A user who converted and left the flow should not keep seeing its offers.
-    if (this.goalExits.length) {
-      await sql.query(`UPDATE touchpoints SET status = 'expired', updated_at = now() WHERE run_id = ANY($1::text[]) AND channel = 'in_app' AND status = 'ready'`, [this.goalExits]);
+    if (goalExits.length) {
+      await sql.query(`UPDATE touchpoints SET status = 'expired', updated_at = now() WHERE run_id = ANY($1::text[]) AND channel = 'in_app' AND status = 'ready'`, [goalExits]);
     }
-    if (this.entries.length) m.entries.inc(this.entries.length);
+    if (entries) m.entries.inc(entries);
   }
 
-  private async writeRuns(runs: Run[]) {
+  private async writeRuns(runs: Array<{ run: Run; profile: ProfileRow }>) {
     const values: unknown[] = [];
-    const rows = runs.map((r, i) => {
+    const rows = runs.map(({ run: r, profile }, i) => {
       values.push(
         r.id,
         r.flowId,
         r.versionId,
         r.version,
-        this.profile.id,
+        profile.id,
         r.entry,
         r.status,
         r.nodeId,
         r.holdout,
-        JSON.stringify({ ...r, profileId: this.profile.id }),
+        JSON.stringify({ ...r, profileId: profile.id }),
         new Date(r.enteredAt),
         toDate(r.endedAt),
         toDate(r.convertedAt),
@@ -160,9 +196,9 @@ export class Applier {
     );
   }
 
-  private async writeTouchpoints() {
+  private async writeTouchpoints(messages: Array<{ msg: MessageEffect; profile: ProfileRow }>) {
     const values: unknown[] = [];
-    const rows = this.messages.map((msg, i) => {
+    const rows = messages.map(({ msg, profile }, i) => {
       const variant = variantOf(msg.variants);
       let status: string;
       let payload: Record<string, unknown>;
@@ -178,15 +214,15 @@ export class Applier {
       } else if (msg.channel === "webhook") {
         status = msg.suppressed ? "suppressed" : "pending";
         content = msg.body ?? null;
-        payload = { url: msg.url, method: msg.method, headers: msg.headers, body: msg.body ?? null, variant, variants: msg.variants, userId: this.profile.userId };
+        payload = { url: msg.url, method: msg.method, headers: msg.headers, body: msg.body ?? null, variant, variants: msg.variants, userId: profile.userId };
       } else {
         status = msg.suppressed ? "suppressed" : "pending";
         content = msg.body;
-        payload = { subject: msg.subject, body: msg.body, to: msg.to, variant, variants: msg.variants, userId: this.profile.userId };
+        payload = { subject: msg.subject, body: msg.body, to: msg.to, variant, variants: msg.variants, userId: profile.userId };
       }
       if (msg.renderError) payload.renderError = msg.renderError;
       if (held) payload.deliverAt = new Date(msg.deliverAt!).toISOString();
-      values.push(msg.key, msg.runId, msg.flowId, msg.nodeId, this.profile.id, msg.channel, placement, content, JSON.stringify(payload), status, new Date(msg.at));
+      values.push(msg.key, msg.runId, msg.flowId, msg.nodeId, profile.id, msg.channel, placement, content, JSON.stringify(payload), status, new Date(msg.at));
       const b = i * 11;
       const p = Array.from({ length: 11 }, (_, k) => `$${b + k + 1}`);
       p[8] += "::jsonb";
@@ -199,10 +235,11 @@ export class Applier {
     );
     const m = runtimeMetrics();
     const deliveries: NewJob[] = [];
+    const deliverAtOf = new Map(messages.map(({ msg }) => [msg.key, msg.deliverAt]));
     for (const t of inserted) {
       m.touchpoints.inc({ channel: t.channel, status: t.status });
       if (t.status === "pending") {
-        const deliverAt = this.messages.find((msg) => msg.key === t.key)?.deliverAt;
+        const deliverAt = deliverAtOf.get(t.key);
         deliveries.push({
           queue: "deliver",
           key: deliverKey(t.key),
@@ -216,6 +253,34 @@ export class Applier {
       await enqueueMany(this.sql, deliveries, "ignore");
       this.wroteJobs = true;
     }
+  }
+}
+
+/** The effects of one profile's runs: its own outbox, or a share of a batch's (Outbox.applier). */
+export class Applier {
+  private readonly outbox: Outbox;
+
+  constructor(
+    sql: Sql,
+    readonly profile: ProfileRow,
+    outbox?: Outbox,
+  ) {
+    this.outbox = outbox ?? new Outbox(sql);
+  }
+
+  /** Set when an outbox job was written: the in-process worker is woken after the caller commits. */
+  get wroteJobs(): boolean {
+    return this.outbox.wroteJobs;
+  }
+
+  /** Records the run's new state and collects its effects. */
+  apply(run: Run, effects: Effect[]) {
+    this.outbox.apply(this.profile, run, effects);
+  }
+
+  /** Writes what this applier's outbox collected (for a shared outbox: every profile's). */
+  async flush(): Promise<void> {
+    await this.outbox.flush();
   }
 }
 

@@ -13,11 +13,11 @@ import type { ProfileContext } from "@/lib/conditions/compile";
 import { asSummary } from "@/lib/conditions/summary";
 import { advance, goalOpen, inactivityDueAt, triggerEntries, type CompiledFlow, type EngineEvent, type EntryInput, type Run } from "@/lib/engine";
 import type { ProfileState, StoredEvent } from "./types";
-import { Applier, inactivityKey, runFromRow, RUN_COLUMNS, wakeWorkerSoon, type ProfileRow, type RunRow } from "./apply";
-import { compiledVersion, liveFlows, type LiveFlow } from "./flow-cache";
+import { inactivityKey, Outbox, runFromRow, RUN_COLUMNS, wakeWorkerSoon, type ProfileRow, type RunRow } from "./apply";
+import { compiledVersion, flowIndex, type LiveFlow } from "./flow-cache";
 import { enqueueMany, type NewJob } from "./jobs";
 import { runtimeMetrics } from "./counters";
-import { loadPolicyGate } from "@/lib/policies/runtime";
+import { loadPolicyGates } from "@/lib/policies/runtime";
 
 export type ExecuteOptions = {
   /** True when this batch holds the profile's first identify (identify triggers). */
@@ -57,73 +57,155 @@ function engineEvent(e: StoredEvent): EngineEvent {
  * May update profile.traits (update nodes): it writes them back itself and mutates `profile.traits`.
  */
 export async function runFlowsForEvents(sql: Sql, profile: ProfileState, events: StoredEvent[], opts: ExecuteOptions): Promise<void> {
-  const flows = await liveFlows(sql);
+  await runFlowsForBatch(sql, [{ profile, events, firstIdentify: opts.firstIdentify }], { now: opts.now });
+}
+
+/** One profile's share of an ingestion batch. */
+export type BatchItem = { profile: ProfileState; events: StoredEvent[]; firstIdentify: boolean };
+
+/**
+ * runFlowsForEvents for every profile of one ingestion request at once, with the same result as calling
+ * it per profile: profiles never share runs, steps, touchpoints, jobs or counters. The flows are looked
+ * up once, only profiles with an event some live flow listens to have their runs read (one query for
+ * all), and the effects of all of them are written with one statement per table.
+ */
+export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now: Date }): Promise<void> {
   const m = runtimeMetrics();
-  for (const e of events) m.events.inc({ type: e.type });
-  if (!flows.size) return;
+  const byType = new Map<string, number>();
+  for (const it of items) for (const e of it.events) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
+  for (const [type, n] of byType) m.events.inc({ type }, n);
+  if (!items.length) return;
+  const index = await flowIndex(sql);
+  const { flows, active } = index;
+  // Paused flows hold their runs and let nobody in: without an active flow there is nothing to do.
+  if (!active.length) return;
 
   const now = opts.now.getTime();
-  const row: ProfileRow = { id: profile.id, userId: profile.userId, traits: profile.traits, summary: profile.summary, lastSeen: profile.lastSeen };
-  const applier = new Applier(sql, row);
-  const policy = await loadPolicyGate(sql, row, now);
-  const runs = await loadRuns(sql, profile.id);
   const versions = new Map<string, CompiledFlow | null>();
   const version = async (id: string, flow: LiveFlow) => {
     if (!versions.has(id)) versions.set(id, await compiledVersion(sql, id, flow.name));
     return versions.get(id) ?? null;
   };
-  const active = [...flows.values()].filter((f) => f.status === "active");
 
-  let identifySeen = false;
-  for (const e of events) {
-    if (e.type === "alias") continue;
-    const event = engineEvent(e);
-    if (e.type !== "identify") {
-      // Runs already inside see the event first.
-      for (let i = 0; i < runs.length; i++) {
-        const run = runs[i];
-        const flow = flows.get(run.flowId);
-        if (!flow || flow.status !== "active") continue;
-        const compiled = await version(run.versionId, flow);
-        if (!compiled) continue;
-        const live = run.status === "active" || run.status === "waiting";
-        if (!live && !goalOpen(compiled, run, event.timestamp ?? now)) continue;
-        const res = advance(compiled, run, { kind: "event", event }, profileContext(row, now), now, { gate: policy.gate });
-        if (res.ignored) continue;
-        runs[i] = res.run;
-        applier.apply(res.run, res.effects);
+  // Only an event that names a trigger, goal or wait-until of a live flow (or a first identify, given an
+  // identify trigger) can move a run or let the user in; any other event is a no-op for the engine.
+  const todo = items.filter((it) =>
+    it.events.some((e) => (e.type === "identify" ? it.firstIdentify && index.identify : e.type !== "alias" && index.names.has(e.name))),
+  );
+  if (todo.length) {
+    const runsOf = await loadBatchRuns(sql, todo.map((it) => it.profile.id), index.goalVersions);
+    const policies = await loadPolicyGates(sql, todo.map((it) => it.profile.id), now);
+    const outbox = new Outbox(sql);
+    for (const it of todo) {
+      const profile = it.profile;
+      const row: ProfileRow = { id: profile.id, userId: profile.userId, traits: profile.traits, summary: profile.summary, lastSeen: profile.lastSeen };
+      const applier = outbox.applier(row);
+      const policy = policies.gateFor(row);
+      const { runs, light } = runsOf.get(profile.id) ?? { runs: [], light: new Set<string>() };
+
+      let identifySeen = false;
+      for (const e of it.events) {
+        if (e.type === "alias") continue;
+        const event = engineEvent(e);
+        if (e.type !== "identify") {
+          // Runs already inside see the event first.
+          for (let i = 0; i < runs.length; i++) {
+            const run = runs[i];
+            if (light.has(run.id)) continue;
+            const flow = flows.get(run.flowId);
+            if (!flow || flow.status !== "active") continue;
+            const compiled = await version(run.versionId, flow);
+            if (!compiled) continue;
+            const live = run.status === "active" || run.status === "waiting";
+            if (!live && !goalOpen(compiled, run, event.timestamp ?? now)) continue;
+            const res = advance(compiled, run, { kind: "event", event }, profileContext(row, now), now, { gate: policy.gate });
+            if (res.ignored) continue;
+            runs[i] = res.run;
+            applier.apply(res.run, res.effects);
+          }
+        }
+        let input: EntryInput;
+        if (e.type === "identify") {
+          input = { kind: "identify", first: it.firstIdentify && !identifySeen, event };
+          identifySeen = true;
+        } else input = { kind: "event", event };
+        for (const flow of active) {
+          const compiled = await version(flow.activeVersionId, flow);
+          if (!compiled || !compiled.triggers.length) continue;
+          const mine = runs.filter((r) => r.flowId === flow.id);
+          const res = triggerEntries(compiled, profileContext(row, now), input, mine, now, { gate: policy.gate });
+          if (!res.entered) continue;
+          runs.push(res.run);
+          applier.apply(res.run, res.effects);
+        }
       }
+      // Update nodes changed the row's traits: the caller sees them.
+      it.profile.traits = row.traits;
     }
-    let input: EntryInput;
-    if (e.type === "identify") {
-      input = { kind: "identify", first: opts.firstIdentify && !identifySeen, event };
-      identifySeen = true;
-    } else input = { kind: "event", event };
-    for (const flow of active) {
-      const compiled = await version(flow.activeVersionId, flow);
-      if (!compiled || !compiled.triggers.length) continue;
-      const mine = runs.filter((r) => r.flowId === flow.id);
-      const res = triggerEntries(compiled, profileContext(row, now), input, mine, now, { gate: policy.gate });
-      if (!res.entered) continue;
-      runs.push(res.run);
-      applier.apply(res.run, res.effects);
-    }
+    await outbox.flush();
+    await policies.commit();
+    if (outbox.wroteJobs) wakeWorkerSoon();
   }
-
-  await applier.flush();
-  await policy.commit();
-  profile.traits = row.traits;
 
   // Inactivity checks: one job per profile and flow, moved to lastSeen + after on every event.
-  const lastSeen = Math.max(profile.lastSeen.getTime(), ...events.map((e) => e.timestamp.getTime()));
-  const checks: NewJob[] = [];
-  for (const flow of active) {
-    const compiled = await version(flow.activeVersionId, flow);
-    if (!compiled) continue;
-    const due = inactivityDueAt(compiled, lastSeen);
-    if (due === null) continue;
-    checks.push({ queue: "inactivity", key: inactivityKey(flow.id, profile.id), runAt: new Date(due), payload: { flowId: flow.id, profileId: profile.id, lastSeen } satisfies InactivityPayload });
+  if (index.inactivity) {
+    const checks: NewJob[] = [];
+    for (const flow of active) {
+      const compiled = await version(flow.activeVersionId, flow);
+      if (!compiled) continue;
+      for (const it of items) {
+        const lastSeen = Math.max(it.profile.lastSeen.getTime(), ...it.events.map((e) => e.timestamp.getTime()));
+        const due = inactivityDueAt(compiled, lastSeen);
+        if (due === null) continue;
+        checks.push({ queue: "inactivity", key: inactivityKey(flow.id, it.profile.id), runAt: new Date(due), payload: { flowId: flow.id, profileId: it.profile.id, lastSeen } satisfies InactivityPayload });
+      }
+    }
+    if (checks.length) await enqueueMany(sql, checks, "replace");
   }
-  if (checks.length) await enqueueMany(sql, checks, "replace");
-  if (applier.wroteJobs) wakeWorkerSoon();
+}
+
+type BatchRunRow = RunRow & { flow_id: string; status: Run["status"]; entered_at: Date; converted_at: Date | null; ended_at: Date | null };
+
+/**
+ * The runs of many profiles in one query, in entry order per profile. Only runs that can still move
+ * (active or waiting) or convert (ended, unconverted, on a version with a goal) carry their state; the
+ * others come back "light", with just what entry rules read (flow, entry, status, times), and are in
+ * `light` so the caller never advances or writes them.
+ */
+async function loadBatchRuns(sql: Sql, profileIds: string[], goalVersions: Set<string>): Promise<Map<string, { runs: Run[]; light: Set<string> }>> {
+  const rows = await sql.query<BatchRunRow>(
+    `SELECT id, profile_id, entry, flow_version_id, version, flow_id, status, entered_at, converted_at, ended_at,
+            CASE WHEN status IN ('active', 'waiting') OR (converted_at IS NULL AND flow_version_id = ANY($2::text[])) THEN state END AS state
+       FROM runs WHERE profile_id = ANY($1::text[]) ORDER BY profile_id, entry`,
+    [profileIds, [...goalVersions]],
+  );
+  const out = new Map<string, { runs: Run[]; light: Set<string> }>();
+  for (const r of rows) {
+    let mine = out.get(r.profile_id);
+    if (!mine) out.set(r.profile_id, (mine = { runs: [], light: new Set() }));
+    if (r.state !== null && r.state !== undefined) {
+      const run = runFromRow(r);
+      if (run) mine.runs.push(run);
+      continue;
+    }
+    mine.light.add(r.id);
+    mine.runs.push({
+      id: r.id,
+      flowId: r.flow_id,
+      versionId: r.flow_version_id,
+      version: r.version,
+      profileId: r.profile_id,
+      entry: r.entry,
+      status: r.status,
+      nodeId: "",
+      triggerNodeId: "",
+      holdout: false,
+      variants: {},
+      visits: {},
+      enteredAt: r.entered_at.getTime(),
+      ...(r.converted_at ? { convertedAt: r.converted_at.getTime() } : {}),
+      ...(r.ended_at ? { endedAt: r.ended_at.getTime() } : {}),
+    });
+  }
+  return out;
 }

@@ -15,17 +15,36 @@ export type LiveFlow = {
   activeVersionId: string;
 };
 
+/**
+ * What the live flows listen to, so an event no flow cares about costs no query: built over every
+ * published version of every active flow (runs stay on older versions), rebuilt when the stamp changes.
+ */
+export type FlowIndex = {
+  flows: Map<string, LiveFlow>;
+  active: LiveFlow[];
+  /** Event names that may let a user in (event and behavior triggers), convert a run (goal) or end a
+   *  wait-until, in any version of an active flow. */
+  names: Set<string>;
+  /** Some active flow has an identify trigger. */
+  identify: boolean;
+  /** Some active flow has an inactivity trigger: every event reschedules its check. */
+  inactivity: boolean;
+  /** Versions (of active flows) with a goal: only their ended runs may still convert. */
+  goalVersions: Set<string>;
+};
+
 type Cache = {
   stamp: string | null;
   flows: Map<string, LiveFlow>;
   versions: Map<string, CompiledFlow>;
+  index: FlowIndex | null;
 };
 
 const MAX_VERSIONS = 1000;
 const holder = globalThis as unknown as { __pathwiseFlowCache?: Cache };
 
 function cache(): Cache {
-  holder.__pathwiseFlowCache ??= { stamp: null, flows: new Map(), versions: new Map() };
+  holder.__pathwiseFlowCache ??= { stamp: null, flows: new Map(), versions: new Map(), index: null };
   return holder.__pathwiseFlowCache;
 }
 
@@ -42,23 +61,47 @@ export async function liveFlows(sql: Sql): Promise<Map<string, LiveFlow>> {
   for (const r of rows) flows.set(r.id, { id: r.id, name: r.name, status: r.status, priority: r.priority, activeVersionId: r.active_version_id });
   c.flows = flows;
   c.stamp = stamp;
+  c.index = null;
   return flows;
 }
 
-/** The compiled form of one published version (loaded by id: a run stays on the version it entered). */
-export async function compiledVersion(sql: Sql, versionId: string, flowName?: string): Promise<CompiledFlow | null> {
+/** The live flows and what they listen to (one stamp query while nothing changed). */
+export async function flowIndex(sql: Sql): Promise<FlowIndex> {
+  const flows = await liveFlows(sql);
   const c = cache();
-  const hit = c.versions.get(versionId);
-  if (hit && (flowName === undefined || hit.flowName === flowName)) return hit;
-  const rows = await sql.query<{ id: string; flow_id: string; version: number; schema_version: number; graph: unknown; settings: unknown; name: string }>(
-    `SELECT v.id, v.flow_id, v.version, v.schema_version, v.graph, v.settings, f.name
-       FROM flow_versions v JOIN flows f ON f.id = v.flow_id WHERE v.id = $1`,
-    [versionId],
-  );
-  const r = rows[0];
-  if (!r) return null;
+  if (c.index && c.index.flows === flows) return c.index;
+  const active = [...flows.values()].filter((f) => f.status === "active");
+  const index: FlowIndex = { flows, active, names: new Set(), identify: false, inactivity: false, goalVersions: new Set() };
+  if (active.length) {
+    const rows = await sql.query<VersionRow>(
+      `SELECT v.id, v.flow_id, v.version, v.schema_version, v.graph, v.settings, f.name
+         FROM flow_versions v JOIN flows f ON f.id = v.flow_id WHERE v.flow_id = ANY($1::text[])`,
+      [active.map((f) => f.id)],
+    );
+    for (const r of rows) {
+      const hit = c.versions.get(r.id);
+      const compiled = hit && hit.flowName === r.name ? hit : remember(compileRow(r));
+      for (const t of compiled.triggers) {
+        if (t.kind === "event" || t.kind === "behavior") index.names.add(t.event);
+        else if (t.kind === "identify") index.identify = true;
+        else if (t.kind === "inactivity") index.inactivity = true;
+      }
+      if (compiled.goal) {
+        index.names.add(compiled.goal.event);
+        index.goalVersions.add(compiled.versionId);
+      }
+      for (const n of compiled.nodes.values()) if (n.type === "wait" && n.kind === "until") index.names.add(n.event);
+    }
+  }
+  c.index = index;
+  return index;
+}
+
+type VersionRow = { id: string; flow_id: string; version: number; schema_version: number; graph: unknown; settings: unknown; name: string };
+
+function compileRow(r: VersionRow): CompiledFlow {
   const doc = upgradeDocument({ schemaVersion: r.schema_version, graph: r.graph, settings: r.settings });
-  const compiled = compileFlow({
+  return compileFlow({
     flowId: r.flow_id,
     flowName: r.name,
     versionId: r.id,
@@ -66,9 +109,28 @@ export async function compiledVersion(sql: Sql, versionId: string, flowName?: st
     graph: doc.graph as Graph,
     settings: doc.settings as SettingsInput,
   });
+}
+
+function remember(compiled: CompiledFlow): CompiledFlow {
+  const c = cache();
   if (c.versions.size >= MAX_VERSIONS) c.versions.delete(c.versions.keys().next().value as string);
-  c.versions.set(versionId, compiled);
+  c.versions.set(compiled.versionId, compiled);
   return compiled;
+}
+
+/** The compiled form of one published version (loaded by id: a run stays on the version it entered). */
+export async function compiledVersion(sql: Sql, versionId: string, flowName?: string): Promise<CompiledFlow | null> {
+  const c = cache();
+  const hit = c.versions.get(versionId);
+  if (hit && (flowName === undefined || hit.flowName === flowName)) return hit;
+  const rows = await sql.query<VersionRow>(
+    `SELECT v.id, v.flow_id, v.version, v.schema_version, v.graph, v.settings, f.name
+       FROM flow_versions v JOIN flows f ON f.id = v.flow_id WHERE v.id = $1`,
+    [versionId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return remember(compileRow(r));
 }
 
 /** Forgets everything (tests that reuse one process across databases). */
