@@ -101,7 +101,7 @@ test.describe("demo storefront", () => {
       settings: {},
     });
     await page.goto("/demo");
-    // Shepherd keeps earlier steps in the DOM, hidden: find each step by its accessible name.
+    // Find each step by its accessible name (the dialog is named by its title).
     const first = page.getByRole("dialog", { name: "Welcome to the store" });
     await expect(first).toBeVisible({ timeout: 15_000 });
     await expect(page.locator('script[src$="/sdk-tour.js"]')).toHaveCount(1);

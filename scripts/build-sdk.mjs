@@ -1,5 +1,5 @@
 // Builds the browser SDK from sdk/*.ts: public/sdk.js (the tag customers add, budget 15 KB gzipped)
-// and public/sdk-tour.js (Shepherd and its CSS, loaded only when content asks for a tour).
+// and public/sdk-tour.js (driver.js and its CSS, loaded only when content asks for a tour).
 // Usage: node scripts/build-sdk.mjs [--check]  (--check fails if the committed files are stale)
 import { build } from "esbuild";
 import { gzipSync } from "node:zlib";
@@ -13,8 +13,8 @@ const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 
 const targets = [
   { entry: "sdk/index.ts", out: "public/sdk.js", budget: BUDGET },
-  // Shepherd.js is AGPL-3.0 (commercial licences exist); it stays in its own file, named in the banner.
-  { entry: "sdk/tour.ts", out: "public/sdk-tour.js", budget: null, note: "tour chunk; Pathwise code MIT, includes shepherd.js (AGPL-3.0)" },
+  // The tour library stays in its own file so pages without tours never download it.
+  { entry: "sdk/tour.ts", out: "public/sdk-tour.js", budget: null, note: "tour chunk; MIT, includes driver.js by Kamran Ahmed (MIT)" },
 ];
 
 let failed = false;

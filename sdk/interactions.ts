@@ -263,7 +263,7 @@ type TourApi = { start(steps: TourStep[], o: { reducedMotion: boolean; onShow():
 
 let tourLoading: Promise<TourApi> | null = null;
 
-/** Loads the tour chunk (Shepherd and its CSS) the first time a tour is asked for. */
+/** Loads the tour chunk (driver.js and its CSS) the first time a tour is asked for. */
 export function loadTour(src: string): Promise<TourApi> {
   const w = window as unknown as { __pathwiseTour?: TourApi };
   if (w.__pathwiseTour) return Promise.resolve(w.__pathwiseTour);
