@@ -512,6 +512,7 @@ function Editor({ flow }: { flow: FlowDocument }) {
         </div>
         {publishOpen ? (
           <PublishDialog
+            flowId={flow.id}
             live={flow.version > 0 ? (live.data ? { graph: live.data.graph, settings: live.data.settings } : null) : null}
             liveVersion={flow.version}
             draft={{ graph, settings: editor.settings }}
@@ -519,6 +520,7 @@ function Editor({ flow }: { flow: FlowDocument }) {
             publishing={publish.isPending}
             error={publishError}
             onConfirm={confirmPublish}
+            onPublished={() => setPublishOpen(false)}
             onClose={() => setPublishOpen(false)}
           />
         ) : null}

@@ -1,7 +1,10 @@
 "use client";
 // Publish confirmation: what this publish changes against the live version (nodes added, removed,
-// changed; rewired edges; settings), then publish.
+// changed; rewired edges; settings), then publish — keeping the users inside on their version, or
+// moving them to the new one (the migration step, with its dry run).
 import { useEffect, useRef } from "react";
+import { MigrationStep } from "@/components/policies/MigrationStep";
+import type { PublishResult } from "@/components/hooks/use-policies";
 import { diffFlows } from "@/lib/flow/diff";
 import { describeNode } from "@/lib/flow/describe";
 import type { FlowNode, Graph, Settings } from "@/lib/flow/schema";
@@ -29,6 +32,7 @@ function NodeLine({ n, tone }: { n: FlowNode; tone: string }) {
 }
 
 export function PublishDialog({
+  flowId,
   live,
   liveVersion,
   draft,
@@ -36,79 +40,95 @@ export function PublishDialog({
   publishing,
   error,
   onConfirm,
+  onPublished,
   onClose,
 }: {
+  flowId: string;
   live: { graph: Graph; settings: Settings } | null;
   liveVersion: number;
   draft: { graph: Graph; settings: Settings };
   loadingLive: boolean;
   publishing: boolean;
   error: string | null;
+  /** The first publish: nobody is inside yet, so there is nothing to migrate. */
   onConfirm: () => void;
+  /** A later publish, done by the migration step (kept or moved users). */
+  onPublished: (r: PublishResult) => void;
   onClose: () => void;
 }) {
   const ref = useRef<HTMLButtonElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  const box = useRef<HTMLDivElement>(null);
+  const republish = liveVersion > 0;
+  useEffect(() => (republish ? box.current : ref.current)?.focus(), [republish]);
   const d = diffFlows(live, draft);
   return (
     <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/40 p-4" onKeyDown={(e) => e.key === "Escape" && onClose()}>
-      <div role="dialog" aria-modal="true" aria-labelledby="publish-title" className="w-full max-w-lg rounded-2xl bg-white shadow-xl">
+      <div ref={box} tabIndex={-1} role="dialog" aria-modal="true" aria-labelledby="publish-title" className="flex max-h-[90vh] w-full max-w-2xl flex-col rounded-2xl bg-white shadow-xl focus:outline-none">
         <div className="border-b border-slate-100 px-6 py-4">
           <h2 id="publish-title" className="text-lg font-semibold">
             Publish version {liveVersion + 1}
           </h2>
           <p className="mt-1 text-sm text-slate-600">
-            {liveVersion > 0 ? `Changes against the live version ${liveVersion}. Users already inside stay on their version.` : "This is the first version: users who match the triggers start entering right away."}
+            {republish ? `Changes against the live version ${liveVersion}, then what happens to the users already inside.` : "This is the first version: users who match the triggers start entering right away."}
           </p>
         </div>
-        <div className="max-h-[50vh] space-y-4 overflow-y-auto px-6 py-4" data-testid="publish-diff">
-          {loadingLive ? (
-            <p className="text-sm text-slate-500">Loading the live version…</p>
-          ) : d.empty ? (
-            <p className="text-sm text-slate-600">Nothing that affects users has changed since the live version.</p>
-          ) : (
-            <>
-              <div className="flex flex-wrap gap-2 text-xs">
-                <span className="rounded-full bg-emerald-50 px-2 py-0.5 font-medium text-emerald-700">{d.added.length} added</span>
-                <span className="rounded-full bg-red-50 px-2 py-0.5 font-medium text-red-700">{d.removed.length} removed</span>
-                <span className="rounded-full bg-amber-50 px-2 py-0.5 font-medium text-amber-800">{d.changed.length} changed</span>
-                {d.edgesAdded || d.edgesRemoved ? <span className="rounded-full bg-slate-100 px-2 py-0.5 font-medium text-slate-700">{d.edgesAdded + d.edgesRemoved} connections rewired</span> : null}
-              </div>
-              {d.added.length ? (
-                <section>
-                  <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Added</h3>
-                  <ul>{d.added.map((n) => <NodeLine key={n.id} n={n} tone="bg-emerald-500" />)}</ul>
-                </section>
-              ) : null}
-              {d.removed.length ? (
-                <section>
-                  <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Removed</h3>
-                  <ul>{d.removed.map((n) => <NodeLine key={n.id} n={n} tone="bg-red-500" />)}</ul>
-                </section>
-              ) : null}
-              {d.changed.length ? (
-                <section>
-                  <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Changed</h3>
-                  <ul>{d.changed.map((c) => <NodeLine key={c.after.id} n={c.after} tone="bg-amber-500" />)}</ul>
-                </section>
-              ) : null}
-              {d.settingsChanged.length ? <p className="text-sm text-slate-600">Settings changed: {d.settingsChanged.join(", ")}</p> : null}
-            </>
-          )}
-          {error ? (
-            <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-700">
-              {error}
-            </p>
+        <div className="min-h-0 flex-1 space-y-4 overflow-y-auto px-6 py-4">
+          <div className="space-y-4" data-testid="publish-diff">
+            {loadingLive ? (
+              <p className="text-sm text-slate-500">Loading the live version…</p>
+            ) : d.empty ? (
+              <p className="text-sm text-slate-600">Nothing that affects users has changed since the live version.</p>
+            ) : (
+              <>
+                <div className="flex flex-wrap gap-2 text-xs">
+                  <span className="rounded-full bg-emerald-50 px-2 py-0.5 font-medium text-emerald-700">{d.added.length} added</span>
+                  <span className="rounded-full bg-red-50 px-2 py-0.5 font-medium text-red-700">{d.removed.length} removed</span>
+                  <span className="rounded-full bg-amber-50 px-2 py-0.5 font-medium text-amber-800">{d.changed.length} changed</span>
+                  {d.edgesAdded || d.edgesRemoved ? <span className="rounded-full bg-slate-100 px-2 py-0.5 font-medium text-slate-700">{d.edgesAdded + d.edgesRemoved} connections rewired</span> : null}
+                </div>
+                {d.added.length ? (
+                  <section>
+                    <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Added</h3>
+                    <ul>{d.added.map((n) => <NodeLine key={n.id} n={n} tone="bg-emerald-500" />)}</ul>
+                  </section>
+                ) : null}
+                {d.removed.length ? (
+                  <section>
+                    <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Removed</h3>
+                    <ul>{d.removed.map((n) => <NodeLine key={n.id} n={n} tone="bg-red-500" />)}</ul>
+                  </section>
+                ) : null}
+                {d.changed.length ? (
+                  <section>
+                    <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Changed</h3>
+                    <ul>{d.changed.map((c) => <NodeLine key={c.after.id} n={c.after} tone="bg-amber-500" />)}</ul>
+                  </section>
+                ) : null}
+                {d.settingsChanged.length ? <p className="text-sm text-slate-600">Settings changed: {d.settingsChanged.join(", ")}</p> : null}
+              </>
+            )}
+            {error ? (
+              <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-700">
+                {error}
+              </p>
+            ) : null}
+          </div>
+          {republish ? (
+            <div className="border-t border-slate-100 pt-4">
+              <MigrationStep flowId={flowId} onPublished={onPublished} onCancel={onClose} />
+            </div>
           ) : null}
         </div>
-        <div className="flex justify-end gap-2 border-t border-slate-100 px-6 py-4">
-          <button type="button" onClick={onClose} className="rounded-md px-4 py-2 text-sm text-slate-700 hover:bg-slate-100">
-            Cancel
-          </button>
-          <button ref={ref} type="button" onClick={onConfirm} disabled={publishing || loadingLive} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-50">
-            {publishing ? "Publishing…" : `Publish v${liveVersion + 1}`}
-          </button>
-        </div>
+        {republish ? null : (
+          <div className="flex justify-end gap-2 border-t border-slate-100 px-6 py-4">
+            <button type="button" onClick={onClose} className="rounded-md px-4 py-2 text-sm text-slate-700 hover:bg-slate-100">
+              Cancel
+            </button>
+            <button ref={ref} type="button" onClick={onConfirm} disabled={publishing || loadingLive} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-50">
+              {publishing ? "Publishing…" : `Publish v${liveVersion + 1}`}
+            </button>
+          </div>
+        )}
       </div>
     </div>
   );

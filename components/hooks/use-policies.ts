@@ -38,6 +38,9 @@ export function usePublishWithMigration(flowId: string) {
   return useMutation({
     mutationFn: (input: { mapping?: NodeMapping }) =>
       api<PublishResult>(`/api/v1/flows/${flowId}/publish`, { method: "POST", ...(input.mapping ? { json: { migration: { mapping: input.mapping } } } : {}) }),
-    onSettled: () => qc.invalidateQueries({ queryKey: qk.flow(flowId) }),
+    onSettled: () => {
+      qc.invalidateQueries({ queryKey: qk.flow(flowId) });
+      qc.invalidateQueries({ queryKey: qk.flows, exact: true });
+    },
   });
 }

@@ -132,7 +132,7 @@ export function MigrationStep({ flowId, onPublished, onCancel }: { flowId: strin
           onClick={() => publish.mutate(mode === "migrate" && p ? { mapping: p.mapping } : {}, { onSuccess: (r) => onPublished?.(r) })}
           className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 disabled:opacity-50"
         >
-          {publish.isPending ? "Publishing…" : mode === "migrate" ? `Publish and move ${p?.moved ?? 0} user${p?.moved === 1 ? "" : "s"}` : "Publish"}
+          {publish.isPending ? "Publishing…" : mode === "migrate" ? `Publish and move ${p?.moved ?? 0} user${p?.moved === 1 ? "" : "s"}` : p ? `Publish v${p.toVersion}` : "Publish"}
         </button>
       </div>
     </section>
