@@ -8,9 +8,36 @@ import { useCan } from "@/components/account-context";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { relativeTime } from "@/components/ui/time";
 import { ErrorNote, Loading, PageShell, secondaryButtonClass } from "./data-tabs";
+import { explainStep, type Tone } from "./explain-step";
 
 const fmt = (iso: string) => new Date(iso).toLocaleString();
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+const TONE: Record<Tone, string> = {
+  ok: "bg-emerald-50 text-emerald-800",
+  info: "bg-slate-100 text-slate-700",
+  warn: "bg-amber-50 text-amber-900",
+  bad: "bg-red-50 text-red-800",
+  muted: "bg-slate-50 text-slate-500",
+};
+
+function StepLine({ step }: { step: { nodeId: string; at: string; result: string; reason: unknown } }) {
+  const e = explainStep(step);
+  const raw = step.reason && typeof step.reason === "object" && Object.keys(step.reason).length ? JSON.stringify(step.reason) : null;
+  return (
+    <li className="py-0.5">
+      <span className="font-mono text-slate-900">{step.nodeId}</span>{" "}
+      <span className={`rounded px-1.5 py-0.5 font-medium ${TONE[e.tone]}`} data-result={step.result}>{e.label}</span>{" "}
+      <span className="text-slate-500">{fmt(step.at)}</span>
+      {e.details.length ? <span className="block text-slate-700">{e.details.join(" ")}</span> : null}
+      {raw ? (
+        <details className="text-slate-500">
+          <summary className="cursor-pointer select-none focus-visible:outline-2 focus-visible:outline-brand-500">Raw reason</summary>
+          <code className="block break-all font-mono">{raw}</code>
+        </details>
+      ) : null}
+    </li>
+  );
+}
 
 export function ProfileView({ id }: { id: string }) {
   const user = useUser(id);
@@ -98,11 +125,7 @@ export function ProfileView({ id }: { id: string }) {
                 {r.steps.length ? (
                   <ol className="mt-2 space-y-1 border-l-2 border-slate-100 pl-3 text-xs">
                     {r.steps.map((s, i) => (
-                      <li key={i}>
-                        <span className="font-mono text-slate-900">{s.nodeId}</span> <span className="text-slate-600">{s.result}</span>{" "}
-                        <span className="text-slate-400">{fmt(s.at)}</span>
-                        {s.reason && typeof s.reason === "object" && Object.keys(s.reason).length ? <span className="ml-2 font-mono text-slate-500">{JSON.stringify(s.reason)}</span> : null}
-                      </li>
+                      <StepLine key={i} step={s} />
                     ))}
                   </ol>
                 ) : null}
