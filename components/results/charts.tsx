@@ -68,7 +68,7 @@ export function RateChart({ groups, label }: { groups: { name: string; rate: num
     <div role="img" aria-label={label}>
       <BarChart responsive layout="vertical" data={data} style={{ width: "100%", height: data.length * 44 + 48 }} margin={{ left: 8, right: 32 }}>
         <CartesianGrid horizontal={false} stroke="#f1f5f9" />
-        <XAxis type="number" tick={axis} tickFormatter={(v) => percent(Number(v), 0)} domain={[0, (max: number) => Math.min(1, Math.max(0.05, max * 1.15))]} />
+        <XAxis type="number" tick={axis} tickFormatter={(v) => percent(Number(v), 0)} domain={[0, (max: number) => Math.min(1, Math.ceil(Math.max(0.05, max * 1.1) / 0.05) * 0.05)]} />
         <YAxis type="category" dataKey="name" width={120} tick={{ ...axis, fill: "#334155" }} />
         <Tooltip
           contentStyle={tooltipStyle}
@@ -86,13 +86,13 @@ export function RateChart({ groups, label }: { groups: { name: string; rate: num
 }
 
 export function Sparkline({ points, label }: { points: { day: string; rate: number | null }[]; label: string }) {
-  const hasData = points.some((p) => p.rate !== null);
-  if (!hasData) return <span className="text-xs text-slate-400">no entries</span>;
+  const withData = points.filter((p) => p.rate !== null).length;
+  if (!withData) return <span className="text-xs text-slate-400">no entries</span>;
   return (
     <span role="img" aria-label={label} className="inline-block">
       <LineChart width={128} height={32} data={points} margin={{ top: 4, bottom: 4, left: 2, right: 2 }}>
         <YAxis hide domain={[0, "dataMax"]} />
-        <Line dataKey="rate" stroke={PALETTE.blue} strokeWidth={1.75} dot={false} connectNulls isAnimationActive={false} />
+        <Line dataKey="rate" stroke={PALETTE.blue} strokeWidth={1.75} dot={withData < 3 ? { r: 2.5, fill: PALETTE.blue } : false} connectNulls isAnimationActive={false} />
       </LineChart>
     </span>
   );
