@@ -48,6 +48,35 @@ async function exerciseEveryModel(db: Db) {
   await expect(p.identity.create({ data: { profileId: profile.id, kind: "user", value: "u1" } })).rejects.toThrow();
   await expect(p.event.create({ data: { profileId: profile.id, type: "track", name: "Viewed", timestamp: new Date(), messageId: "m1" } })).rejects.toThrow();
 
+  // The tables later migrations added: settings, CRM sources, result rollups, policies.
+  await p.systemSetting.create({ data: { key: "k", value: "v" } });
+  await p.systemSetting.update({ where: { key: "k" }, data: { value: "w" } });
+  expect((await p.systemSetting.findUniqueOrThrow({ where: { key: "k" } })).value).toBe("w");
+  await p.systemSetting.delete({ where: { key: "k" } });
+  await p.dataSetting.create({ data: { key: "plan", value: { events: {} } } });
+  await p.dataSetting.update({ where: { key: "plan" }, data: { value: { events: { a: 1 } } } });
+  await p.dataSetting.delete({ where: { key: "plan" } });
+  const source = await p.source.create({ data: { name: "CRM", secretHash: "sh", secretPrefix: "src_", mapping: { userId: "$.id" } } });
+  await p.source.update({ where: { id: source.id }, data: { receivedCount: 1 } });
+  expect((await p.source.findUniqueOrThrow({ where: { id: source.id } })).kind).toBe("custom");
+  await p.source.delete({ where: { id: source.id } });
+  const counterKey = { flowId: flow.id, day: new Date("2026-01-01"), hour: 3, metric: "test", dim1: "", dim2: "", shard: 0 };
+  await p.resultCounter.create({ data: { ...counterKey, n: BigInt(2) } });
+  await p.resultCounter.update({ where: { flowId_day_hour_metric_dim1_dim2_shard: counterKey }, data: { n: { increment: 1 } } });
+  expect((await p.resultCounter.findUniqueOrThrow({ where: { flowId_day_hour_metric_dim1_dim2_shard: counterKey } })).n).toBe(BigInt(3));
+  await p.resultCounter.delete({ where: { flowId_day_hour_metric_dim1_dim2_shard: counterKey } });
+  const volumeKey = { hour: new Date("2020-01-01T05:00:00Z"), shard: 3 };
+  await p.eventVolume.create({ data: { ...volumeKey, n: BigInt(1) } });
+  await p.eventVolume.update({ where: { hour_shard: volumeKey }, data: { n: BigInt(5) } });
+  await p.eventVolume.delete({ where: { hour_shard: volumeKey } });
+  await p.workspaceSetting.create({ data: { key: "policies", value: { caps: [] } } });
+  await p.workspaceSetting.update({ where: { key: "policies" }, data: { updatedBy: "me" } });
+  await p.workspaceSetting.delete({ where: { key: "policies" } });
+  const counterId = { profileId: profile.id, channel: "email", period: "day:2026-01-01" };
+  await p.sendCounter.create({ data: { ...counterId, count: 1, expiresAt: new Date() } });
+  await p.sendCounter.update({ where: { profileId_channel_period: counterId }, data: { count: 2 } });
+  expect((await p.sendCounter.findUniqueOrThrow({ where: { profileId_channel_period: counterId } })).count).toBe(2);
+
   await p.outcome.delete({ where: { id: outcome.id } });
   await p.step.delete({ where: { id: step.id } });
   await p.identity.delete({ where: { id: identity.id } });
@@ -60,6 +89,7 @@ async function exerciseEveryModel(db: Db) {
   expect(await p.event.count()).toBe(0);
   expect(await p.run.count()).toBe(0);
   expect(await p.touchpoint.count()).toBe(0);
+  expect(await p.sendCounter.count()).toBe(0);
   await p.flow.delete({ where: { id: flow.id } });
   expect(await p.flowVersion.count()).toBe(0);
   await p.account.delete({ where: { id: account.id } });
