@@ -1,7 +1,7 @@
 // Body reading: limits, malformed JSON, and text PostgreSQL cannot store refused as 400 with its path.
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./errors";
-import { assertStorableText, readJson } from "./body";
+import { assertStorableText, MAX_NESTING, readJson } from "./body";
 
 const req = (text: string) => new Request("http://x/", { method: "POST", body: text });
 const fails = async (text: string, limit?: number) => {
@@ -34,5 +34,14 @@ describe("readJson", () => {
   it("lets the literal text \\u0000 (an escaped backslash) through", async () => {
     expect(await readJson(req('{"a":"\\\\u0000"}'))).toEqual({ a: "\\u0000" });
     expect(() => assertStorableText('{"a":"\\\\u0000"}', { a: "\\u0000" })).not.toThrow();
+  });
+
+  it("refuses bodies nested deeper than MAX_NESTING with 400 (they overflowed the stack: a 500)", async () => {
+    const deep = (n: number) => '{"a":'.repeat(n) + "1" + "}".repeat(n);
+    expect((await fails(deep(5000))).status).toBe(400);
+    expect((await fails(`[${"[".repeat(MAX_NESTING)}${"]".repeat(MAX_NESTING)}]`)).status).toBe(400);
+    expect(await readJson(req(deep(MAX_NESTING)))).toBeTypeOf("object");
+    // Brackets inside strings are text, not nesting.
+    expect(await readJson(req(JSON.stringify({ s: "{[".repeat(1000) })))).toEqual({ s: "{[".repeat(1000) });
   });
 });

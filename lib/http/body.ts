@@ -57,12 +57,35 @@ function unstorablePath(value: unknown, path: string[] = []): string | null {
   return null;
 }
 
+/** Deeper than this, a body is refused: recursion over it (JSON.stringify, validation, jsonb) would overflow the stack. */
+export const MAX_NESTING = 128;
+
+/** How deeply the JSON text nests arrays and objects; brackets inside strings do not count. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
 /**
  * PostgreSQL cannot store NUL or a lone surrogate in text or jsonb, so a string holding one is a field
  * of the wrong shape (400), not a failed insert (500). JSON can only carry them as \u escapes, so the
- * walk runs only when the text has such an escape: free for ordinary bodies.
+ * walk runs only when the text has such an escape. The nesting scan is one pass over the text.
  */
 export function assertStorableText(text: string, value: unknown) {
+  if (text.length > MAX_NESTING * 2 && nestingDepth(text) > MAX_NESTING) {
+    throw badRequest(`The body nests objects and arrays more than ${MAX_NESTING} levels deep`, [{ path: "(body)", message: `Nested more than ${MAX_NESTING} levels`, code: "too_deep" }]);
+  }
   if (!/\\u(?:0000|[dD][89a-fA-F])/.test(text)) return;
   const at = unstorablePath(value);
   if (at) throw badRequest(`${at}: text may not contain NUL characters or unpaired surrogates`, [{ path: at, message: "Text may not contain NUL characters or unpaired surrogates", code: "invalid_string" }]);
