@@ -10,8 +10,55 @@ const hostname = process.env.HOST || "0.0.0.0";
 const app = next({ dev: false, hostname, port, dir: process.cwd() });
 const handle = app.getRequestHandler();
 
+// Next answers a method that a route does not export with an empty 405; every error from /api/ must
+// be JSON (CONTRACT §3), so that one answer gets the JSON error body here.
+function jsonMethodNotAllowed(req, res) {
+  if (!req.url?.startsWith("/api/")) return;
+  const { writeHead, flushHeaders, write, end } = res;
+  let json = false;
+  let wrote = false;
+  // Headers may leave through writeHead, flushHeaders or the first write: switch them to JSON first.
+  const prepare = (status) => {
+    if (status === 405 && !res.headersSent && !res.getHeader("content-type")) {
+      res.setHeader("content-type", "application/json");
+      res.removeHeader("content-length");
+      json = true;
+    }
+  };
+  res.writeHead = function (status, ...rest) {
+    prepare(status);
+    return writeHead.call(res, status, ...rest);
+  };
+  res.flushHeaders = function () {
+    prepare(res.statusCode);
+    return flushHeaders.call(res);
+  };
+  res.write = function (chunk, ...rest) {
+    prepare(res.statusCode);
+    if (chunk != null && typeof chunk !== "function" && chunk.length > 0) wrote = true;
+    return write.call(res, chunk, ...rest);
+  };
+  res.end = function (chunk, ...rest) {
+    prepare(res.statusCode);
+    const empty = chunk == null || typeof chunk === "function" || chunk.length === 0;
+    if (json && empty && !wrote) {
+      const body = JSON.stringify({ error: { code: "method_not_allowed", message: `${req.method} is not allowed on ${req.url.split("?")[0]}`, details: [] } });
+      return end.call(res, body, ...[chunk, ...rest].filter((a) => typeof a === "function"));
+    }
+    return end.call(res, chunk, ...rest);
+  };
+}
+
 await app.prepare();
-const server = http.createServer((req, res) => handle(req, res));
+const server = http.createServer((req, res) => {
+  jsonMethodNotAllowed(req, res);
+  return handle(req, res);
+});
+// A server that cannot listen (port taken, no permission) must not linger as a process serving nothing.
+server.on("error", (err) => {
+  console.error(`[pathwise] cannot listen on ${hostname}:${port}: ${err.message}`);
+  process.exit(1);
+});
 server.keepAliveTimeout = 65_000;
 server.listen(port, hostname, () => {
   console.log(`[pathwise] listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
