@@ -106,7 +106,12 @@ export class Server {
     if (this.store.kind === "pg") env.DATABASE_URL = this.store.databaseUrl;
     const child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
+    // The server's output also goes to a file that outlives the run, for reading failures afterwards.
+    const logDir = path.join(ROOT, ".data-conf-logs");
+    fs.mkdirSync(logDir, { recursive: true });
+    const logFile = path.join(logDir, `${path.basename(this.store.dataDir)}.log`);
     const keep = (b: Buffer) => {
+      fs.appendFileSync(logFile, b);
       this.log.push(b.toString());
       if (this.log.length > 400) this.log.splice(0, 100);
     };
