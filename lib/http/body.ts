@@ -37,7 +37,7 @@ export async function readJson(req: Request, limit = 1024 * KB): Promise<unknown
 }
 
 // A NUL, or half of a surrogate pair with no other half: text PostgreSQL cannot store.
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
+export const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The path of the first string (or key) PostgreSQL could not store, or null. */
 function unstorablePath(value: unknown, path: string[] = []): string | null {

@@ -5,8 +5,8 @@ import { getDb, type Db } from "@/lib/db/client";
 import { findKey, type KeyKind } from "@/lib/auth/keys";
 import { findSession, SESSION_COOKIE, type SessionAccount } from "@/lib/auth/sessions";
 import { hasRole, type Role } from "@/lib/auth/roles";
-import { ApiError, badRequest, errorResponse, forbidden, unauthorized, zodToDetails } from "./errors";
-import { readJson, KB } from "./body";
+import { ApiError, badRequest, errorResponse, forbidden, notFound, unauthorized, zodToDetails } from "./errors";
+import { readJson, KB, UNSTORABLE } from "./body";
 import { metrics } from "./metrics";
 import { CORS_HEADERS } from "./cors";
 import { enforceRateLimit } from "./rate-limit";
@@ -158,7 +158,14 @@ export function route<S extends z.ZodType | undefined = undefined>(
       const rawParams = (await context?.params) ?? {};
       const params: Record<string, string> = {};
       for (const [k, v] of Object.entries(rawParams)) params[k] = Array.isArray(v) ? v.join("/") : v;
-      const result = await handler({ req, db, principal, body: body as never, params, url: new URL(req.url) });
+      // PostgreSQL cannot compare text holding NUL or a lone surrogate (it errors: a 500); nothing
+      // stored can hold one, so such an id names nothing and such a query value is malformed.
+      if (Object.values(params).some((v) => UNSTORABLE.test(v))) throw notFound();
+      const url = new URL(req.url);
+      for (const [k, v] of url.searchParams) {
+        if (UNSTORABLE.test(v)) throw badRequest(`${k}: text may not contain NUL characters or unpaired surrogates`, [{ path: k, message: "Text may not contain NUL characters or unpaired surrogates" }]);
+      }
+      const result = await handler({ req, db, principal, body: body as never, params, url });
       const res = result instanceof Response ? result : Response.json(result ?? { success: true });
       status = res.status;
       return opts.cors ? withCors(res) : res;
