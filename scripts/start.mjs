@@ -49,8 +49,23 @@ function jsonMethodNotAllowed(req, res) {
   };
 }
 
+function decodable(path) {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 await app.prepare();
 const server = http.createServer((req, res) => {
+  // Next answers a path whose percent-encoding is not UTF-8 (%FF) with a plain-text 500.
+  if (req.url?.startsWith("/api/") && !decodable(req.url.split("?")[0])) {
+    const body = JSON.stringify({ error: { code: "invalid_path", message: "The path is not valid percent-encoded UTF-8", details: [] } });
+    res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    return res.end(body);
+  }
   jsonMethodNotAllowed(req, res);
   return handle(req, res);
 });
