@@ -83,6 +83,19 @@ export function errorsSection(ctx: Ctx) {
       expect.soft(sim.status).toBe(404);
     });
 
+    it("answers ids and query values holding NUL, lone surrogates or broken percent-encoding with a 4xx JSON error", async () => {
+      const probes: [string, string][] = [];
+      for (const bad of ["%00", "a%00b", "%FF", "%ED%A0%80", "%ud800", "%", "%E2%82"]) {
+        probes.push(["GET", `/api/v1/users/${bad}`], ["DELETE", `/api/v1/users/${bad}`], ["GET", `/api/v1/flows/${bad}`], ["PUT", `/api/v1/flows/${bad}`], ["POST", `/api/v1/flows/${bad}/publish`], ["GET", `/api/v1/flows/${bad}/stats`], ["GET", `/api/v1/import/${bad}`]);
+      }
+      probes.push(["GET", "/api/v1/users?q=%00"], ["GET", `/api/v1/flows/${flowId}/stats?from=%00`], ["GET", `/api/v1/flows/${flowId}/stats?to=%ED%A0%80`]);
+      for (const [method, path] of probes) {
+        const a = await ctx.api.call(method, path, { body: method === "PUT" ? { name: "x" } : undefined });
+        expectSane(a, `${method} ${path}`);
+        expect.soft([400, 404], `${method} ${path} → ${a.status}`).toContain(a.status);
+      }
+    });
+
     it("answers unknown /api paths with 404 JSON for every method", async () => {
       for (const path of ["/api/nope", "/api/v1/nope", "/api/v1/flows/x/nope", "/api/v2/track", "/api/v1/users/a/b/c", "/api/v1/flows/"]) {
         for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {

@@ -195,6 +195,31 @@ export function ingestSection(ctx: Ctx) {
       });
     }
 
+    it("takes concurrent messages for one person (same messageId, merges) without a 500 or a double count", async () => {
+      const u = uid("conc");
+      const anon = uid("conc-anon");
+      const messageId = uid("conc-msg");
+      const calls = [
+        ...Array.from({ length: 8 }, () => ctx.api.post("/api/v1/track", { userId: u, event: "Same Message", messageId })),
+        ...Array.from({ length: 8 }, (_, i) => ctx.api.post("/api/v1/track", { userId: u, event: "Parallel", properties: { i } })),
+        ...Array.from({ length: 4 }, (_, i) => ctx.api.post("/api/v1/track", { anonymousId: anon, event: "Anon Parallel", properties: { i } })),
+        ...Array.from({ length: 4 }, () => ctx.api.post("/api/v1/identify", { userId: u, anonymousId: anon, traits: { merged: true } })),
+        ...Array.from({ length: 4 }, () => ctx.api.post("/api/v1/track", { userId: u, event: entryEvent })),
+      ];
+      const answers = await Promise.all(calls);
+      for (const a of answers) expect(a.status, a.text).toBe(200);
+      const p = await ctx.api.get(`/api/v1/users/${u}`);
+      const count = (name: string) => p.json.events.filter((e: { name: string }) => e.name === name).length;
+      expect(count("Same Message")).toBe(1);
+      expect(count("Parallel")).toBe(8);
+      expect(count("Anon Parallel")).toBe(4);
+      expect(count(entryEvent)).toBe(4);
+      expect(p.json.anonymousIds).toContain(anon);
+      expect(p.json.traits.merged).toBe(true);
+      // reentry "never": one run however many entry events raced.
+      expect(p.json.runs.filter((r: { flowId: string }) => r.flowId === flowId)).toHaveLength(1);
+    });
+
     it("reads its writes: the very next call sees the profile update and the flow's message", async () => {
       for (let i = 0; i < 5; i++) {
         const u = uid("ryw");
