@@ -98,7 +98,6 @@ type ProfileRow = {
   first_seen: Date;
   last_seen: Date;
   identified_at: Date | null;
-  anon: string[] | null;
 };
 
 async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ctx) {
@@ -112,20 +111,10 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
   // Lock every affected profile in id order (a stable order, so two requests never deadlock here).
   const ids = [...new Set(messages.map(profileOf))].sort();
   const rows = await sql.query<ProfileRow>(
-    `SELECT p.id, p.user_id, p.traits, p.summary, p.first_seen, p.last_seen, p.identified_at, NULL::text[] AS anon
-       FROM profiles p WHERE p.id = ANY($1::text[]) ORDER BY p.id FOR UPDATE`,
+    `SELECT p.id, p.user_id, p.traits, p.summary, p.first_seen, p.last_seen, p.identified_at FROM profiles p WHERE p.id = ANY($1::text[]) ORDER BY p.id FOR UPDATE`,
     [ids],
   );
   if (rows.length !== ids.length) throw new RetryIngest("a profile was merged or erased meanwhile");
-  if (ctx.runFlows) {
-    const anon = await sql.query<{ profile_id: string; ids: string[] }>(
-      `SELECT profile_id, array_agg(value ORDER BY created_at, value) AS ids FROM identities
-        WHERE profile_id = ANY($1::text[]) AND kind = 'anonymous' GROUP BY profile_id`,
-      [ids],
-    );
-    const byId = new Map(anon.map((a) => [a.profile_id, a.ids]));
-    for (const r of rows) r.anon = byId.get(r.id) ?? [];
-  }
 
   // Events, in one multi-row insert; a messageId already stored comes back as nothing.
   const eventIds = new Map<string, number>();
@@ -134,30 +123,23 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
       profile_id: profileOf(m),
       type: m.type,
       name: m.name,
-      properties: m.type === "identify" ? (m.traits ?? {}) : m.properties,
-      context: m.context,
+      properties: (m.type === "identify" ? m.traits : m.properties) ?? {},
+      context: m.context ?? {},
       timestamp: m.timestamp.toISOString(),
       message_id: m.messageId,
       violations: ctx.violations.get(m.index) ?? null,
     }));
-    // Multi-row VALUES, 8 parameters a row, at most 1000 rows a statement (well under 65535 parameters).
-    for (let i = 0; i < records.length; i += 1000) {
-      const part = records.slice(i, i + 1000);
-      const params: unknown[] = [ctx.receivedAt];
-      const tuples = part.map((r) => {
-        const k = params.length;
-        params.push(r.profile_id, r.type, r.name, JSON.stringify(r.properties ?? {}), JSON.stringify(r.context ?? {}), r.timestamp, r.message_id, r.violations ? JSON.stringify(r.violations) : null);
-        return `($${k + 1}, $${k + 2}, $${k + 3}, $${k + 4}::jsonb, $${k + 5}::jsonb, $${k + 6}::timestamptz, $1::timestamptz, $${k + 7}, $${k + 8}::jsonb)`;
-      });
-      const inserted = await sql.query<{ id: number; message_id: string }>(
-        `INSERT INTO events (profile_id, type, name, properties, context, "timestamp", received_at, message_id, violations)
-         VALUES ${tuples.join(", ")}
-         ON CONFLICT (message_id) DO NOTHING
-         RETURNING id, message_id`,
-        params,
-      );
-      for (const r of inserted) eventIds.set(r.message_id, r.id);
-    }
+    // One jsonb parameter for the whole batch, unpacked by jsonb_to_recordset: far cheaper than eight
+    // bound parameters a row, above all on PGlite, where each parameter is marshalled separately.
+    const inserted = await sql.query<{ id: number; message_id: string }>(
+      `INSERT INTO events (profile_id, type, name, properties, context, "timestamp", received_at, message_id, violations)
+       SELECT x.profile_id, x.type, x.name, x.properties, x.context, x.timestamp, $2::timestamptz, x.message_id, x.violations
+         FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, type text, name text, properties jsonb, context jsonb, "timestamp" timestamptz, message_id text, violations jsonb)
+       ON CONFLICT (message_id) DO NOTHING
+       RETURNING id, message_id`,
+      [JSON.stringify(records), ctx.receivedAt],
+    );
+    for (const r of inserted) eventIds.set(r.message_id, r.id);
   }
   const accepted = ctx.storeEvents ? messages.filter((m) => eventIds.has(m.messageId)) : messages;
 
@@ -222,7 +204,7 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
       identified_at: identified === null ? null : new Date(identified).toISOString(),
     });
     toRun.push({
-      state: { id: pid, userId: row.user_id, anonymousIds: row.anon ?? [], traits, summary, firstSeen: new Date(first), lastSeen: new Date(last) },
+      state: { id: pid, userId: row.user_id, traits, summary, firstSeen: new Date(first), lastSeen: new Date(last) },
       events: stored,
       firstIdentify,
     });
@@ -438,7 +420,7 @@ class Resolver {
  */
 export async function mergeStoredProfiles(sql: Sql, fromId: string, intoId: string): Promise<void> {
   const rows = await sql.query<ProfileRow>(
-    `SELECT id, user_id, traits, summary, first_seen, last_seen, identified_at, NULL::text[] AS anon
+    `SELECT id, user_id, traits, summary, first_seen, last_seen, identified_at
        FROM profiles WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
     [[fromId, intoId]],
   );

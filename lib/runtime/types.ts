@@ -16,7 +16,8 @@ export type StoredEvent = {
 export type ProfileState = {
   id: string;
   userId: string | null;
-  anonymousIds: string[];
+  /** Not read by the executor; ingestion leaves it out rather than spend a query on it. */
+  anonymousIds?: string[];
   traits: Record<string, unknown>;
   summary: unknown; // the event summary of lib/conditions (jsonb)
   firstSeen: Date;
