@@ -16,18 +16,22 @@ function jsonMethodNotAllowed(req, res) {
   if (!req.url?.startsWith("/api/")) return;
   const { writeHead, flushHeaders, write, end } = res;
   let json = false;
-  let wrote = false;
-  // Headers may leave through writeHead, flushHeaders or the first write: switch them to JSON first.
+  // Headers may leave through writeHead, flushHeaders or the first write: switch them to JSON first;
+  // whatever body Next meant for the 405 (nothing, or "Method Not Allowed") is replaced.
   const prepare = (status) => {
-    if (status === 405 && !res.headersSent && !res.getHeader("content-type")) {
+    if (status === 405 && !res.headersSent && !json) {
       res.setHeader("content-type", "application/json");
       res.removeHeader("content-length");
       json = true;
     }
   };
+  const withoutLength = (headers) =>
+    headers && typeof headers === "object" && !Array.isArray(headers)
+      ? Object.fromEntries(Object.entries(headers).filter(([k]) => !/^content-(length|type)$/i.test(k)))
+      : headers;
   res.writeHead = function (status, ...rest) {
     prepare(status);
-    return writeHead.call(res, status, ...rest);
+    return writeHead.call(res, status, ...(json ? rest.map(withoutLength) : rest));
   };
   res.flushHeaders = function () {
     prepare(res.statusCode);
@@ -35,13 +39,16 @@ function jsonMethodNotAllowed(req, res) {
   };
   res.write = function (chunk, ...rest) {
     prepare(res.statusCode);
-    if (chunk != null && typeof chunk !== "function" && chunk.length > 0) wrote = true;
+    if (json) {
+      const cb = rest.find((a) => typeof a === "function");
+      if (cb) process.nextTick(cb);
+      return true;
+    }
     return write.call(res, chunk, ...rest);
   };
   res.end = function (chunk, ...rest) {
     prepare(res.statusCode);
-    const empty = chunk == null || typeof chunk === "function" || chunk.length === 0;
-    if (json && empty && !wrote) {
+    if (json) {
       const body = JSON.stringify({ error: { code: "method_not_allowed", message: `${req.method} is not allowed on ${req.url.split("?")[0]}`, details: [] } });
       return end.call(res, body, ...[chunk, ...rest].filter((a) => typeof a === "function"));
     }
