@@ -11,6 +11,8 @@ import { decideSection } from "./s6-decide";
 import { opsSection } from "./s7-ops";
 import { consoleSection } from "./s8-console";
 import { runningSection } from "./s1-running";
+import { deliveriesSection } from "./s6b-deliveries";
+import { Receivers } from "./receivers";
 
 export type Ctx = {
   kind: "pglite" | "pg";
@@ -20,6 +22,7 @@ export type Ctx = {
   api: Client;
   url: string;
   key: string;
+  receivers: Receivers;
 };
 
 export function contractSuite(kind: "pglite" | "pg", opts: { console?: boolean } = {}) {
@@ -31,7 +34,14 @@ export function contractSuite(kind: "pglite" | "pg", opts: { console?: boolean }
 
   beforeAll(async () => {
     ctx.store = kind === "pg" ? await freshPostgres() : await freshPglite();
-    ctx.server = new Server(ctx.store, { PATHWISE_WEBHOOK_ALLOWLIST: "127.0.0.1,localhost" });
+    ctx.receivers = new Receivers();
+    await ctx.receivers.start();
+    ctx.server = new Server(ctx.store, {
+      PATHWISE_WEBHOOK_ALLOWLIST: "127.0.0.1,localhost",
+      SMTP_URL: `smtp://127.0.0.1:${ctx.receivers.smtpPort}`,
+      // A receiver that always fails is given up on quickly.
+      PATHWISE_DELIVERY_ATTEMPTS: "2",
+    });
     await ctx.server.start();
     bind();
   });
@@ -39,6 +49,7 @@ export function contractSuite(kind: "pglite" | "pg", opts: { console?: boolean }
   afterAll(async () => {
     await ctx.server?.stop("SIGTERM");
     if (ctx.store) await dropStore(ctx.store);
+    await ctx.receivers?.stop();
   });
 
   describe(`contract on ${kind === "pg" ? "PostgreSQL" : "embedded PGlite"}`, () => {
@@ -47,6 +58,7 @@ export function contractSuite(kind: "pglite" | "pg", opts: { console?: boolean }
     ingestSection(ctx);
     flowsSection(ctx);
     decideSection(ctx);
+    deliveriesSection(ctx);
     opsSection(ctx);
     if (opts.console) consoleSection(ctx);
     runningSection(ctx, bind);
