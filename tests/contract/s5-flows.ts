@@ -271,7 +271,28 @@ export function flowsSection(ctx: Ctx) {
       expect(behavior.json.converted).toBe(true);
       const entry = behavior.json.trace.find((s: { nodeId: string }) => s.nodeId === "t1");
       expect(Date.parse(behavior.json.trace.find((s: { nodeId: string }) => s.nodeId === "m1").at) - Date.parse(entry.at)).toBeLessThan(60_000);
+      // identify and page messages move a simulation like live ones: page is "Page Viewed".
+      const idPage = await ctx.api.post("/api/v1/simulate", {
+        graph: {
+          nodes: [
+            node("t1", "trigger", { on: { type: "identify" } }),
+            node("w1", "wait", { until: { event: "Page Viewed", where: [{ property: "path", op: "eq", value: "/pricing" }] }, timeout: "P2D" }),
+            node("m1", "message", inApp("sim", "{{ user.plan }} on {{ event.properties.name }}")),
+            node("m2", "message", inApp("sim", "timed out")),
+          ],
+          edges: [edge("t1", "w1"), edge("w1", "m1", "matched"), edge("w1", "m2", "timeout")],
+        },
+        profile: { traits: {} },
+        events: [
+          { at: "PT0S", type: "identify", userId: "sim-user", traits: { plan: "pro" } },
+          { at: "PT1H", type: "page", userId: "sim-user", name: "Pricing", properties: { path: "/pricing" } },
+        ],
+      });
+      expect(idPage.status, idPage.text).toBe(200);
+      expect(JSON.stringify(idPage.json.messages)).toContain("pro on Pricing");
+      expect(JSON.stringify(idPage.json.messages)).not.toContain("timed out");
       // Nothing stored: no flow, no profile for the sandbox user.
+      expect((await ctx.api.get("/api/v1/users/sim-user")).status).toBe(404);
       expect((await ctx.api.get("/api/v1/flows")).json.flows.length).toBe(usersBefore);
       const list = await ctx.api.get(`/api/v1/users?q=${encodeURIComponent("simulation")}`);
       if (list.status === 200) expect(list.json.users ?? []).toHaveLength(0);
