@@ -107,6 +107,9 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
       for (const e of it.events) {
         if (e.type === "alias") continue;
         const event = engineEvent(e);
+        // The flow's clock is the event's own timestamp (CONTRACT §4: a past timestamp is honoured),
+        // never later than now: a replayed history enters, waits and converts at the times it happened.
+        const at = Math.min(e.timestamp.getTime(), now);
         if (e.type !== "identify") {
           // Runs already inside see the event first.
           for (let i = 0; i < runs.length; i++) {
@@ -118,7 +121,7 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
             if (!compiled) continue;
             const live = run.status === "active" || run.status === "waiting";
             if (!live && !goalOpen(compiled, run, event.timestamp ?? now)) continue;
-            const res = advance(compiled, run, { kind: "event", event }, profileContext(row, now), now, { gate: policy.gate });
+            const res = advance(compiled, run, { kind: "event", event }, profileContext(row, at), at, { gate: policy.gate });
             if (res.ignored) continue;
             runs[i] = res.run;
             applier.apply(res.run, res.effects);
@@ -133,7 +136,7 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
           const compiled = await version(flow.activeVersionId, flow);
           if (!compiled || !compiled.triggers.length) continue;
           const mine = runs.filter((r) => r.flowId === flow.id);
-          const res = triggerEntries(compiled, profileContext(row, now), input, mine, now, { gate: policy.gate });
+          const res = triggerEntries(compiled, profileContext(row, at), input, mine, at, { gate: policy.gate });
           if (!res.entered) continue;
           runs.push(res.run);
           applier.apply(res.run, res.effects);
