@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { connectionProblem, draftProblems, snapshotOf } from "./use-flow-editor";
 import { TEMPLATES } from "@/lib/flow/templates";
 import { DEFAULT_SETTINGS } from "@/lib/flow/schema";
+import { graphProblems, parseGraph } from "@/lib/flow/validate";
+import { toDocument } from "@/lib/flow/canvas-mapping";
 
 const t = TEMPLATES.find((x) => x.id === "abandoned-cart")!;
 const snap = snapshotOf({ name: t.name, graph: t.graph, settings: { ...DEFAULT_SETTINGS, ...t.settings } as typeof DEFAULT_SETTINGS });
@@ -39,5 +41,27 @@ describe("draftProblems", () => {
     const r = draftProblems(broken);
     expect(r.shapeErrors).toBe(1);
     expect(r.problems[0].nodeId).toBe("cart");
+  });
+
+  it("finds the same graph problems as the server's full parse, for every template and a broken graph", () => {
+    for (const tpl of TEMPLATES) {
+      const sn = snapshotOf({ name: tpl.name, graph: tpl.graph, settings: { ...DEFAULT_SETTINGS, ...tpl.settings } as typeof DEFAULT_SETTINGS });
+      const server = parseGraph(toDocument(sn));
+      expect(server.ok).toBe(true);
+      if (server.ok) expect(draftProblems(sn).problems).toEqual(graphProblems(server.value, sn.settings));
+    }
+    // An orphan node and an edge from a handle the node does not have.
+    const bad = { ...snap, nodes: [...snap.nodes, { id: "orphan", type: "exit", position: { x: 0, y: 0 }, data: {} } as (typeof snap.nodes)[number]], edges: [...snap.edges, { id: "ex", source: "discount", target: "orphan", sourceHandle: "nope", targetHandle: null }] };
+    const server = parseGraph(toDocument(bad));
+    expect(server.ok && graphProblems(server.value, bad.settings).length).toBeGreaterThan(0);
+    if (server.ok) expect(draftProblems(bad).problems).toEqual(graphProblems(server.value, bad.settings));
+  });
+
+  it("re-checks a node whose data object is reused under another type", () => {
+    const data = { for: "P1D" };
+    const asWait = { ...snap, nodes: snap.nodes.map((n) => (n.id === "wait-1d" ? { ...n, data } : n)) };
+    expect(draftProblems(asWait).shapeErrors).toBe(0);
+    const asTrigger = { ...snap, nodes: snap.nodes.map((n) => (n.id === "cart" ? { ...n, data } : n)) };
+    expect(draftProblems(asTrigger).shapeErrors).toBe(1);
   });
 });
