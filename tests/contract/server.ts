@@ -89,7 +89,8 @@ export class Server {
       ...process.env,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
-      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-conf",
+      // The build `npm run build` made, unless NEXT_DIST_DIR names another.
+      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next",
       PORT: String(this.port),
       DATA_DIR: this.store.dataDir,
       PATHWISE_API_KEY: API_KEY,

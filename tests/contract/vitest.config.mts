@@ -1,5 +1,6 @@
 // The contract conformance suite: drives the already-built server over real HTTP (and chromium) as an
-// outside client would. Build first (`NEXT_DIST_DIR=.next-conf npx next build`), then run this config.
+// outside client would. Build first (`npm run build`, or `NEXT_DIST_DIR=<dir> npx next build` and the same
+// NEXT_DIST_DIR when running), then `npx vitest run --config tests/contract/vitest.config.mts`.
 import { defineConfig } from "vitest/config";
 import path from "node:path";
 
