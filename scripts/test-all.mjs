@@ -8,7 +8,7 @@ import path from "node:path";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0" };
 const tmp = mkdtempSync(path.join(tmpdir(), "pathwise-test-"));
-const only = new Set((process.env.PATHWISE_TEST_SUITES ?? "lint,typecheck,sdk,unit,faults,e2e").split(","));
+const only = new Set((process.env.PATHWISE_TEST_SUITES ?? "lint,typecheck,sdk,unit,faults,e2e,contract").split(","));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const suites = [];
 
@@ -70,6 +70,8 @@ if (only.has("e2e")) {
     } else {
       record("playwright", 0, 1);
     }
+    // The contract suite drives the same build over HTTP, on PGlite and on PostgreSQL.
+    if (only.has("contract")) vitest("contract", ["--config", "tests/contract/vitest.config.mts"]);
   }
 }
 
