@@ -76,6 +76,12 @@ async function startServer(): Promise<Server> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   if (!existsSync(path.join(root, distDir, "BUILD_ID"))) throw new Error(`no production build in ${distDir}: run \`npm run build\` first`);
   const port = Number(process.env.BENCH_PORT ?? 4010);
+  // Something already answering there would be measured instead of this build.
+  const busy = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+    () => true,
+    () => false,
+  );
+  if (busy) throw new Error(`port ${port} is already in use: set BENCH_PORT to a free port`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "pathwise-bench-"));
   const key = `pw_sk_bench_${randomBytes(12).toString("hex")}`;
   const email = "bench@example.com";
