@@ -124,13 +124,25 @@ export class Outbox {
 
     if (runs.size) await this.writeRuns([...runs.values()]);
     if (steps.length) {
-      const values: unknown[] = [];
-      const rows = steps.map((s, i) => {
-        values.push(s.runId, runs.get(s.runId)?.run.flowId ?? "", s.nodeId, new Date(s.at), s.result, JSON.stringify(s.reason ?? {}), s.key, s.entered, s.nodeType);
-        const b = i * 9;
-        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::jsonb, $${b + 7}, $${b + 8}, $${b + 9})`;
-      });
-      await sql.query(`INSERT INTO steps (run_id, flow_id, node_id, at, result, reason, key, entered, node_type) VALUES ${rows.join(", ")} ON CONFLICT (key) DO NOTHING`, values);
+      // Rows travel as one jsonb parameter: on PGlite each bound parameter is marshalled separately.
+      const rows = steps.map((s) => ({
+        run_id: s.runId,
+        flow_id: runs.get(s.runId)?.run.flowId ?? "",
+        node_id: s.nodeId,
+        at: new Date(s.at).toISOString(),
+        result: s.result,
+        reason: s.reason ?? {},
+        key: s.key,
+        entered: s.entered,
+        node_type: s.nodeType,
+      }));
+      await sql.query(
+        `INSERT INTO steps (run_id, flow_id, node_id, at, result, reason, key, entered, node_type)
+         SELECT x.run_id, x.flow_id, x.node_id, x.at, x.result, x.reason, x.key, x.entered, x.node_type
+           FROM jsonb_to_recordset($1::jsonb) AS x(run_id text, flow_id text, node_id text, at timestamptz, result text, reason jsonb, key text, entered boolean, node_type text)
+         ON CONFLICT (key) DO NOTHING`,
+        [JSON.stringify(rows)],
+      );
       const byType = new Map<string, number>();
       for (const s of steps) byType.set(s.nodeType, (byType.get(s.nodeType) ?? 0) + 1);
       for (const [nodeType, n] of byType) m.steps.inc({ node_type: nodeType }, n);
@@ -165,34 +177,29 @@ export class Outbox {
   }
 
   private async writeRuns(runs: Array<{ run: Run; profile: ProfileRow }>) {
-    const values: unknown[] = [];
-    const rows = runs.map(({ run: r, profile }, i) => {
-      values.push(
-        r.id,
-        r.flowId,
-        r.versionId,
-        r.version,
-        profile.id,
-        r.entry,
-        r.status,
-        r.nodeId,
-        r.holdout,
-        JSON.stringify({ ...r, profileId: profile.id }),
-        new Date(r.enteredAt),
-        toDate(r.endedAt),
-        toDate(r.convertedAt),
-      );
-      const b = i * 13;
-      const p = Array.from({ length: 13 }, (_, k) => `$${b + k + 1}`);
-      p[9] += "::jsonb";
-      return `(${p.join(", ")})`;
-    });
+    const rows = runs.map(({ run: r, profile }) => ({
+      id: r.id,
+      flow_id: r.flowId,
+      flow_version_id: r.versionId,
+      version: r.version,
+      profile_id: profile.id,
+      entry: r.entry,
+      status: r.status,
+      node_id: r.nodeId,
+      holdout: r.holdout,
+      state: { ...r, profileId: profile.id },
+      entered_at: new Date(r.enteredAt).toISOString(),
+      ended_at: toDate(r.endedAt)?.toISOString() ?? null,
+      converted_at: toDate(r.convertedAt)?.toISOString() ?? null,
+    }));
     await this.sql.query(
       `INSERT INTO runs (id, flow_id, flow_version_id, version, profile_id, entry, status, node_id, holdout, state, entered_at, ended_at, converted_at)
-       VALUES ${rows.join(", ")}
+       SELECT x.id, x.flow_id, x.flow_version_id, x.version, x.profile_id, x.entry, x.status, x.node_id, x.holdout, x.state, x.entered_at, x.ended_at, x.converted_at
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, flow_id text, flow_version_id text, version int, profile_id text, entry int, status text, node_id text, holdout boolean,
+                                                 state jsonb, entered_at timestamptz, ended_at timestamptz, converted_at timestamptz)
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, node_id = EXCLUDED.node_id, state = EXCLUDED.state,
          ended_at = EXCLUDED.ended_at, converted_at = EXCLUDED.converted_at, updated_at = now()`,
-      values,
+      [JSON.stringify(rows)],
     );
   }
 
