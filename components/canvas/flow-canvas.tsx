@@ -1,9 +1,12 @@
 "use client";
 // The React Flow canvas: custom nodes, minimap, zoom controls, background; drop target of the palette.
+// The frames of a drag in progress stay in this component: only the drop reaches the editor, so the
+// toolbar, side panel and validation do not re-render sixty times a second.
 import "@xyflow/react/dist/style.css";
 import "./canvas.css";
 import { useCallback, useState } from "react";
 import {
+  applyNodeChanges,
   Background,
   BackgroundVariant,
   Controls,
@@ -24,6 +27,11 @@ const minimapColor = (n: CanvasNode) => kindOf(n.type ?? "exit", n.data).color;
 const fitViewOptions = { padding: 0.2, maxZoom: 1.1 };
 const defaultEdgeOptions = { type: "smoothstep" as const };
 const proOptions = { hideAttribution: true };
+// All nodes in the DOM pan and zoom as one CSS transform; culling re-renders nodes while panning and
+// delays the first full draw, which costs more than it saves below a few hundred nodes.
+const CULL_ABOVE = 600;
+
+const isDragFrame = (changes: NodeChange<CanvasNode>[]) => changes.length > 0 && changes.every((c) => c.type === "position" && c.dragging === true);
 
 export function FlowCanvas({
   nodes,
@@ -54,6 +62,21 @@ export function FlowCanvas({
   // Fit only a flow that opens with nodes: on an empty canvas React Flow would otherwise re-fit when the
   // first node lands, and the view would jump under the user's next drop.
   const [fitOnOpen] = useState(nodes.length > 0);
+  // The editor's nodes, plus the positions of a drag in progress. A new array from the editor (any
+  // change it makes, including the drop) replaces them.
+  const [shown, setShown] = useState(nodes);
+  const [from, setFrom] = useState(nodes);
+  if (from !== nodes) {
+    setFrom(nodes);
+    setShown(nodes);
+  }
+  const handleNodesChange = useCallback(
+    (changes: NodeChange<CanvasNode>[]) => {
+      if (isDragFrame(changes)) setShown((cur) => applyNodeChanges(changes, cur));
+      else onNodesChange?.(changes);
+    },
+    [onNodesChange],
+  );
   const onDragOver = useCallback((e: React.DragEvent) => {
     if (e.dataTransfer.types.includes(DND_TYPE)) {
       e.preventDefault();
@@ -74,10 +97,10 @@ export function FlowCanvas({
   return (
     <div className={`pw-canvas h-full w-full ${simulating ? "pw-simulating" : ""}`} onDragOver={onDragOver} onDrop={onDrop} data-testid="flow-canvas">
       <ReactFlow<CanvasNode, CanvasEdge>
-        nodes={nodes}
+        nodes={shown}
         edges={edges}
         nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
+        onNodesChange={handleNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
@@ -96,7 +119,7 @@ export function FlowCanvas({
         maxZoom={2}
         defaultEdgeOptions={defaultEdgeOptions}
         proOptions={proOptions}
-        onlyRenderVisibleElements={nodes.length > 150}
+        onlyRenderVisibleElements={nodes.length > CULL_ABOVE}
         snapToGrid
         snapGrid={[10, 10]}
       >

@@ -12,7 +12,6 @@ import { useCan } from "@/components/account-context";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { ApiRequestError } from "@/lib/client/api";
 import { canvasHandles, freshId, toDocument, type CanvasEdge, type CanvasNode } from "@/lib/flow/canvas-mapping";
-import { layoutGraph } from "@/lib/flow/layout";
 import type { FlowDocument, FlowNode, Problem } from "@/lib/flow/schema";
 import { FlowCanvas } from "./flow-canvas";
 import { Palette } from "./palette";
@@ -27,8 +26,8 @@ import type { SplitRef } from "./condition-builder";
 
 type Panel = "inspect" | "simulate" | "history";
 
-export function FlowEditorPage({ flowId }: { flowId: string }) {
-  const flow = useFlow(flowId);
+export function FlowEditorPage({ flowId, initial }: { flowId: string; initial?: FlowDocument }) {
+  const flow = useFlow(flowId, initial);
   if (flow.isPending) {
     return (
       <div className="flex h-[calc(100vh-3.5rem)] items-center justify-center" aria-busy="true">
@@ -103,12 +102,15 @@ function Editor({ flow }: { flow: FlowDocument }) {
   const one = selected.length === 1 ? selected[0] : null;
   const graph = useMemo(() => toDocument(editor.state), [editor.rev]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // Every commit re-checks the draft and yields a new problems array; keyed by content, the decor (and
+  // so every node card, which reads it) changes only when the problems themselves do.
+  const problemsKey = useMemo(() => JSON.stringify(editor.problems), [editor.problems]);
   const problemsByNode = useMemo(() => {
     const m = new Map<string, string[]>();
-    for (const p of editor.problems) if (p.nodeId) m.set(p.nodeId, [...(m.get(p.nodeId) ?? []), p.message]);
+    for (const p of JSON.parse(problemsKey) as Problem[]) if (p.nodeId) m.set(p.nodeId, [...(m.get(p.nodeId) ?? []), p.message]);
     return m;
-  }, [editor.problems]);
-  const problemEdges = useMemo(() => new Set(editor.problems.flatMap((p) => (p.edgeId ? [p.edgeId] : []))), [editor.problems]);
+  }, [problemsKey]);
+  const problemEdges = useMemo(() => new Set((JSON.parse(problemsKey) as Problem[]).flatMap((p) => (p.edgeId ? [p.edgeId] : []))), [problemsKey]);
 
   const decor: Decor = useMemo(
     () => ({
@@ -179,6 +181,8 @@ function Editor({ flow }: { flow: FlowDocument }) {
   const autoLayout = useCallback(async () => {
     const s = stateRef.current;
     const sizes = new Map(s.nodes.map((n) => [n.id, { width: n.measured?.width ?? 260, height: n.measured?.height ?? 96 }]));
+    // elkjs is over a megabyte: loaded the first time someone asks for a layout, not with the editor.
+    const { layoutGraph } = await import("@/lib/flow/layout");
     const pos = await layoutGraph(toDocument(s), sizes);
     const cur = stateRef.current;
     commit({ ...cur, nodes: cur.nodes.map((n) => ({ ...n, position: pos.get(n.id) ?? n.position })) });

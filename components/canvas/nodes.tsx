@@ -1,7 +1,7 @@
 "use client";
 // One memoised React Flow node component per flow node type; all share one card layout with labelled
 // handles (yes / no / missing, each split branch with its weight, matched / timeout).
-import { memo } from "react";
+import { memo, useMemo } from "react";
 import { Handle, Position, type NodeProps, type NodeTypes } from "@xyflow/react";
 import { describeNode } from "@/lib/flow/describe";
 import { canvasHandles, type CanvasNode } from "@/lib/flow/canvas-mapping";
@@ -28,10 +28,12 @@ function handleTitles(node: FlowNode): Map<string, string> {
 
 function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
   const decor = useDecor();
-  const node = { id, type, data } as FlowNode;
-  const kind = kindOf(type, data);
-  const handles = canvasHandles({ id, type, data, position: { x: 0, y: 0 } });
-  const titles = handleTitles(node);
+  // A card re-renders when it is selected or the decor changes; what it shows of the node only
+  // changes with its data.
+  const { kind, handles, titles, summary } = useMemo(() => {
+    const node = { id, type, data } as FlowNode;
+    return { kind: kindOf(type, data), handles: canvasHandles({ id, type, data, position: { x: 0, y: 0 } }), titles: handleTitles(node), summary: summaryOf(node) };
+  }, [id, type, data]);
   const problems = decor.problems.get(id);
   const steps = decor.path.get(id);
   const isCurrent = decor.current === id;
@@ -46,7 +48,6 @@ function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
           ? "ring-2 ring-brand-500/70"
           : "ring-1 ring-slate-900/5";
   const dim = decor.path.size > 0 && !steps ? "opacity-45" : "";
-  const summary = summaryOf(node);
   return (
     <div
       className={`group relative w-[260px] rounded-xl border-t-4 bg-white shadow-sm transition-shadow ${kind.accent} ${ring} ${dim} ${selected ? "shadow-md" : ""}`}
@@ -87,7 +88,8 @@ function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
             return (
               <div key={h}>
                 {handles.length > 1 ? (
-                  <span className="pointer-events-none absolute top-0.5 -translate-x-1/2 whitespace-nowrap text-[10px] font-medium text-slate-500" style={{ left }}>
+                  // Centred by a fixed-width box rather than a translate, for the same reason as the handles (canvas.css).
+                  <span className="pointer-events-none absolute top-0.5 -ml-12 w-24 truncate text-center text-[10px] font-medium text-slate-500" style={{ left }}>
                     {label}
                   </span>
                 ) : null}
@@ -109,27 +111,31 @@ function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
   );
 }
 
+// A card shows id, type, data and selection only: React Flow's other props (the position of a node
+// being dragged, its z-index) change on every frame and must not re-render it.
+const sameCard = (a: NodeProps<CanvasNode>, b: NodeProps<CanvasNode>) => a.id === b.id && a.type === b.type && a.data === b.data && a.selected === b.selected;
+
 export const TriggerNode = memo(function TriggerNode(props: NodeProps<CanvasNode>) {
   return <NodeCard {...props} />;
-});
+}, sameCard);
 export const ConditionNode = memo(function ConditionNode(props: NodeProps<CanvasNode>) {
   return <NodeCard {...props} />;
-});
+}, sameCard);
 export const SplitNode = memo(function SplitNode(props: NodeProps<CanvasNode>) {
   return <NodeCard {...props} />;
-});
+}, sameCard);
 export const WaitNode = memo(function WaitNode(props: NodeProps<CanvasNode>) {
   return <NodeCard {...props} />;
-});
+}, sameCard);
 export const MessageNode = memo(function MessageNode(props: NodeProps<CanvasNode>) {
   return <NodeCard {...props} />;
-});
+}, sameCard);
 export const UpdateNode = memo(function UpdateNode(props: NodeProps<CanvasNode>) {
   return <NodeCard {...props} />;
-});
+}, sameCard);
 export const ExitNode = memo(function ExitNode(props: NodeProps<CanvasNode>) {
   return <NodeCard {...props} />;
-});
+}, sameCard);
 
 // At module scope: a new object on every render would make React Flow remount every node.
 export const nodeTypes: NodeTypes = {

@@ -11,8 +11,9 @@ export function useFlows() {
   return useQuery({ queryKey: qk.flows, queryFn: () => api<{ flows: FlowListItem[] }>("/api/v1/flows").then((r) => r.flows) });
 }
 
-export function useFlow(id: string) {
-  return useQuery({ queryKey: qk.flow(id), queryFn: () => api<FlowDocument>(`/api/v1/flows/${id}`) });
+/** `initial`: the flow as the server page already read it (fresh for the query's stale time). */
+export function useFlow(id: string, initial?: FlowDocument) {
+  return useQuery({ queryKey: qk.flow(id), queryFn: () => api<FlowDocument>(`/api/v1/flows/${id}`), initialData: initial });
 }
 
 export function useCreateFlow() {
