@@ -44,6 +44,11 @@ describe("explainStep", () => {
     expect(explainStep({ result: "something_new", reason: null })).toEqual({ label: "something_new", tone: "info", details: [] });
   });
 
+  it("says what let the user in", () => {
+    expect(explainStep({ result: "next", reason: { trigger: "event: Product Viewed" } }).details).toEqual(["Let in by the event Product Viewed."]);
+    expect(explainStep({ result: "next", reason: { trigger: "identify: Identify" } }).details).toEqual(["Let in by their first identify."]);
+  });
+
   it("formats past and future times", () => {
     expect(when("2025-03-01T10:00:00Z", now)).toMatch(/\(2 h ago\)$/);
     expect(when("not a date", now)).toBe("not a date");

@@ -38,6 +38,18 @@ function seenLines(seen: NonNullable<StepReason["seen"]>): string[] {
   return out;
 }
 
+/** The trigger reason is "kind" or "kind: event name". */
+function triggerText(t: string): string {
+  const i = t.indexOf(": ");
+  const kind = i < 0 ? t : t.slice(0, i);
+  const event = i < 0 ? "" : t.slice(i + 2);
+  if (kind === "identify") return "Let in by their first identify.";
+  if (kind === "inactivity") return "Let in after a stretch without any event.";
+  if (kind === "behavior") return event ? `Let in when ${event} happened often enough.` : "Let in by repeated events.";
+  if (kind === "event") return event ? `Let in by the event ${event}.` : "Let in by an event.";
+  return `Let in by ${t}.`;
+}
+
 export function explainStep(step: { result: string; reason?: unknown }, now = Date.now()): ExplainedStep {
   const r = (step.reason && typeof step.reason === "object" ? step.reason : {}) as StepReason;
   const details: string[] = [];
@@ -47,7 +59,7 @@ export function explainStep(step: { result: string; reason?: unknown }, now = Da
   switch (step.result) {
     case "next":
       label = r.trigger ? "Entered the flow" : "Went on";
-      if (r.trigger) details.push(`Let in by ${r.trigger}.`);
+      if (r.trigger) details.push(triggerText(r.trigger));
       break;
     case "yes":
       label = "Condition true";
