@@ -129,7 +129,9 @@ export function MigrationStep({ flowId, onPublished, onCancel }: { flowId: strin
         <button
           type="button"
           disabled={publish.isPending || plan.isPending}
-          onClick={() => publish.mutate(mode === "migrate" && p ? { mapping: p.mapping } : {}, { onSuccess: (r) => onPublished?.(r) })}
+          // Only the choices made here: the server completes them exactly as the dry run did (the
+          // completed mapping also pairs the triggers, which publishing refuses as targets).
+          onClick={() => publish.mutate(mode === "migrate" && p ? { mapping: overrides } : {}, { onSuccess: (r) => onPublished?.(r) })}
           className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 disabled:opacity-50"
         >
           {publish.isPending ? "Publishing…" : mode === "migrate" ? `Publish and move ${p?.moved ?? 0} user${p?.moved === 1 ? "" : "s"}` : p ? `Publish v${p.toVersion}` : "Publish"}
