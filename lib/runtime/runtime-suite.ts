@@ -345,6 +345,22 @@ export function runtimeSuite(label: string, open: () => Promise<Db>) {
       expect(row.traits).toEqual({ keep: 1, stage: "tagged", last: "Z", engagement_score: expect.any(Number) });
     });
 
+    it("refuses a run state written by newer code instead of misreading it, and upgrades an old one", async () => {
+      await publish(db, "Stateful", { nodes: [trigger("t1", "State In"), node("w1", "wait", { until: { event: "State Go" }, timeout: "P1D" }), inApp("m1", "st", "go")], edges: [edge("t1", "w1"), edge("w1", "m1", "matched")] });
+      const pid = await seedProfile(db, "state-1");
+      await ingest(db, pid, [{ name: "State In" }]);
+      const [row] = await db.sql.query<{ id: string; state: Record<string, unknown> }>(`SELECT id, state FROM runs WHERE profile_id = $1`, [pid]);
+      expect(row.state.stateVersion).toBe(1);
+      await db.sql.query(`UPDATE runs SET state = jsonb_set(state, '{stateVersion}', '99') WHERE id = $1`, [row.id]);
+      await expect(ingest(db, pid, [{ name: "State Go" }])).rejects.toThrow(/state version 99/);
+      // A state from before versions existed (no stateVersion, no visits) is upgraded and moves on.
+      await db.sql.query(`UPDATE runs SET state = (state - 'stateVersion') - 'visits' WHERE id = $1`, [row.id]);
+      await ingest(db, pid, [{ name: "State Go" }]);
+      const [after] = await db.sql.query<{ status: string; state: Record<string, unknown> }>(`SELECT status, state FROM runs WHERE id = $1`, [row.id]);
+      expect(after.status).toBe("completed");
+      expect(after.state.stateVersion).toBe(1);
+    });
+
     it("keeps running after a profile merge moved and renumbered runs", async () => {
       const { mergeStoredProfiles } = await import("@/lib/ingest/pipeline");
       await publish(db, "Always", { nodes: [trigger("t1", "Again"), inApp("m1", "a", "again")], edges: [edge("t1", "m1")] }, { reentry: "always" });
