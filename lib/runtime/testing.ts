@@ -2,7 +2,8 @@
 // summary, then runFlowsForEvents in one transaction), publish flows, and run the worker's handlers
 // against a test database until a condition holds.
 import type { Db } from "@/lib/db/client";
-import { updateSummary, asSummary } from "@/lib/conditions/summary";
+import { updateSummary } from "@/lib/conditions/summary";
+import { loadSummary, saveSummaries } from "./summaries";
 import { createFlow, publishFlow } from "@/lib/flows/store";
 import { runFlowsForEvents } from "./execute";
 import { registerHandlers } from "./handlers";
@@ -12,6 +13,7 @@ import type { MessageType, StoredEvent } from "./types";
 export async function seedProfile(db: Db, userId: string, traits: Record<string, unknown> = {}): Promise<string> {
   const rows = await db.sql.query<{ id: string }>(`INSERT INTO profiles (user_id, traits) VALUES ($1, $2::jsonb) RETURNING id`, [userId, JSON.stringify(traits)]);
   await db.sql.query(`INSERT INTO identities (profile_id, kind, value) VALUES ($1, 'user', $2)`, [rows[0].id, userId]);
+  await db.sql.query(`INSERT INTO identity_directory (kind, value, profile_id) VALUES ('user', $2, $1)`, [rows[0].id, userId]);
   return rows[0].id;
 }
 
@@ -21,11 +23,12 @@ export type TestEvent = { type?: MessageType; name: string; properties?: Record<
 export async function ingest(db: Db, profileId: string, events: TestEvent[], opts: { firstIdentify?: boolean; now?: Date } = {}) {
   const now = opts.now ?? new Date();
   return db.tx(async (sql) => {
-    const [p] = await sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; summary: unknown; first_seen: Date; last_seen: Date }>(
-      `SELECT id, user_id, traits, summary, first_seen, last_seen FROM profiles WHERE id = $1 FOR UPDATE`,
+    const [p] = await sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; first_seen: Date; last_seen: Date }>(
+      `SELECT id, user_id, traits, first_seen, last_seen FROM profiles WHERE id = $1 FOR UPDATE`,
       [profileId],
     );
-    let summary = asSummary(p.summary);
+    const before = await loadSummary(sql, profileId);
+    let summary = before;
     let traits = p.traits;
     const stored: StoredEvent[] = [];
     let lastSeen = p.last_seen;
@@ -41,7 +44,8 @@ export async function ingest(db: Db, profileId: string, events: TestEvent[], opt
       if (ts > lastSeen) lastSeen = ts;
       stored.push({ id: row.id, type, name: e.name, properties: e.properties ?? {}, traits: e.traits, timestamp: ts, messageId: e.messageId ?? null });
     }
-    await sql.query(`UPDATE profiles SET traits = $2::jsonb, summary = $3::jsonb, last_seen = $4 WHERE id = $1`, [profileId, JSON.stringify(traits), JSON.stringify(summary), lastSeen]);
+    await sql.query(`UPDATE profiles SET traits = $2::jsonb, last_seen = $3 WHERE id = $1`, [profileId, JSON.stringify(traits), lastSeen]);
+    await saveSummaries(sql, [{ profileId, before, after: summary }]);
     const profile = { id: p.id, userId: p.user_id, anonymousIds: [], traits, summary, firstSeen: p.first_seen, lastSeen };
     await runFlowsForEvents(sql, profile, stored, { firstIdentify: opts.firstIdentify ?? false, now });
     return profile;
