@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgTestDb } from "./testing";
 import type { Db } from "./client";
 import { checkCatalog } from "./catalog-check";
-import { TABLES } from "./distribution";
+import { citusStatements, TABLES } from "./distribution";
 
 describe("schema placement on PostgreSQL", () => {
   let db: Db;
@@ -26,6 +26,30 @@ describe("schema placement on PostgreSQL", () => {
     );
     const live = new Set(rows.map((r) => r.name));
     expect(Object.keys(TABLES).filter((t) => !live.has(t))).toEqual([]);
+  });
+
+  it("generates one Citus call per non-local table, each after the tables its foreign keys reference", async () => {
+    const calls = citusStatements();
+    const position = new Map<string, number>();
+    calls.forEach((c, i) => {
+      const m = /create_(?:reference|distributed)_table\('([a-z_]+)'/.exec(c);
+      expect(m, c).not.toBeNull();
+      expect(position.has(m![1])).toBe(false);
+      position.set(m![1], i);
+    });
+    const placed = Object.entries(TABLES).filter(([, p]) => p.kind !== "local").map(([n]) => n);
+    expect([...position.keys()].sort()).toEqual(placed.sort());
+    for (const [name, p] of Object.entries(TABLES)) {
+      if (p.kind === "distributed") expect(calls[position.get(name)!]).toContain(`'${name}', '${p.column}'`);
+    }
+    const fks = await db.sql.query<{ src: string; dst: string }>(
+      `SELECT t.relname AS src, r.relname AS dst FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid
+        WHERE c.contype = 'f' AND NOT t.relispartition AND c.conparentid = 0`,
+    );
+    for (const fk of fks) {
+      if (!position.has(fk.src) || fk.src === fk.dst) continue;
+      expect(position.get(fk.dst), `${fk.src} -> ${fk.dst}`).toBeLessThan(position.get(fk.src)!);
+    }
   });
 
   it("reports an unclassified table, a unique index or FK without the key, and references into sharded tables", async () => {

@@ -76,3 +76,26 @@ export function personTables(): string[] {
     .filter(([name, p]) => p.kind === "distributed" && (name === PERSON_ANCHOR || p.colocateWith === PERSON_ANCHOR))
     .map(([name]) => name);
 }
+
+/**
+ * The Citus calls that place every table as classified here: reference tables first (distributed
+ * tables hold foreign keys to them), then the person anchor, then the co-located tables in the order
+ * TABLES lists them (a referenced table before the tables that reference it), then the tables sharded
+ * by another key. Local tables stay on the coordinator and get no call.
+ */
+export function citusStatements(): string[] {
+  const out: string[] = [];
+  const entries = Object.entries(TABLES);
+  for (const [name, p] of entries) if (p.kind === "reference") out.push(`SELECT create_reference_table('${name}');`);
+  const anchor = TABLES[PERSON_ANCHOR];
+  if (anchor.kind === "distributed") out.push(`SELECT create_distributed_table('${PERSON_ANCHOR}', '${anchor.column}');`);
+  for (const [name, p] of entries) {
+    if (p.kind !== "distributed" || name === PERSON_ANCHOR || p.colocateWith !== PERSON_ANCHOR) continue;
+    out.push(`SELECT create_distributed_table('${name}', '${p.column}', colocate_with => '${PERSON_ANCHOR}');`);
+  }
+  for (const [name, p] of entries) {
+    if (p.kind !== "distributed" || name === PERSON_ANCHOR || p.colocateWith === PERSON_ANCHOR) continue;
+    out.push(`SELECT create_distributed_table('${name}', '${p.column}', colocate_with => 'none');`);
+  }
+  return out;
+}
