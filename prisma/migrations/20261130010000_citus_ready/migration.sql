@@ -214,3 +214,112 @@ CREATE INDEX "jobs_id_idx" ON "jobs"("id");
 DROP INDEX "jobs_key_key";
 CREATE UNIQUE INDEX "jobs_profile_id_key_key" ON "jobs"("profile_id", "key");
 CREATE INDEX "jobs_key_idx" ON "jobs"("key");
+
+-- ---- Rollup triggers join a person's rows on the profile id as well -----------------------------
+-- Steps and outcomes now carry the profile id, so the triggers that look up a step's run or an
+-- outcome's touchpoint stay inside that person's rows (one shard on a sharded store) instead of
+-- probing every run or touchpoint with that id.
+DROP FUNCTION results_outcome_rows(TEXT[]);
+CREATE FUNCTION results_outcome_rows(p_profile TEXT, p_touchpoints TEXT[])
+RETURNS TABLE (r_flow TEXT, r_day DATE, r_hour SMALLINT, r_metric TEXT, r_dim1 TEXT, r_dim2 TEXT, r_n BIGINT) LANGUAGE sql STABLE AS $$
+  SELECT o.flow_id, COALESCE(results_day(r.entered_at), results_day(o.at)), COALESCE(results_hour(r.entered_at), results_hour(o.at)), 'outcome', o.node_id, o.type, count(*)
+    FROM outcomes o JOIN touchpoints t ON t.profile_id = o.profile_id AND t.id = o.touchpoint_id LEFT JOIN runs r ON r.profile_id = t.profile_id AND r.id = t.run_id
+    WHERE o.profile_id = p_profile AND o.touchpoint_id = ANY(p_touchpoints) GROUP BY 1, 2, 3, 4, 5, 6
+  UNION ALL
+  SELECT o.flow_id, results_day(o.at), results_hour(o.at), 'outcome_at', o.node_id, o.type, count(*)
+    FROM outcomes o WHERE o.profile_id = p_profile AND o.touchpoint_id = ANY(p_touchpoints) GROUP BY 1, 2, 3, 4, 5, 6
+$$;
+
+CREATE OR REPLACE FUNCTION results_runs_delete() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM flows WHERE id = OLD.flow_id) THEN
+    RETURN OLD;
+  END IF;
+  INSERT INTO result_counters AS rc (flow_id, day, hour, metric, dim1, dim2, shard, n)
+  SELECT d.r_flow, d.r_day, d.r_hour, d.r_metric, d.r_dim1, d.r_dim2, results_shard(), -sum(d.n)
+    FROM (
+      SELECT c.*, 1::bigint AS n FROM results_run_contrib(OLD.flow_id, OLD.entered_at, OLD.status, OLD.holdout, OLD.converted_at, OLD.state) c
+      UNION ALL
+      SELECT OLD.flow_id, results_day(OLD.entered_at), results_hour(OLD.entered_at), 'node', s.node_id, '', 1 FROM steps s WHERE s.profile_id = OLD.profile_id AND s.run_id = OLD.id AND s.entered GROUP BY s.node_id
+      UNION ALL
+      SELECT * FROM results_outcome_rows(OLD.profile_id, ARRAY(SELECT id FROM touchpoints WHERE profile_id = OLD.profile_id AND run_id = OLD.id))
+    ) d
+    GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT (flow_id, day, hour, metric, dim1, dim2, shard) DO UPDATE SET n = rc.n + EXCLUDED.n;
+  RETURN OLD;
+END $$;
+
+CREATE OR REPLACE FUNCTION results_steps_insert() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO result_counters AS rc (flow_id, day, hour, metric, dim1, dim2, shard, n)
+  SELECT r.flow_id, results_day(r.entered_at), results_hour(r.entered_at), 'node', f.node_id, '', results_shard(), count(*)
+    FROM (SELECT DISTINCT profile_id, run_id, node_id FROM new_rows WHERE entered) f
+    JOIN runs r ON r.profile_id = f.profile_id AND r.id = f.run_id
+    WHERE NOT EXISTS (
+      SELECT 1 FROM steps s WHERE s.profile_id = f.profile_id AND s.run_id = f.run_id AND s.node_id = f.node_id AND s.entered
+        AND NOT EXISTS (SELECT 1 FROM new_rows x WHERE x.profile_id = s.profile_id AND x.id = s.id))
+    GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT (flow_id, day, hour, metric, dim1, dim2, shard) DO UPDATE SET n = rc.n + EXCLUDED.n;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION results_steps_delete() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO result_counters AS rc (flow_id, day, hour, metric, dim1, dim2, shard, n)
+  SELECT r.flow_id, results_day(r.entered_at), results_hour(r.entered_at), 'node', f.node_id, '', results_shard(), -count(*)
+    FROM (SELECT DISTINCT profile_id, run_id, node_id FROM old_rows WHERE entered) f
+    JOIN runs r ON r.profile_id = f.profile_id AND r.id = f.run_id
+    WHERE NOT EXISTS (SELECT 1 FROM steps s WHERE s.profile_id = f.profile_id AND s.run_id = f.run_id AND s.node_id = f.node_id AND s.entered)
+    GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT (flow_id, day, hour, metric, dim1, dim2, shard) DO UPDATE SET n = rc.n + EXCLUDED.n;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION results_outcomes_insert() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO result_counters AS rc (flow_id, day, hour, metric, dim1, dim2, shard, n)
+  SELECT d.r_flow, d.r_day, d.r_hour, d.r_metric, d.r_dim1, d.r_dim2, results_shard(), sum(d.n)
+    FROM (
+      SELECT o.flow_id AS r_flow, COALESCE(results_day(r.entered_at), results_day(o.at)) AS r_day, COALESCE(results_hour(r.entered_at), results_hour(o.at)) AS r_hour, 'outcome' AS r_metric, o.node_id AS r_dim1, o.type AS r_dim2, 1 AS n
+        FROM new_rows o LEFT JOIN touchpoints t ON t.profile_id = o.profile_id AND t.id = o.touchpoint_id LEFT JOIN runs r ON r.profile_id = t.profile_id AND r.id = t.run_id
+      UNION ALL
+      SELECT o.flow_id, results_day(o.at), results_hour(o.at), 'outcome_at', o.node_id, o.type, 1 FROM new_rows o
+    ) d
+    GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT (flow_id, day, hour, metric, dim1, dim2, shard) DO UPDATE SET n = rc.n + EXCLUDED.n;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION results_outcomes_delete() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO result_counters AS rc (flow_id, day, hour, metric, dim1, dim2, shard, n)
+  SELECT d.r_flow, d.r_day, d.r_hour, d.r_metric, d.r_dim1, d.r_dim2, results_shard(), -sum(d.n)
+    FROM (
+      SELECT o.flow_id AS r_flow, COALESCE(results_day(r.entered_at), results_day(o.at)) AS r_day, COALESCE(results_hour(r.entered_at), results_hour(o.at)) AS r_hour, 'outcome' AS r_metric, o.node_id AS r_dim1, o.type AS r_dim2, 1 AS n
+        FROM old_rows o JOIN touchpoints t ON t.profile_id = o.profile_id AND t.id = o.touchpoint_id LEFT JOIN runs r ON r.profile_id = t.profile_id AND r.id = t.run_id
+        WHERE t.run_id IS NULL OR r.id IS NOT NULL
+      UNION ALL
+      SELECT o.flow_id, results_day(o.at), results_hour(o.at), 'outcome_at', o.node_id, o.type, 1
+        FROM old_rows o JOIN touchpoints t ON t.profile_id = o.profile_id AND t.id = o.touchpoint_id LEFT JOIN runs r ON r.profile_id = t.profile_id AND r.id = t.run_id
+        WHERE t.run_id IS NULL OR r.id IS NOT NULL
+    ) d
+    GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT (flow_id, day, hour, metric, dim1, dim2, shard) DO UPDATE SET n = rc.n + EXCLUDED.n;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION results_touchpoints_delete() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM flows WHERE id = OLD.flow_id) THEN
+    RETURN OLD;
+  END IF;
+  IF OLD.run_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM runs WHERE profile_id = OLD.profile_id AND id = OLD.run_id) THEN
+    RETURN OLD; -- its run's deletion already subtracted these outcomes
+  END IF;
+  INSERT INTO result_counters AS rc (flow_id, day, hour, metric, dim1, dim2, shard, n)
+  SELECT d.r_flow, d.r_day, d.r_hour, d.r_metric, d.r_dim1, d.r_dim2, results_shard(), -sum(d.r_n)
+    FROM results_outcome_rows(OLD.profile_id, ARRAY[OLD.id]) d
+    GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT (flow_id, day, hour, metric, dim1, dim2, shard) DO UPDATE SET n = rc.n + EXCLUDED.n;
+  RETURN OLD;
+END $$;
