@@ -74,4 +74,17 @@ test("a case saved from simulate fails after a breaking edit, and publish is ref
   const audit = await (await request.get(`/api/v1/audit?action=flow.test.expected_to_change`, { headers: auth })).json();
   const entry = audit.entries.find((e: { target: string }) => e.target === flow.id);
   expect(entry).toMatchObject({ actor: "admin@example.com", details: { case: "Admin sees the admin tour", reason: "Admins are called owners now" } });
+
+  // Renaming a step in the inspector: a case naming the old label now says the step was removed.
+  await page.locator('.react-flow__node[data-id="m"]').click({ position: { x: 30, y: 15 } }); // clear of the minimap
+  await page.getByRole("tab", { name: "Inspector" }).click();
+  await page.getByLabel("Step label").fill("Member welcome");
+  await expect(page.getByTestId("save-state")).toHaveAttribute("data-state", "saved");
+  await expect(page.getByTestId("node-m")).toContainText("Member welcome");
+  const stored = await (await request.get(`/api/v1/flows/${flow.id}`, { headers: auth })).json();
+  expect(stored.graph.nodes.find((n: { id: string }) => n.id === "m").label).toBe("Member welcome");
+  const memberCase = { name: "Member", profile: { traits: { role: "member" } }, events: [{ at: "PT1M", type: "track", event: "Signed Up" }], expect: { steps: ["Member tour"] } };
+  const ran = await (await request.post(`/api/v1/flows/${flow.id}/tests/run`, { headers: auth, data: { cases: [memberCase] } })).json();
+  expect(ran.results[0].failures).toEqual(["step “Member tour” was removed (no step has that label or id)"]);
+  expect(ran.results[0].path).toEqual(["Signed up", "Is admin?", "Member welcome"]);
 });

@@ -304,6 +304,13 @@ function Editor({ flow }: { flow: FlowDocument }) {
 
   const selectedId = one?.id ?? null;
   const changeSelected = useMemo(() => (selectedId ? changeNode(selectedId) : () => {}), [selectedId, changeNode]);
+  const labelSelected = useCallback(
+    (label: string) => {
+      if (!selectedId) return;
+      update((s) => ({ ...s, nodes: s.nodes.map((n) => (n.id === selectedId ? { ...n, label: label.trim() ? label : undefined } : n)) }), `${selectedId}:label`);
+    },
+    [selectedId, update],
+  );
   const inspectorFlow = useMemo(() => ({ id: flow.id, name: editor.name }), [flow.id, editor.name]);
 
   const deleteSelected = useCallback(() => {
@@ -522,7 +529,7 @@ function Editor({ flow }: { flow: FlowDocument }) {
             <div className="min-h-0 flex-1 overflow-y-auto" role="tabpanel">
               {panel === "inspect" ? (
                 one ? (
-                  <NodeInspector key={one.id} node={one} onChange={changeSelected} onDelete={deleteSelected} splits={splits} flow={inspectorFlow} readOnly={readOnly} />
+                  <NodeInspector key={one.id} node={one} onChange={changeSelected} onLabel={labelSelected} onDelete={deleteSelected} splits={splits} flow={inspectorFlow} readOnly={readOnly} />
                 ) : selected.length > 1 ? (
                   <div className="px-4 py-6 text-sm text-slate-600">
                     <p className="font-medium text-slate-900">{selected.length} nodes selected</p>
