@@ -37,6 +37,8 @@ export type WhyReason = {
   event?: string;
   /** where: the predicate that failed and the value the event carried (null: absent). */
   predicate?: Predicate;
+  /** where: the predicate's index in the trigger's `where`. */
+  predicateIndex?: number;
   seen?: unknown;
   /** behavior_count: matching events in the window, and how many were needed. */
   reached?: number;
@@ -80,6 +82,8 @@ export type WhyInput = {
   profile: { userId?: string; profileId: string; traits: Record<string, unknown> };
   /** The summary the replay starts from (events before the window); default empty. */
   summary?: EventSummary;
+  /** `summary` already holds `events` (a stored profile's summary): the replay does not add them again. */
+  summaryIncludesEvents?: boolean;
   /** The profile's last event (inactivity), epoch ms. */
   lastEventAt?: number | null;
   now: number;
@@ -162,6 +166,7 @@ function triggerDetail(t: CompiledTrigger, e: WhyEvent, summary: EventSummary, a
       nodeId: t.nodeId,
       event: e.name,
       predicate: p,
+      predicateIndex: fail.index,
       seen: fail.value === undefined ? null : fail.value,
       at: iso(at),
     };
@@ -220,7 +225,7 @@ export function explainEntry(input: WhyInput): WhyResult {
   for (const e of input.events) {
     if (e.type === "alias") continue;
     const at = e.at ?? e.timestamp;
-    if (e.type !== "identify") summary = updateSummary(summary, { name: e.name, properties: e.properties, timestamp: e.timestamp });
+    if (e.type !== "identify" && !input.summaryIncludesEvents) summary = updateSummary(summary, { name: e.name, properties: e.properties, timestamp: e.timestamp });
     const flow = versionAt(input.versions, at);
     if (!flow) {
       const any = input.versions.some((v) => listening(v.flow, e).length > 0);

@@ -22,6 +22,7 @@ export const WhyReasonSchema = z
     nodeId: z.string().optional(),
     event: z.string().optional(),
     predicate: z.object({ property: z.string(), op: z.string(), value: z.unknown().optional() }).optional(),
+    predicateIndex: z.number().int().optional(),
     seen: z.unknown().optional().describe("where: the value the event carried (null: absent)"),
     reached: z.number().optional(),
     needed: z.number().optional(),
@@ -72,7 +73,7 @@ async function loadVersions(sql: Sql, flowId: string, name: string): Promise<Arr
 }
 
 /** Paused periods from the audit log's flow.pause / flow.resume entries. */
-async function loadPauses(sql: Sql, flowId: string, pausedNow: boolean, since: number): Promise<Array<{ from: number; to: number | null }>> {
+export async function loadPauses(sql: Sql, flowId: string, pausedNow: boolean, since: number): Promise<Array<{ from: number; to: number | null }>> {
   const rows = await sql.query<{ action: string; at: Date }>(`SELECT action, at FROM audit_log WHERE target = $1 AND action IN ('flow.pause', 'flow.resume') ORDER BY at, id`, [flowId]);
   const out: Array<{ from: number; to: number | null }> = [];
   for (const r of rows) {
