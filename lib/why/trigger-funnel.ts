@@ -44,6 +44,7 @@ export const TriggerFunnel = z
       }),
     ),
     entered: z.object({ sample: z.number().int(), holdout: z.number().int(), exact: z.number().int().describe("Every run of this flow entered in the range") }),
+    timing: z.object({ readMs: z.number(), replayMs: z.number() }).describe("Where the answer's time went: reading the sample, replaying it"),
   })
   .meta({ id: "TriggerFunnel" });
 export type TriggerFunnel = z.infer<typeof TriggerFunnel>;
@@ -79,6 +80,7 @@ export function parseFunnelQuery(url: URL, now = Date.now()): { from: Date; to: 
 
 export async function triggerFunnel(db: Db, flowId: string, range: { from: Date; to: Date; limit?: number }, now = Date.now()): Promise<TriggerFunnel> {
   const sql = db.sql;
+  const started = performance.now();
   const limit = range.limit ?? FUNNEL_DEFAULT_SAMPLE;
   const [flowRow] = await sql.query<{ id: string; name: string; status: string; active_version_id: string | null }>(`SELECT id, name, status, active_version_id FROM flows WHERE id = $1`, [flowId]);
   if (!flowRow) throw notFound("Flow");
@@ -102,6 +104,7 @@ export async function triggerFunnel(db: Db, flowId: string, range: { from: Date;
     stages: [],
     stops: [],
     entered: { sample: 0, holdout: 0, exact: 0 },
+    timing: { readMs: 0, replayMs: 0 },
   };
   const [{ exact }] = await sql.query<{ exact: number }>(`SELECT count(*)::int AS exact FROM runs WHERE flow_id = $1 AND entered_at >= $2 AND entered_at < $3`, [flowId, range.from, range.to]);
   if (!names.length) return { ...empty, entered: { ...empty.entered, exact } };
@@ -140,6 +143,7 @@ export async function triggerFunnel(db: Db, flowId: string, range: { from: Date;
   }
   const pauses = await loadPauses(sql, flowId, flowRow.status === "paused", range.from.getTime());
 
+  const replayStarted = performance.now();
   let passedTrigger = 0;
   let passedRules = 0;
   let entered = 0;
@@ -196,6 +200,8 @@ export async function triggerFunnel(db: Db, flowId: string, range: { from: Date;
   }
 
   const sentUsers = byProfile.size;
+  const ms = (x: number) => Math.round(x * 10) / 10;
+  const timing = { readMs: ms(replayStarted - started), replayMs: ms(performance.now() - replayStarted) };
   return {
     flowId,
     from,
@@ -216,5 +222,6 @@ export async function triggerFunnel(db: Db, flowId: string, range: { from: Date;
       .sort((a, b) => b.users - a.users)
       .map((s) => ({ code: s.code, label: s.label, ...(s.nodeId ? { nodeId: s.nodeId } : {}), users: s.users, ...(s.seen.size ? { seen: [...s.seen.values()].sort((a, b) => b.users - a.users).slice(0, 5) } : {}) })),
     entered: { sample: entered, holdout, exact },
+    timing,
   };
 }
