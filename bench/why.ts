@@ -9,7 +9,7 @@ import { triggerFunnel } from "@/lib/why/trigger-funnel";
 import { whyNot } from "@/lib/why/why-not";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
-const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 5000);
+const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 2000);
 const USERS = Math.max(1, Math.round(EVENTS / 10));
 const CHUNK = 200_000;
 const DAYS = 30;
@@ -48,8 +48,9 @@ async function main() {
     await db.sql.query(`UPDATE flow_versions SET created_at = $2 WHERE id = $1`, [published.versionId, new Date(START - DAY)]);
 
     const loadStart = performance.now();
-    await db.sql.query(`INSERT INTO profiles (id, user_id, summary) SELECT 'p' || i, 'u' || i, '{}'::jsonb FROM generate_series(0, $1::int - 1) i`, [USERS]);
+    await db.sql.query(`INSERT INTO profiles (id, user_id) SELECT 'p' || i, 'u' || i FROM generate_series(0, $1::int - 1) i`, [USERS]);
     await db.sql.query(`INSERT INTO identities (profile_id, kind, value) SELECT 'p' || i, 'user', 'u' || i FROM generate_series(0, $1::int - 1) i`, [USERS]);
+    await db.sql.query(`INSERT INTO identity_directory (kind, value, profile_id) SELECT 'user', 'u' || i, 'p' || i FROM generate_series(0, $1::int - 1) i`, [USERS]);
     for (let from = 0; from < EVENTS; from += CHUNK) {
       const to = Math.min(EVENTS, from + CHUNK);
       // A third of the events are the trigger event; half of those name Product A.
@@ -74,7 +75,8 @@ async function main() {
         GROUP BY e.profile_id`,
       [flow.id, published.versionId],
     );
-    await db.sql.query(`ANALYZE`);
+    // A table at rest has been vacuumed: counts can read the index alone, as in a running system.
+    await db.sql.query(`VACUUM ANALYZE`);
     console.log(`  loaded in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
 
     console.log("Latency:");

@@ -3,20 +3,20 @@
 // where the others stopped ("300 stopped at name = Product A", with the values seen).
 //
 // Bounded cost: the latest `limit` trigger events of the range (the events (name, timestamp) index,
-// read backwards), their profiles' runs of this flow and stored summaries in one query each; every
+// read backwards), their profiles, runs of this flow and stored summaries in one query each; every
 // sampled profile is replayed with the engine's explainEntry, the same code the why endpoint uses.
 // The answer says how large the sample was; `entered.exact` counts every run entered in the range.
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
-import { asSummary } from "@/lib/conditions/summary";
 import type { CompiledFlow } from "@/lib/engine";
 import { explainEntry, type WhyEvent, type WhyRun } from "@/lib/engine/why";
 import { describeTest } from "@/lib/flow/describe";
 import { badRequest, notFound } from "@/lib/http/errors";
 import { compiledVersion } from "@/lib/runtime/flow-cache";
+import { loadSummaries } from "@/lib/runtime/summaries";
 import { loadPauses } from "./why-not";
 
-export const FUNNEL_DEFAULT_SAMPLE = 5000;
+export const FUNNEL_DEFAULT_SAMPLE = 2000;
 export const FUNNEL_MAX_SAMPLE = 20_000;
 const DAY = 86_400_000;
 
@@ -128,8 +128,9 @@ export async function triggerFunnel(db: Db, flowId: string, range: { from: Date;
   }
   const ids = [...byProfile.keys()];
   const profiles = new Map(
-    (await sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; summary: unknown }>(`SELECT id, user_id, traits, summary FROM profiles WHERE id = ANY($1::text[])`, [ids])).map((p) => [p.id, p]),
+    (await sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown> }>(`SELECT id, user_id, traits FROM profiles WHERE id = ANY($1::text[])`, [ids])).map((p) => [p.id, p]),
   );
+  const summaries = await loadSummaries(sql, ids);
   const runRows = await sql.query<{ id: string; profile_id: string; flow_version_id: string; version: number; entry: number; status: WhyRun["status"]; entered_at: Date; ended_at: Date | null; holdout: boolean; trigger: string | null }>(
     `SELECT id, profile_id, flow_version_id, version, entry, status, entered_at, ended_at, holdout, state->>'triggerNodeId' AS trigger
        FROM runs WHERE flow_id = $1 AND profile_id = ANY($2::text[])`,
@@ -164,7 +165,7 @@ export async function triggerFunnel(db: Db, flowId: string, range: { from: Date;
       runs: runsOf.get(profileId) ?? [],
       profile: { userId: p.user_id ?? undefined, profileId, traits: p.traits ?? {} },
       // The stored summary already holds these events: behavior counts read it as the executor did.
-      summary: asSummary(p.summary),
+      summary: summaries.get(profileId),
       summaryIncludesEvents: true,
       now,
     });
