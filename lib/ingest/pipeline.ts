@@ -255,6 +255,9 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
 
 type Known = { id: string; userId: string | null; pending: boolean };
 
+/** Up to this many identity ids in a request are looked up one by one (see Resolver.load). */
+const PER_ID_LOOKUPS = 3;
+
 /**
  * Maps each message to a profile. Works on an in-memory picture of the identities this request
  * touches; new profiles are created in bulk by flush(); merges of two stored profiles are done at once.
@@ -293,12 +296,24 @@ class Resolver {
       const keys = [...new Set(kinds.map((k, i) => `${k}:${values[i]}`))];
       await this.sql.query(`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) s`, [keys]);
     }
-    // The directory is keyed by the identity, profiles by their id: two lookups, each by its own key.
-    const rows = await this.sql.query<{ kind: "user" | "anonymous"; value: string; profile_id: string }>(
-      `SELECT kind, value, profile_id FROM identity_directory
-        WHERE (kind = 'user' AND value = ANY($1::text[])) OR (kind = 'anonymous' AND value = ANY($2::text[]))`,
-      [[...new Set(values.filter((_, i) => kinds[i] === "user"))], [...new Set(values.filter((_, i) => kinds[i] === "anonymous"))]],
-    );
+    // The directory is keyed by the identity, profiles by their id: lookups by their own keys. A request
+    // about one person (a few ids) asks per id, each lookup a single-shard one on a sharded store;
+    // a batch about many people asks once.
+    const users = [...new Set(values.filter((_, i) => kinds[i] === "user"))];
+    const anons = [...new Set(values.filter((_, i) => kinds[i] === "anonymous"))];
+    type DirRow = { kind: "user" | "anonymous"; value: string; profile_id: string };
+    let rows: DirRow[] = [];
+    if (users.length + anons.length <= PER_ID_LOOKUPS) {
+      for (const [kind, list] of [["user", users], ["anonymous", anons]] as const) {
+        for (const value of list) rows.push(...(await this.sql.query<DirRow>(`SELECT kind, value, profile_id FROM identity_directory WHERE kind = $1 AND value = $2`, [kind, value])));
+      }
+    } else {
+      rows = await this.sql.query<DirRow>(
+        `SELECT kind, value, profile_id FROM identity_directory
+          WHERE (kind = 'user' AND value = ANY($1::text[])) OR (kind = 'anonymous' AND value = ANY($2::text[]))`,
+        [users, anons],
+      );
+    }
     if (!rows.length) return;
     const owners = await this.sql.query<{ id: string; user_id: string | null }>(`SELECT id, user_id FROM profiles WHERE id = ANY($1::text[])`, [
       [...new Set(rows.map((r) => r.profile_id))],

@@ -38,18 +38,28 @@ export const OutcomeResult = z.object({ success: z.literal(true), recorded: z.bo
 
 type DecisionRow = { id: string; placement: string; content: string | null; flow_id: string; node_id: string; variant: string | null };
 
+// The profiles come from the identity directory (keyed by the id), then the touchpoints by profile id:
+// each statement is answered by one shard on a sharded store.
+const DIRECTORY_SQL = `SELECT profile_id FROM identity_directory WHERE kind = $1 AND value = $2`;
 const DECIDE_SQL = `
-  WITH p AS (
-    SELECT profile_id AS id FROM identity_directory WHERE ($1::text IS NOT NULL AND kind = 'user' AND value = $1) OR ($2::text IS NOT NULL AND kind = 'anonymous' AND value = $2)
-  )
   SELECT DISTINCT ON (t.placement) t.id, t.placement, t.content, t.flow_id, t.node_id, t.payload->>'variant' AS variant
     FROM touchpoints t JOIN flows f ON f.id = t.flow_id
-   WHERE t.profile_id IN (SELECT id FROM p) AND t.placement = ANY($3::text[]) AND t.status = 'ready' AND f.status = 'active'
+   WHERE t.profile_id = ANY($1::text[]) AND t.placement = ANY($2::text[]) AND t.status = 'ready' AND f.status = 'active'
    ORDER BY t.placement, f.priority DESC, t.seq DESC`;
+
+async function decisionProfiles(sql: Sql, body: { userId?: string; anonymousId?: string }): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [kind, value] of [["user", body.userId], ["anonymous", body.anonymousId]] as const) {
+    if (value === undefined) continue;
+    for (const r of await sql.query<{ profile_id: string }>(DIRECTORY_SQL, [kind, value])) if (!ids.includes(r.profile_id)) ids.push(r.profile_id);
+  }
+  return ids;
+}
 
 export async function decide(sql: Sql, body: { userId?: string; anonymousId?: string; placements: string[] }): Promise<{ decisions: Record<string, Decision | null> }> {
   const placements = [...new Set(body.placements)];
-  const rows = await sql.query<DecisionRow>(DECIDE_SQL, [body.userId ?? null, body.anonymousId ?? null, placements]);
+  const profiles = await decisionProfiles(sql, body);
+  const rows = profiles.length ? await sql.query<DecisionRow>(DECIDE_SQL, [profiles, placements]) : [];
   const decisions: Record<string, Decision | null> = {};
   for (const key of placements) decisions[key] = null;
   for (const r of rows) {
