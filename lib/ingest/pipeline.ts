@@ -236,7 +236,17 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
       firstIdentify,
     });
   }
-  if (updates.length) {
+  if (updates.length === 1) {
+    // One person (the usual request): by its key, so a sharded store routes it to one shard.
+    const u = updates[0];
+    await sql.query(`UPDATE profiles SET traits = $2::jsonb, first_seen = $3, last_seen = $4, identified_at = $5, updated_at = now() WHERE id = $1`, [
+      u.id,
+      JSON.stringify(u.traits),
+      u.first_seen,
+      u.last_seen,
+      u.identified_at,
+    ]);
+  } else if (updates.length) {
     await sql.query(
       `UPDATE profiles p SET traits = x.traits, first_seen = x.first_seen, last_seen = x.last_seen,
               identified_at = x.identified_at, updated_at = now()
@@ -452,17 +462,34 @@ class Resolver {
     }
     this.userUpdates.clear();
     if (this.newIdentities.length) {
-      // Claimed in the directory first; only the claims that are new become the profile's identities.
-      const inserted = await this.sql.query<{ value: string }>(
-        `WITH claimed AS (
-           INSERT INTO identity_directory (kind, value, profile_id)
-           SELECT x.kind, x.value, x.profile_id FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, kind text, value text)
-           ON CONFLICT (kind, value) DO NOTHING RETURNING kind, value, profile_id)
-         INSERT INTO identities (profile_id, kind, value) SELECT profile_id, kind, value FROM claimed RETURNING value`,
-        [JSON.stringify(this.newIdentities)],
-      );
+      // Claimed in the directory (keyed by the id) first, then recorded as the profile's identities
+      // (keyed by the profile): each statement by its own key. A few ids are claimed one by one.
+      const claimed: Array<{ kind: string; value: string; profile_id: string }> = [];
+      if (this.newIdentities.length <= PER_ID_LOOKUPS) {
+        for (const i of this.newIdentities) {
+          claimed.push(
+            ...(await this.sql.query<{ kind: string; value: string; profile_id: string }>(
+              `INSERT INTO identity_directory (kind, value, profile_id) VALUES ($1, $2, $3) ON CONFLICT (kind, value) DO NOTHING RETURNING kind, value, profile_id`,
+              [i.kind, i.value, i.profile_id],
+            )),
+          );
+        }
+      } else {
+        claimed.push(
+          ...(await this.sql.query<{ kind: string; value: string; profile_id: string }>(
+            `INSERT INTO identity_directory (kind, value, profile_id)
+             SELECT x.kind, x.value, x.profile_id FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, kind text, value text)
+             ON CONFLICT (kind, value) DO NOTHING RETURNING kind, value, profile_id`,
+            [JSON.stringify(this.newIdentities)],
+          )),
+        );
+      }
       // Someone else claimed one of these ids after we looked: start over and see theirs.
-      if (inserted.length !== this.newIdentities.length) throw new RetryIngest("an identity was created meanwhile");
+      if (claimed.length !== this.newIdentities.length) throw new RetryIngest("an identity was created meanwhile");
+      await this.sql.query(
+        `INSERT INTO identities (profile_id, kind, value) SELECT x.profile_id, x.kind, x.value FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, kind text, value text)`,
+        [JSON.stringify(claimed)],
+      );
       this.newIdentities = [];
     }
   }

@@ -36,13 +36,13 @@ export const OutcomeBody = z
 export type OutcomeBody = z.infer<typeof OutcomeBody>;
 export const OutcomeResult = z.object({ success: z.literal(true), recorded: z.boolean().describe("false when this decision already had an outcome of this type") });
 
-type DecisionRow = { id: string; placement: string; content: string | null; flow_id: string; node_id: string; variant: string | null };
+type DecisionRow = { id: string; profile_id: string; placement: string; content: string | null; flow_id: string; node_id: string; variant: string | null };
 
 // The profiles come from the identity directory (keyed by the id), then the touchpoints by profile id:
 // each statement is answered by one shard on a sharded store.
 const DIRECTORY_SQL = `SELECT profile_id FROM identity_directory WHERE kind = $1 AND value = $2`;
 const DECIDE_SQL = `
-  SELECT DISTINCT ON (t.placement) t.id, t.placement, t.content, t.flow_id, t.node_id, t.payload->>'variant' AS variant
+  SELECT DISTINCT ON (t.placement) t.id, t.profile_id, t.placement, t.content, t.flow_id, t.node_id, t.payload->>'variant' AS variant
     FROM touchpoints t JOIN flows f ON f.id = t.flow_id
    WHERE t.profile_id = ANY($1::text[]) AND t.placement = ANY($2::text[]) AND t.status = 'ready' AND f.status = 'active'
    ORDER BY t.placement, f.priority DESC, t.seq DESC`;
@@ -63,7 +63,7 @@ export async function decide(sql: Sql, body: { userId?: string; anonymousId?: st
   const decisions: Record<string, Decision | null> = {};
   for (const key of placements) decisions[key] = null;
   for (const r of rows) {
-    const d: Decision = { content: r.content ?? "", flowId: r.flow_id, nodeId: r.node_id, decisionId: r.id };
+    const d: Decision = { content: r.content ?? "", flowId: r.flow_id, nodeId: r.node_id, decisionId: `${r.profile_id}.${r.id}` };
     if (r.variant) d.variant = r.variant;
     decisions[r.placement] = d;
   }
@@ -79,10 +79,18 @@ export async function decide(sql: Sql, body: { userId?: string; anonymousId?: st
  * `dismissed` also retires the touchpoint: /decide stops returning it. Returns null for an unknown id.
  */
 export async function recordOutcome(sql: Sql, body: OutcomeBody): Promise<{ recorded: boolean } | null> {
-  const t = await sql.query<{ id: string; profile_id: string; flow_id: string; node_id: string }>(
-    `SELECT id, profile_id, flow_id, node_id FROM touchpoints WHERE id = $1 AND channel = 'in_app'`,
-    [body.decisionId],
-  );
+  // A decisionId is "<profile id>.<touchpoint id>": the lookup goes to the person's rows. A bare id (or
+  // a profile merged since the decision) is looked up by the touchpoint id alone.
+  type Found = { id: string; profile_id: string; flow_id: string; node_id: string };
+  const dot = body.decisionId.lastIndexOf(".");
+  let t: Found[] = [];
+  if (dot > 0) {
+    t = await sql.query<Found>(`SELECT id, profile_id, flow_id, node_id FROM touchpoints WHERE profile_id = $1 AND id = $2 AND channel = 'in_app'`, [
+      body.decisionId.slice(0, dot),
+      body.decisionId.slice(dot + 1),
+    ]);
+  }
+  if (!t[0]) t = await sql.query<Found>(`SELECT id, profile_id, flow_id, node_id FROM touchpoints WHERE id = $1 AND channel = 'in_app'`, [dot > 0 ? body.decisionId.slice(dot + 1) : body.decisionId]);
   if (!t[0]) return null;
   const inserted = await sql.query<{ id: number }>(
     `INSERT INTO outcomes (profile_id, touchpoint_id, flow_id, node_id, type, details)
