@@ -5,6 +5,8 @@
 import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
 import { runtimeMetrics } from "./counters";
+import { checkDecideIdentity, type Caller } from "@/lib/auth/identity-verification";
+import { forbidden } from "@/lib/http/errors";
 
 export const DecideBody = z
   .object({
@@ -36,22 +38,44 @@ export const OutcomeBody = z
 export type OutcomeBody = z.infer<typeof OutcomeBody>;
 export const OutcomeResult = z.object({ success: z.literal(true), recorded: z.boolean().describe("false when this decision already had an outcome of this type") });
 
+/** /decide as a caller asks it: identity verification first (403), then the decisions in its scope. */
+export async function decideAs(sql: Sql, caller: Caller, req: Request, body: DecideBody): Promise<{ decisions: Record<string, Decision | null> }> {
+  const verified = await checkDecideIdentity(sql, caller, req, body);
+  if (!verified.ok) throw forbidden(verified.message);
+  return decide(sql, body, { strict: verified.strict });
+}
+
 type DecisionRow = { id: string; placement: string; content: string | null; flow_id: string; node_id: string; variant: string | null };
 
+// $4 (strict, identity verification on): the anonymousId reaches only a profile without a userId or
+// with the verified one ($1).
 const DECIDE_SQL = `
   WITH p AS (
     SELECT id FROM profiles WHERE $1::text IS NOT NULL AND user_id = $1
     UNION
-    SELECT profile_id FROM identities WHERE ($1::text IS NOT NULL AND kind = 'user' AND value = $1) OR ($2::text IS NOT NULL AND kind = 'anonymous' AND value = $2)
+    SELECT profile_id FROM identities WHERE $1::text IS NOT NULL AND kind = 'user' AND value = $1
+    UNION
+    SELECT i.profile_id FROM identities i JOIN profiles pr ON pr.id = i.profile_id
+     WHERE $2::text IS NOT NULL AND i.kind = 'anonymous' AND i.value = $2
+       AND (NOT $4::boolean OR pr.user_id IS NULL OR pr.user_id = $1)
   )
   SELECT DISTINCT ON (t.placement) t.id, t.placement, t.content, t.flow_id, t.node_id, t.payload->>'variant' AS variant
     FROM touchpoints t JOIN flows f ON f.id = t.flow_id
    WHERE t.profile_id IN (SELECT id FROM p) AND t.placement = ANY($3::text[]) AND t.status = 'ready' AND f.status = 'active'
    ORDER BY t.placement, f.priority DESC, t.seq DESC`;
 
-export async function decide(sql: Sql, body: { userId?: string; anonymousId?: string; placements: string[] }): Promise<{ decisions: Record<string, Decision | null> }> {
+/**
+ * The decisions for one user. `strict` (identity verification applies to the caller): an anonymousId
+ * never reaches an identified profile other than the verified userId's. Callers with a write key go
+ * through decideAs, which sets it.
+ */
+export async function decide(
+  sql: Sql,
+  body: { userId?: string; anonymousId?: string; placements: string[] },
+  opts: { strict?: boolean } = {},
+): Promise<{ decisions: Record<string, Decision | null> }> {
   const placements = [...new Set(body.placements)];
-  const rows = await sql.query<DecisionRow>(DECIDE_SQL, [body.userId ?? null, body.anonymousId ?? null, placements]);
+  const rows = await sql.query<DecisionRow>(DECIDE_SQL, [body.userId ?? null, body.anonymousId ?? null, placements, opts.strict === true]);
   // Null prototype: placement keys are user input ("__proto__" must be an answer, not a prototype).
   const decisions: Record<string, Decision | null> = Object.create(null) as Record<string, Decision | null>;
   for (const key of placements) decisions[key] = null;
