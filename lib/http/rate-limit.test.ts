@@ -106,14 +106,14 @@ describe("through a route handler", () => {
   });
 
   it("limits unauthenticated callers per address, failed keys included", async () => {
-    const h = (ip: string) => ({ headers: { "x-forwarded-for": ip } });
+    const h = (ip: string) => ({ headers: { "x-pathwise-peer": ip } });
     expect((await call(selfLimited, "/api/x", h("10.0.0.1"))).status).toBe(200);
     expect((await call(selfLimited, "/api/x", h("10.0.0.1"))).status).toBe(200); // write burst is 2
     expect((await call(selfLimited, "/api/x", h("10.0.0.1"))).status).toBe(429);
     expect((await call(selfLimited, "/api/x", h("10.0.0.2"))).status).toBe(200);
     // route() leaves public routes to limit themselves.
     for (let i = 0; i < 5; i++) expect((await call(open, "/api/x", h("10.0.0.1"))).status).toBe(200);
-    const guess = (ip: string) => ({ caller: { key: "pw_sk_guess" }, headers: { "x-forwarded-for": ip } });
+    const guess = (ip: string) => ({ caller: { key: "pw_sk_guess" }, headers: { "x-pathwise-peer": ip } });
     expect((await call(read, "/api/v1/flows", guess("10.0.0.3"))).status).toBe(401);
     expect((await call(read, "/api/v1/flows", guess("10.0.0.3"))).status).toBe(429);
   });

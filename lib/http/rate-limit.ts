@@ -8,6 +8,9 @@
 // that trade is deliberate; put a shared limiter in the proxy in front if a hard global cap is needed.
 import type { Access, Principal } from "./route";
 import { ApiError } from "./errors";
+import { clientAddress } from "./client-address";
+
+export { clientAddress };
 
 export type Budget = "write" | "api";
 export type Limit = { ratePerSec: number; burst: number };
@@ -124,15 +127,6 @@ export function resetRateLimiter(limiter?: RateLimiter) {
 
 export function budgetFor(access: Access): Budget {
   return access === "write" ? "write" : "api";
-}
-
-/**
- * The client's address for unauthenticated callers. X-Forwarded-For is what a proxy in front sets;
- * without one a client can forge it, which only lets it pick which anonymous bucket it drains.
- */
-export function clientAddress(req: Request): string {
-  const fwd = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return fwd || req.headers.get("x-real-ip")?.trim() || "local";
 }
 
 /** Whose bucket a request drains: its key, its console session, or (unauthenticated) its address. */
