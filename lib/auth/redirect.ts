@@ -5,7 +5,6 @@ const BASE = "http://pathwise.invalid";
 
 export function safeNext(next: unknown, fallback = "/flows"): string {
   if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//")) return fallback;
-  // eslint-disable-next-line no-control-regex
   if (/[\\\u0000-\u0020\u007f]/.test(next)) return fallback;
   let url: URL;
   try {
