@@ -33,7 +33,8 @@ export type IngestOutcome =
 /** A transaction lost a race with another writer (an identity or profile changed under it): run it again. */
 export class RetryIngest extends Error {}
 
-const RETRYABLE_CODES = new Set(["40P01", "40001", "23505"]);
+// 23503: a concurrent merge deleted the profile an identity or event was about to point at.
+const RETRYABLE_CODES = new Set(["40P01", "40001", "23505", "23503"]);
 const MAX_ATTEMPTS = 6;
 
 export async function ingest(db: Db, input: Message[], opts: IngestOptions = {}): Promise<IngestOutcome> {
