@@ -81,7 +81,7 @@ function cookie(req: Request, name: string): string | null {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** A cookie-authenticated mutation must come from our own pages: refuse other origins (CSRF). */
-function sameOrigin(req: Request): boolean {
+export function sameOrigin(req: Request): boolean {
   const site = req.headers.get("sec-fetch-site");
   if (site) return site === "same-origin" || site === "none";
   const origin = req.headers.get("origin");

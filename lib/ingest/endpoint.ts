@@ -1,7 +1,7 @@
 // The HTTP side of the Segment-compatible endpoints, shared by track/identify/page/alias/batch:
 // body limits (413), write-key auth (header, or the body's writeKey as analytics.js sends it),
 // CORS for browsers, and the pipeline's outcome as CONTRACT §3 answers.
-import { route, authenticate, type Principal } from "@/lib/http/route";
+import { route, authenticate, sameOrigin, type Principal } from "@/lib/http/route";
 import { ApiError, forbidden, unauthorized } from "@/lib/http/errors";
 import { assertStorableText, readText } from "@/lib/http/body";
 import { enforceRateLimit } from "@/lib/http/rate-limit";
@@ -30,10 +30,8 @@ async function findCaller(req: Request, db: Db, body: unknown): Promise<Principa
   const hasHeader = req.headers.has("authorization");
   const p = await authenticate(req, db);
   if (p) {
-    if (p.kind === "session") {
-      const site = req.headers.get("sec-fetch-site");
-      if (site && site !== "same-origin" && site !== "none") throw forbidden("Cross-origin requests may not use the console session");
-    }
+    // The same CSRF rule as every other cookie-authenticated mutation: Sec-Fetch-Site, else Origin.
+    if (p.kind === "session" && !sameOrigin(req)) throw forbidden("Cross-origin requests may not use the console session");
     return p;
   }
   if (hasHeader) throw unauthorized();
