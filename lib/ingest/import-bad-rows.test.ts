@@ -58,3 +58,41 @@ describe("imports with rows that cannot be stored", () => {
     expect(s.errors).toEqual([{ row: 1, message: expect.stringContaining("connection reset") }]);
   });
 });
+
+describe("large imports", () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await setupDb("pglite");
+  });
+  afterAll(async () => t?.close());
+
+  it("a CSV over 10 MB is imported whole: every row counted and applied", async () => {
+    const rows = 2_700;
+    const pad = "p".repeat(4000);
+    let csv = "userId,n,pad\n";
+    for (let i = 1; i <= rows; i++) csv += `big-${i},${i},${pad}\n`;
+    expect(Buffer.byteLength(csv)).toBeGreaterThan(10 * 1024 * 1024);
+    const r = await call(importRoute.POST, { auth: bearer(t.secret), raw: csv, headers: { "content-type": "text/csv" } });
+    expect(r.status).toBe(202);
+    await drainImports(t.db);
+    const s = (await call(importStatus.GET, { auth: bearer(t.secret), params: { id: r.json.id } })).json;
+    expect(s).toMatchObject({ status: "done", total: rows, done: rows, failed: 0 });
+    expect((await call(user.GET, { auth: bearer(t.secret), params: { userId: `big-${rows}` } })).json.traits).toMatchObject({ n: rows });
+  }, 180_000);
+
+  it("over the limit: 413, by the declared length or while reading", async () => {
+    const big = "userId\n" + "x\n".repeat(60 * 1024 * 1024);
+    const declared = await call(importRoute.POST, { auth: bearer(t.secret), raw: "userId\nu1\n", headers: { "content-type": "text/csv", "content-length": String(101 * 1024 * 1024) } });
+    expect(declared.status).toBe(413);
+    expect(declared.json.error.code).toBe("payload_too_large");
+    const read = await call(importRoute.POST, { auth: bearer(t.secret), raw: big, headers: { "content-type": "text/csv" } });
+    expect(read.status).toBe(413);
+  }, 60_000);
+
+  it("the console proxy never sees /api/ (it would cut bodies over 10 MB)", async () => {
+    const { config } = await import("@/proxy");
+    const matches = (path: string) => config.matcher.some((m) => new RegExp(`^${m}$`).test(path));
+    for (const p of ["/api/v1/import", "/api/v1/track", "/api/health", "/api"]) expect(matches(p), p).toBe(false);
+    for (const p of ["/flows", "/flows/abc", "/settings/keys", "/apis-page"]) expect(matches(p), p).toBe(true);
+  });
+});

@@ -49,8 +49,16 @@ export const JsonImportRow = z.object({
 
 export type UploadProblem = { ok: false; message: string; status: 400 | 413 };
 
-/** Reads an upload as bytes within a limit. */
-export async function readUpload(body: ReadableStream<Uint8Array> | null, limit = IMPORT_LIMIT): Promise<{ ok: true; data: Buffer } | UploadProblem> {
+/**
+ * Reads an upload as bytes within a limit: a declared Content-Length over it is refused before
+ * reading, and a body that grows past it is cut off with 413 — never silently truncated.
+ */
+export async function readUpload(body: ReadableStream<Uint8Array> | null, limit = IMPORT_LIMIT, declaredLength?: string | null): Promise<{ ok: true; data: Buffer } | UploadProblem> {
+  const declared = declaredLength ? Number(declaredLength) : NaN;
+  if (Number.isFinite(declared) && declared > limit) {
+    await body?.cancel().catch(() => undefined);
+    return { ok: false, status: 413, message: `An import may be at most ${limit} bytes (${Math.round(limit / 1024 / 1024)} MB); this one is ${declared}` };
+  }
   if (!body) return { ok: false, status: 400, message: "The upload is empty" };
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
