@@ -60,7 +60,8 @@ export async function decide(sql: Sql, body: { userId?: string; anonymousId?: st
   const placements = [...new Set(body.placements)];
   const profiles = await decisionProfiles(sql, body);
   const rows = profiles.length ? await sql.query<DecisionRow>(DECIDE_SQL, [profiles, placements]) : [];
-  const decisions: Record<string, Decision | null> = {};
+  // Null prototype: placement keys are user input ("__proto__" must be an answer, not a prototype).
+  const decisions: Record<string, Decision | null> = Object.create(null) as Record<string, Decision | null>;
   for (const key of placements) decisions[key] = null;
   for (const r of rows) {
     const d: Decision = { content: r.content ?? "", flowId: r.flow_id, nodeId: r.node_id, decisionId: `${r.profile_id}.${r.id}` };
