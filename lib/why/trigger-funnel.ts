@@ -18,6 +18,8 @@ import { loadPauses } from "./why-not";
 
 export const FUNNEL_DEFAULT_SAMPLE = 2000;
 export const FUNNEL_MAX_SAMPLE = 20_000;
+/** Trigger events are counted up to this many; `totalEvents` equal to it means "at least". */
+export const FUNNEL_COUNT_CAP = 100_000;
 const DAY = 86_400_000;
 
 export const TriggerFunnel = z
@@ -30,7 +32,7 @@ export const TriggerFunnel = z
       events: z.number().int().describe("Trigger events looked at: the latest of the range"),
       users: z.number().int(),
       limit: z.number().int(),
-      totalEvents: z.number().int().describe("Trigger events in the range"),
+      totalEvents: z.number().int().describe("Trigger events in the range, counted up to 100,000 (that figure means at least)"),
       complete: z.boolean().describe("True when every trigger event of the range was looked at"),
     }),
     stages: z.array(z.object({ key: z.enum(["sent", "trigger", "rules", "entered"]), label: z.string(), users: z.number().int() })),
@@ -116,9 +118,17 @@ export async function triggerFunnel(db: Db, flowId: string, range: { from: Date;
     [names, range.from, range.to, limit],
   );
   const complete = sampled.length < limit;
+  // Counted up to a cap, so a range of many millions costs no more than that.
   const totalEvents = complete
     ? sampled.length
-    : (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE name = ANY($1::text[]) AND "timestamp" >= $2 AND "timestamp" < $3`, [names, range.from, range.to]))[0].n;
+    : (
+        await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM events WHERE name = ANY($1::text[]) AND "timestamp" >= $2 AND "timestamp" < $3 LIMIT $4) s`, [
+          names,
+          range.from,
+          range.to,
+          FUNNEL_COUNT_CAP,
+        ])
+      )[0].n;
 
   const byProfile = new Map<string, typeof sampled>();
   for (const e of sampled) {
