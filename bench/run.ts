@@ -7,7 +7,7 @@
 //   npm run bench -- --fast               skip the slow ones (results: 1,000,000 runs; canvas: a browser; why: 1,000,000 events)
 //   npm run bench -- --skip=canvas,pg     skip some;  --only=conditions,ingest  run only some
 //
-// Names: conditions, ingest, ingest-pg, decide, results, canvas, why.
+// Names: conditions, cases, ingest, ingest-pg, decide, results, canvas, why.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -19,6 +19,7 @@ type Bench = { name: string; script: string; args?: string[]; env?: Record<strin
 
 const BENCHES: Bench[] = [
   { name: "conditions", script: "bench/conditions.ts", what: "compiled conditions vs json-rules-engine" },
+  { name: "cases", script: "bench/cases.ts", what: "100 test cases of a 50-node flow in the sandbox" },
   { name: "ingest", script: "bench/ingest.ts", what: "ingestion vs raw INSERT on PGlite, 0 and 5 active flows" },
   { name: "ingest-pg", script: "bench/ingest.ts", env: { BENCH_PG: "1" }, needs: "pg", what: "ingestion vs raw INSERT on PostgreSQL, 0 and 5 active flows" },
   { name: "decide", script: "bench/decide.ts", needs: "server", what: "/decide vs /api/health on one running server" },

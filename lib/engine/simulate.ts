@@ -50,6 +50,9 @@ export type SimulationInput = {
   events: SimulationEvent[];
   until?: string;
   start?: number;
+  /** Events the profile sent before `start` (timestamps in epoch ms): they count in event conditions and
+   *  inactivity, and let nobody in. */
+  history?: EngineEvent[];
   /** Workspace policies to apply (caps, quiet hours, time zone); absent: every message goes out when reached. */
   policies?: PoliciesInput | null;
 };
@@ -125,6 +128,11 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
   let userId = input.profile.userId;
   let summary: EventSummary = emptySummary();
   let lastEventAt = start;
+  for (const h of [...(input.history ?? [])].sort((a, b) => (a.timestamp ?? start) - (b.timestamp ?? start))) {
+    const at = Math.min(h.timestamp ?? start, start);
+    summary = updateSummary(summary, { name: h.name, properties: h.properties ?? {}, timestamp: at });
+    lastEventAt = at;
+  }
   let identifies = 0;
   const runs: Run[] = [];
   const trace: TraceEntry[] = [];
