@@ -177,6 +177,12 @@ export function SimulatePanel({
           <p className="text-sm">
             {result.trace.length === 0 ? "The user did not enter the flow." : `${result.trace.length} steps.`} {result.converted ? <span className="font-semibold text-emerald-700">Converted ✓</span> : null}
           </p>
+          {result.why ? (
+            <div className="rounded-md bg-slate-50 p-2 text-sm" data-testid="sim-why">
+              <p className="font-medium">{result.why.summary}</p>
+              {!result.why.wouldEnter && result.why.reasons[0] ? <p className="text-xs text-slate-600">{result.why.reasons[0].message}</p> : null}
+            </div>
+          ) : null}
           {result.trace.length ? (
             <div>
               <label htmlFor="sim-step" className="mb-1 block text-xs font-medium text-slate-600">

@@ -17,6 +17,8 @@ export const qk = {
   audit: (filter: { action?: string; actor?: string }) => ["audit", filter] as const,
   users: (q: string) => ["users", q] as const,
   user: (id: string) => ["user", id] as const,
+  why: (userId: string, flowId: string) => ["user", userId, "why", flowId] as const,
+  triggerFunnel: (flowId: string, range: { from?: string; to?: string }) => ["flows", flowId, "trigger-funnel", range] as const,
   imports: ["imports"] as const,
   importJob: (id: string) => ["imports", id] as const,
   trackingPlan: ["tracking-plan"] as const,
