@@ -131,7 +131,8 @@ export async function caseFromUser(db: Db, flowId: string, input: z.infer<typeof
     const at = `PT${offset}S`;
     if (e.type === "identify") return { at, type: "identify", traits: e.properties };
     // Pages are stored as "Page Viewed" events whose properties carry the name; replay them as such.
-    return { at, type: "track", event: e.name, properties: e.properties };
+    // Names longer than a case allows are cut rather than refusing the whole history.
+    return { at, type: "track", event: (e.name || "Event").slice(0, 200), properties: e.properties };
   });
   return caseFromRun(flow, TestCase.parse({ name: input.name ?? `Like ${input.userId}`, profile: { traits: user.traits }, events }));
 }
