@@ -7,7 +7,8 @@
 //   npm run bench -- --fast               skip the slow ones (results: 1,000,000 runs; canvas: a browser)
 //   npm run bench -- --skip=canvas,pg     skip some;  --only=conditions,ingest  run only some
 //
-// Names: conditions, ingest, ingest-pg, decide, results, canvas.
+// Names: conditions, ingest, ingest-pg, streams, streams-pg, decide, results, canvas. The streams rows need
+// RabbitMQ (127.0.0.1:5672) and NATS JetStream (127.0.0.1:4222).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -21,6 +22,8 @@ const BENCHES: Bench[] = [
   { name: "conditions", script: "bench/conditions.ts", what: "compiled conditions vs json-rules-engine" },
   { name: "ingest", script: "bench/ingest.ts", what: "ingestion vs raw INSERT on PGlite, 0 and 5 active flows" },
   { name: "ingest-pg", script: "bench/ingest.ts", env: { BENCH_PG: "1" }, needs: "pg", what: "ingestion vs raw INSERT on PostgreSQL, 0 and 5 active flows" },
+  { name: "streams", script: "bench/streams.ts", what: "RabbitMQ and NATS JetStream consumption vs HTTP /batch on PGlite" },
+  { name: "streams-pg", script: "bench/streams.ts", env: { BENCH_PG: "1" }, needs: "pg", what: "RabbitMQ and NATS JetStream consumption vs HTTP /batch on PostgreSQL" },
   { name: "decide", script: "bench/decide.ts", needs: "server", what: "/decide vs /api/health on one running server" },
   { name: "results", script: "bench/results.ts", needs: "pg", slow: true, what: "results from rollups vs raw scans on PostgreSQL" },
   { name: "canvas", script: "bench/canvas.ts", needs: "server", slow: true, what: "300-node canvas in chromium" },

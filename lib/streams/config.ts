@@ -7,7 +7,7 @@ export type StreamKind = (typeof STREAM_KINDS)[number];
 export const isStreamKind = (k: string): k is StreamKind => (STREAM_KINDS as readonly string[]).includes(k);
 
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "An environment variable name");
-const Prefetch = z.number().int().min(1).max(5000).optional().describe("Messages each instance holds unacknowledged at most (default 400)");
+const Prefetch = z.number().int().min(1).max(5000).optional().describe("Messages each instance holds unacknowledged at most (default 500)");
 // JetStream names may not hold spaces, dots, wildcards or path separators.
 const NatsName = z.string().trim().min(1).max(200).regex(/^[^\s.*>/\\]+$/, "No spaces, dots, *, > or slashes");
 
@@ -90,4 +90,4 @@ export function redactUrl(raw: string): string {
   }
 }
 
-export const DEFAULT_PREFETCH = 400;
+export const DEFAULT_PREFETCH = 500;

@@ -24,6 +24,8 @@ export type BrokerAdapter = {
   open(source: RunnableSource, prefetch: number, push: Push, room: () => Promise<void>): Promise<Session>;
 };
 
+/** How long a worker waits for a fuller group when fewer than a group's worth of messages are waiting. */
+const LINGER_MS = Number(process.env.PATHWISE_STREAM_LINGER_MS ?? 5);
 const MAX_BACKOFF_MS = Number(process.env.PATHWISE_STREAM_MAX_BACKOFF_MS ?? 30_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,8 +41,13 @@ export class StreamConsumer {
 
   private readonly prefetch: number;
   private readonly maxBatch: number;
+  private readonly concurrency: number;
+  /** Received, not yet taken by a worker. */
   private pending: Pending[] = [];
-  private draining: Promise<void> | null = null;
+  /** Taken by a worker, not yet stored. */
+  private inHand = 0;
+  private workers = 0;
+  private idle: Array<() => void> = [];
   private waiters: Array<() => void> = [];
   private epoch = 0;
   private stopped = false;
@@ -55,8 +62,10 @@ export class StreamConsumer {
     private readonly adapter: BrokerAdapter,
   ) {
     this.prefetch = source.config.prefetch ?? DEFAULT_PREFETCH;
-    // Half the prefetch per transaction: the other half keeps arriving while one group commits.
-    this.maxBatch = Math.max(1, Math.ceil(this.prefetch / 2));
+    // PostgreSQL takes several transactions at once (one per pooled connection); PGlite has one connection.
+    this.concurrency = Math.max(1, Number(process.env.PATHWISE_STREAM_CONCURRENCY ?? (db.kind === "pg" ? 4 : 1)));
+    // Groups small enough that more keep arriving while some commit, at most 250 messages a transaction.
+    this.maxBatch = Math.max(1, Math.min(250, Math.ceil(this.prefetch / (this.concurrency + 1))));
   }
 
   private set(status: ConsumerStatus, error?: string | null) {
@@ -97,7 +106,7 @@ export class StreamConsumer {
         const s = this.session;
         this.session = null;
         // Work in hand finishes (and is acknowledged) before the connection goes.
-        if (this.stopped) await this.draining;
+        if (this.stopped) await this.whenIdle();
         await s?.close().catch(() => undefined);
       }
       // Deliveries of a closed connection come back from the broker to whoever consumes next.
@@ -122,47 +131,72 @@ export class StreamConsumer {
 
   private push(d: Pending) {
     this.pending.push(d);
-    this.draining ??= this.drain().finally(() => {
-      this.draining = null;
-      if (this.pending.length && !this.stopped) this.draining = this.drain();
-    });
+    if (this.workers < this.concurrency) void this.work();
   }
 
   /** Resolves once fewer than `prefetch` deliveries wait here (adapters that pull call it first). */
   private room(): Promise<void> {
-    if (this.pending.length < this.prefetch || this.stopped) return Promise.resolve();
+    if (this.pending.length + this.inHand < this.prefetch || this.stopped) return Promise.resolve();
     return new Promise((r) => this.waiters.push(r));
   }
 
   private release() {
-    if (this.pending.length >= this.prefetch && !this.stopped) return;
+    if (this.pending.length + this.inHand >= this.prefetch && !this.stopped) return;
     const w = this.waiters;
     this.waiters = [];
     for (const r of w) r();
   }
 
-  private async drain() {
-    // Let deliveries that arrived together be taken together.
-    await new Promise((r) => setImmediate(r));
+  private whenIdle(): Promise<void> {
+    return this.workers === 0 ? Promise.resolve() : new Promise((r) => this.idle.push(r));
+  }
+
+  /** One of up to `concurrency` workers: takes a group, stores it, until nothing waits. */
+  private async work() {
+    this.workers++;
+    try {
+      while (this.pending.length) {
+        // Deliveries trickle in from the socket: wait a moment for a fuller group, as group commit does —
+        // fewer, larger transactions store more per second.
+        for (let waited = 0; this.pending.length < this.maxBatch && waited < LINGER_MS && !this.stopped; waited++) await sleep(1);
+        const group = this.pending.splice(0, this.maxBatch);
+        if (!group.length) break;
+        this.inHand += group.length;
+        try {
+          await this.store(group);
+        } finally {
+          this.inHand -= group.length;
+          this.release();
+        }
+      }
+    } finally {
+      this.workers--;
+      if (this.workers === 0) {
+        const w = this.idle;
+        this.idle = [];
+        for (const r of w) r();
+      }
+    }
+  }
+
+  private async store(group: Pending[]) {
     let backoff = 200;
-    while (this.pending.length) {
-      const group = this.pending.slice(0, this.maxBatch);
+    for (;;) {
+      // A connection that closed meanwhile took its deliveries back: the broker hands them out again.
+      const live = group.filter((p) => p.epoch === this.epoch);
+      if (!live.length) return;
       try {
-        const out = await processDeliveries(this.db, this.source.id, group);
+        const out = await processDeliveries(this.db, this.source.id, live);
         this.tally.stored += out.stored;
         this.tally.dead += out.dead;
-        this.pending.splice(0, group.length);
-        backoff = 200;
         if (this.lastError?.startsWith("Database: ") && this.status === "connected") this.set("connected", null);
-        this.release();
+        return;
       } catch (err) {
         // The store failed (database down, a lost race): nothing was acknowledged; try the same group again.
         if (this.status === "connected") this.set("connected", `Database: ${(err as Error).message}`);
         if (this.stopped) return;
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 10_000);
-        // A connection that closed meanwhile took its deliveries back.
-        this.pending = this.pending.filter((p) => p.epoch === this.epoch);
       }
     }
   }

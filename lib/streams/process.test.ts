@@ -5,6 +5,7 @@ import { keepBody, parseDelivery } from "./process";
 import { seal, unseal } from "./seal";
 import { redactUrl } from "./config";
 import { natsOptions } from "./nats";
+import { AckBatcher } from "./rabbitmq";
 
 const at = new Date("2026-01-01T00:00:00Z");
 const parse = (body: string | Buffer, id = "nats:S:7") => parseDelivery(typeof body === "string" ? Buffer.from(body) : body, id, at);
@@ -61,5 +62,24 @@ describe("credentials", () => {
     expect(redactUrl("nats://127.0.0.1:4222")).toBe("nats://127.0.0.1:4222");
     expect(natsOptions("nats://u:p%40ss@h:4223")).toMatchObject({ servers: "h:4223", user: "u", pass: "p@ss" });
     expect(natsOptions("nats://tok@h")).toMatchObject({ servers: "h:4222", token: "tok" });
+  });
+});
+
+describe("AckBatcher", () => {
+  it("acknowledges up to the last delivery whose predecessors are all stored, in one call", async () => {
+    const acked: number[] = [];
+    const b = new AckBatcher((tag) => acked.push(tag));
+    for (const t of [1, 2, 3, 4, 5]) b.received(t);
+    b.done(2);
+    b.done(3);
+    await new Promise((r) => setImmediate(r));
+    expect(acked).toEqual([]); // 1 is still in work
+    b.done(1);
+    b.done(5);
+    await new Promise((r) => setImmediate(r));
+    expect(acked).toEqual([3]);
+    b.done(4);
+    await new Promise((r) => setImmediate(r));
+    expect(acked).toEqual([3, 5]);
   });
 });

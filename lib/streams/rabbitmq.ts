@@ -27,6 +27,44 @@ async function ensureQueue(conn: ChannelModel, ch: Channel, queue: string): Prom
   }
 }
 
+/**
+ * Acknowledges many deliveries with one frame: once every delivery up to a tag is stored, that tag is
+ * acknowledged with `multiple` (never past one still in work, since groups finish out of order).
+ */
+export class AckBatcher {
+  private outstanding: number[] = [];
+  private head = 0;
+  private finished = new Set<number>();
+  private scheduled = false;
+  constructor(private readonly ackUpTo: (tag: number) => void) {}
+
+  received(tag: number) {
+    this.outstanding.push(tag);
+  }
+
+  done(tag: number) {
+    this.finished.add(tag);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush() {
+    this.scheduled = false;
+    let last = -1;
+    while (this.head < this.outstanding.length && this.finished.has(this.outstanding[this.head])) {
+      last = this.outstanding[this.head];
+      this.finished.delete(last);
+      this.head++;
+    }
+    if (this.head > 1024) {
+      this.outstanding = this.outstanding.slice(this.head);
+      this.head = 0;
+    }
+    if (last >= 0) this.ackUpTo(last);
+  }
+}
+
 export const rabbitAdapter: BrokerAdapter = {
   async open(source: RunnableSource, prefetch, push): Promise<Session> {
     const queue = source.config.queue!;
@@ -43,6 +81,13 @@ export const rabbitAdapter: BrokerAdapter = {
       // A channel closed by the broker (queue deleted, an ack it refused) ends the session too.
       ch.on("close", () => settle(lastError ?? new Error(`The channel on queue "${queue}" was closed`)));
       await ch.prefetch(prefetch);
+      const acks = new AckBatcher((tag) => {
+        try {
+          ch.ack({ fields: { deliveryTag: tag } } as ConsumeMessage, true);
+        } catch {
+          // The channel is gone: the broker redelivers those messages and their messageIds make that harmless.
+        }
+      });
       await ch.consume(
         queue,
         (msg: ConsumeMessage | null) => {
@@ -51,17 +96,9 @@ export const rabbitAdapter: BrokerAdapter = {
             return;
           }
           const id = msg.properties.messageId ? `amqp:${String(msg.properties.messageId)}` : contentId(msg.content);
-          push({
-            body: msg.content,
-            brokerId: id,
-            ack: () => {
-              try {
-                ch.ack(msg);
-              } catch {
-                // The channel is gone: the broker redelivers the message and its messageId makes that harmless.
-              }
-            },
-          });
+          const tag = msg.fields.deliveryTag;
+          acks.received(tag);
+          push({ body: msg.content, brokerId: id, ack: () => acks.done(tag) });
         },
         { noAck: false },
       );
