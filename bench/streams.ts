@@ -8,7 +8,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
-import { openDb, useDbForTests, type Db } from "@/lib/db/client";
+import { openDb, useDbForTests as installDb, type Db } from "@/lib/db/client";
 import { createPgDatabase } from "@/lib/db/testing";
 import { createKey } from "@/lib/auth/keys";
 import { createSource } from "@/lib/ingest/sources";
@@ -142,7 +142,7 @@ async function main() {
   } else {
     db = await openDb({ pglite: new PGlite() });
   }
-  useDbForTests(db);
+  installDb(db);
   const key = (await createKey(db, { kind: "secret", name: "bench" })).key;
   const server = await httpServer();
   const store = ON_PG ? "PostgreSQL (local server)" : "PGlite (embedded, in memory)";
