@@ -91,3 +91,15 @@ export function redactUrl(raw: string): string {
 }
 
 export const DEFAULT_PREFETCH = 500;
+
+const SCHEMES: Record<StreamKind, string[]> = { rabbitmq: ["amqp", "amqps"], nats: ["nats", "tls"] };
+
+/** Problems of an update to a stream source of this kind: a URL of the other broker, fields of the other kind. */
+export function streamUpdateProblems(kind: StreamKind, input: z.infer<typeof StreamSourceUpdate>): Array<{ path: string; message: string }> {
+  const out: Array<{ path: string; message: string }> = [];
+  if (input.url && !urlFor(SCHEMES[kind]).safeParse(input.url).success) out.push({ path: "url", message: `Expected a URL starting with ${SCHEMES[kind].map((s) => `${s}://`).join(" or ")}` });
+  if (input.url && input.urlEnv) out.push({ path: "url", message: "Give either url or urlEnv" });
+  const foreign = kind === "rabbitmq" ? (["stream", "subject"] as const) : (["queue"] as const);
+  for (const f of foreign) if (input[f] !== undefined) out.push({ path: f, message: `A ${kind} source has no ${f}` });
+  return out;
+}

@@ -143,6 +143,21 @@ describe("RabbitMQ", () => {
     await call(one.DELETE, { auth: bearer(t.secret), params: { id: down.id }, method: "DELETE" });
   });
 
+  it("reads the URL from an environment variable when asked, and stores none", async () => {
+    process.env.PW_TEST_BROKER_URL = AMQP_URL;
+    const queue = uniqueName("pw_test");
+    queues.push(queue);
+    const src = await create({ name: "From env", kind: "rabbitmq", urlEnv: "PW_TEST_BROKER_URL", queue });
+    expect(src.config).toEqual({ urlEnv: "PW_TEST_BROKER_URL", queue });
+    const [row] = await t.db.sql.query<{ credentials: string | null }>(`SELECT credentials FROM sources WHERE id = $1`, [src.id]);
+    expect(row.credentials).toBeNull();
+    await until(async () => (await get(src.id)).status === "connected", 15_000, "connected through the environment's URL");
+    const wrong = await call(one.PUT, { auth: bearer(t.secret), params: { id: src.id }, method: "PUT", body: { url: "nats://127.0.0.1:4222", stream: "S" } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error.details.map((d: { path: string }) => d.path)).toEqual(["url", "stream"]);
+    await call(one.DELETE, { auth: bearer(t.secret), params: { id: src.id }, method: "DELETE" });
+  });
+
   it("answers bad input with a 400 naming the field", async () => {
     const r = await call(sources.POST, { auth: bearer(t.secret), body: { name: "x", kind: "rabbitmq", url: "http://nope", queue: "" } });
     expect(r.status).toBe(400);
