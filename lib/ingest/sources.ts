@@ -9,6 +9,7 @@ import { isStreamKind, NatsSourceInput, RabbitSourceInput, redactUrl, StreamConf
 import { sourcesKey, seal } from "@/lib/streams/seal";
 import { HEARTBEAT_STALE_SECONDS } from "@/lib/streams/heartbeat";
 import { COHORT_KINDS, receiveCohortSync } from "@/lib/streams/cohorts";
+import { dict } from "@/lib/dict";
 
 /** A dotted path into the payload: "properties.email", "contacts.0.id"; "$" is the record itself. */
 const Path = z.string().trim().min(1).max(256);
@@ -311,7 +312,7 @@ export function mapPayload(mapping: SourceMapping, payload: unknown, sourceId: s
       errors.push({ path: `${path}.${mapping.userId}`, message: `No userId at "${mapping.userId}"` });
       return;
     }
-    const traits: Record<string, unknown> = {};
+    const traits: Record<string, unknown> = dict();
     if (mapping.traitsFrom) {
       const obj = readPath(rec, mapping.traitsFrom);
       if (obj && typeof obj === "object" && !Array.isArray(obj)) {
@@ -339,7 +340,7 @@ export function mapPayload(mapping: SourceMapping, payload: unknown, sourceId: s
         errors.push({ path: `${path}.${mapping.event.nameFrom}`, message: `No event name at "${mapping.event.nameFrom}"` });
         return;
       }
-      const properties: Record<string, unknown> = {};
+      const properties: Record<string, unknown> = dict();
       for (const [k, p] of Object.entries(mapping.event.properties)) {
         const v = readPath(rec, p);
         if (v !== undefined) properties[k] = v;

@@ -64,7 +64,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** The profile id behind a userId (any of its user ids), else behind an anonymousId; null if unknown. */
 export async function findProfileId(sql: Sql, id: string): Promise<string | null> {
   const rows = await sql.query<{ profile_id: string }>(
-    `SELECT profile_id FROM identities WHERE value = $1 AND kind IN ('user', 'anonymous') ORDER BY (kind = 'user') DESC LIMIT 1`,
+    `SELECT profile_id FROM identity_directory WHERE value = $1 AND kind IN ('user', 'anonymous') ORDER BY (kind = 'user') DESC LIMIT 1`,
     [id],
   );
   return rows[0]?.profile_id ?? null;

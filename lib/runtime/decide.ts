@@ -40,9 +40,7 @@ type DecisionRow = { id: string; placement: string; content: string | null; flow
 
 const DECIDE_SQL = `
   WITH p AS (
-    SELECT id FROM profiles WHERE $1::text IS NOT NULL AND user_id = $1
-    UNION
-    SELECT profile_id FROM identities WHERE ($1::text IS NOT NULL AND kind = 'user' AND value = $1) OR ($2::text IS NOT NULL AND kind = 'anonymous' AND value = $2)
+    SELECT profile_id AS id FROM identity_directory WHERE ($1::text IS NOT NULL AND kind = 'user' AND value = $1) OR ($2::text IS NOT NULL AND kind = 'anonymous' AND value = $2)
   )
   SELECT DISTINCT ON (t.placement) t.id, t.placement, t.content, t.flow_id, t.node_id, t.payload->>'variant' AS variant
     FROM touchpoints t JOIN flows f ON f.id = t.flow_id
@@ -52,7 +50,8 @@ const DECIDE_SQL = `
 export async function decide(sql: Sql, body: { userId?: string; anonymousId?: string; placements: string[] }): Promise<{ decisions: Record<string, Decision | null> }> {
   const placements = [...new Set(body.placements)];
   const rows = await sql.query<DecisionRow>(DECIDE_SQL, [body.userId ?? null, body.anonymousId ?? null, placements]);
-  const decisions: Record<string, Decision | null> = {};
+  // Null prototype: placement keys are user input ("__proto__" must be an answer, not a prototype).
+  const decisions: Record<string, Decision | null> = Object.create(null) as Record<string, Decision | null>;
   for (const key of placements) decisions[key] = null;
   for (const r of rows) {
     const d: Decision = { content: r.content ?? "", flowId: r.flow_id, nodeId: r.node_id, decisionId: r.id };
@@ -71,16 +70,19 @@ export async function decide(sql: Sql, body: { userId?: string; anonymousId?: st
  * `dismissed` also retires the touchpoint: /decide stops returning it. Returns null for an unknown id.
  */
 export async function recordOutcome(sql: Sql, body: OutcomeBody): Promise<{ recorded: boolean } | null> {
-  const t = await sql.query<{ id: string; flow_id: string; node_id: string }>(`SELECT id, flow_id, node_id FROM touchpoints WHERE id = $1 AND channel = 'in_app'`, [body.decisionId]);
+  const t = await sql.query<{ id: string; profile_id: string; flow_id: string; node_id: string }>(
+    `SELECT id, profile_id, flow_id, node_id FROM touchpoints WHERE id = $1 AND channel = 'in_app'`,
+    [body.decisionId],
+  );
   if (!t[0]) return null;
   const inserted = await sql.query<{ id: number }>(
-    `INSERT INTO outcomes (touchpoint_id, flow_id, node_id, type, details)
-     SELECT $1, $2, $3, $4, $5::jsonb WHERE NOT EXISTS (SELECT 1 FROM outcomes WHERE touchpoint_id = $1 AND type = $4)
+    `INSERT INTO outcomes (profile_id, touchpoint_id, flow_id, node_id, type, details)
+     SELECT $6, $1, $2, $3, $4, $5::jsonb WHERE NOT EXISTS (SELECT 1 FROM outcomes WHERE profile_id = $6 AND touchpoint_id = $1 AND type = $4)
      RETURNING id`,
-    [t[0].id, t[0].flow_id, t[0].node_id, body.type, JSON.stringify(body.details ?? {})],
+    [t[0].id, t[0].flow_id, t[0].node_id, body.type, JSON.stringify(body.details ?? {}), t[0].profile_id],
   );
   if (body.type === "dismissed") {
-    await sql.query(`UPDATE touchpoints SET status = 'dismissed', updated_at = now() WHERE id = $1 AND status = 'ready'`, [t[0].id]);
+    await sql.query(`UPDATE touchpoints SET status = 'dismissed', updated_at = now() WHERE profile_id = $2 AND id = $1 AND status = 'ready'`, [t[0].id, t[0].profile_id]);
   }
   if (inserted.length) runtimeMetrics().outcomes.inc({ type: body.type });
   return { recorded: inserted.length > 0 };
