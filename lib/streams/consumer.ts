@@ -35,7 +35,7 @@ export class StreamConsumer {
   status: ConsumerStatus = "connecting";
   lastError: string | null = null;
   lag: number | null = null;
-  /** Deliveries stored and dead-lettered since the manager last collected them. */
+  /** Deliveries stored and dead-lettered since the manager last collected them (for the metrics). */
   tally = { stored: 0, dead: 0 };
   onChange: () => void = () => undefined;
 
@@ -189,6 +189,11 @@ export class StreamConsumer {
         const out = await processDeliveries(this.db, this.source.id, live);
         this.tally.stored += out.stored;
         this.tally.dead += out.dead;
+        // Counted right after the commit (not in it: the ingestion entry owns its transaction), so a kill
+        // between the two loses at most this group's count, never an event.
+        await this.db.sql
+          .query(`UPDATE sources SET consumed_count = consumed_count + $2, failed_count = failed_count + $3, last_received_at = now() WHERE id = $1`, [this.source.id, out.stored, out.dead])
+          .catch(() => undefined);
         if (this.lastError?.startsWith("Database: ") && this.status === "connected") this.set("connected", null);
         return;
       } catch (err) {

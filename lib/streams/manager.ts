@@ -1,6 +1,6 @@
 // Starts and stops this process's stream consumers to match the sources table (created, paused,
 // resumed, changed, deleted — by this instance or another), writes their status and lag as a
-// heartbeat, adds what they consumed to the sources' counters, and exports per-source metrics.
+// heartbeat, and exports per-source metrics (the sources' counters are kept by the consumers).
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Db } from "@/lib/db/client";
@@ -71,12 +71,6 @@ export function startStreams(db: Db, opts: { pollMs?: number; heartbeatMs?: numb
       c.tally = { stored: 0, dead: 0 };
       if (stored) msgs.inc({ ...labels, outcome: "stored" }, stored);
       if (dead) msgs.inc({ ...labels, outcome: "dead_letter" }, dead);
-      try {
-        await db.sql.query(`UPDATE sources SET consumed_count = consumed_count + $2, failed_count = failed_count + $3, last_received_at = now() WHERE id = $1`, [c.source.id, stored, dead]);
-      } catch {
-        c.tally.stored += stored;
-        c.tally.dead += dead;
-      }
     }
   };
 
@@ -86,7 +80,9 @@ export function startStreams(db: Db, opts: { pollMs?: number; heartbeatMs?: numb
     running.delete(id);
     await r.consumer.stop();
     const { stored, dead } = r.consumer.tally;
-    if (stored || dead) await db.sql.query(`UPDATE sources SET consumed_count = consumed_count + $2, failed_count = failed_count + $3 WHERE id = $1`, [id, stored, dead]).catch(() => undefined);
+    const labels = { source: id, kind: r.consumer.source.kind };
+    if (stored) msgs.inc({ ...labels, outcome: "stored" }, stored);
+    if (dead) msgs.inc({ ...labels, outcome: "dead_letter" }, dead);
     await db.sql.query(`DELETE FROM source_consumers WHERE source_id = $1 AND instance = $2`, [id, instance]).catch(() => undefined);
     upGauge.set({ source: id, kind: r.consumer.source.kind }, 0);
   };
