@@ -44,7 +44,8 @@ export function dedupeScope(m: Pick<Message, "userId" | "anonymousId">): string 
   return m.userId !== null ? `user:${m.userId}` : `anonymous:${m.anonymousId}`;
 }
 
-const RETRYABLE_CODES = new Set(["40P01", "40001", "23505"]);
+// 23503: a concurrent merge deleted the profile an identity or event was about to point at.
+const RETRYABLE_CODES = new Set(["40P01", "40001", "23505", "23503"]);
 const MAX_ATTEMPTS = 6;
 
 export async function ingest(db: Db, input: Message[], opts: IngestOptions = {}): Promise<IngestOutcome> {
@@ -237,7 +238,17 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
       firstIdentify,
     });
   }
-  if (updates.length) {
+  if (updates.length === 1) {
+    // One person (the usual request): by its key, so a sharded store routes it to one shard.
+    const u = updates[0];
+    await sql.query(`UPDATE profiles SET traits = $2::jsonb, first_seen = $3, last_seen = $4, identified_at = $5, updated_at = now() WHERE id = $1`, [
+      u.id,
+      JSON.stringify(u.traits),
+      u.first_seen,
+      u.last_seen,
+      u.identified_at,
+    ]);
+  } else if (updates.length) {
     await sql.query(
       `UPDATE profiles p SET traits = x.traits, first_seen = x.first_seen, last_seen = x.last_seen,
               identified_at = x.identified_at, updated_at = now()
@@ -255,6 +266,9 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
 }
 
 type Known = { id: string; userId: string | null; pending: boolean };
+
+/** Up to this many identity ids in a request are looked up one by one (see Resolver.load). */
+const PER_ID_LOOKUPS = 3;
 
 /**
  * Maps each message to a profile. Works on an in-memory picture of the identities this request
@@ -294,12 +308,24 @@ class Resolver {
       const keys = [...new Set(kinds.map((k, i) => `${k}:${values[i]}`))];
       await this.sql.query(`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) s`, [keys]);
     }
-    // The directory is keyed by the identity, profiles by their id: two lookups, each by its own key.
-    const rows = await this.sql.query<{ kind: "user" | "anonymous"; value: string; profile_id: string }>(
-      `SELECT kind, value, profile_id FROM identity_directory
-        WHERE (kind = 'user' AND value = ANY($1::text[])) OR (kind = 'anonymous' AND value = ANY($2::text[]))`,
-      [[...new Set(values.filter((_, i) => kinds[i] === "user"))], [...new Set(values.filter((_, i) => kinds[i] === "anonymous"))]],
-    );
+    // The directory is keyed by the identity, profiles by their id: lookups by their own keys. A request
+    // about one person (a few ids) asks per id, each lookup a single-shard one on a sharded store;
+    // a batch about many people asks once.
+    const users = [...new Set(values.filter((_, i) => kinds[i] === "user"))];
+    const anons = [...new Set(values.filter((_, i) => kinds[i] === "anonymous"))];
+    type DirRow = { kind: "user" | "anonymous"; value: string; profile_id: string };
+    let rows: DirRow[] = [];
+    if (users.length + anons.length <= PER_ID_LOOKUPS) {
+      for (const [kind, list] of [["user", users], ["anonymous", anons]] as const) {
+        for (const value of list) rows.push(...(await this.sql.query<DirRow>(`SELECT kind, value, profile_id FROM identity_directory WHERE kind = $1 AND value = $2`, [kind, value])));
+      }
+    } else {
+      rows = await this.sql.query<DirRow>(
+        `SELECT kind, value, profile_id FROM identity_directory
+          WHERE (kind = 'user' AND value = ANY($1::text[])) OR (kind = 'anonymous' AND value = ANY($2::text[]))`,
+        [users, anons],
+      );
+    }
     if (!rows.length) return;
     const owners = await this.sql.query<{ id: string; user_id: string | null }>(`SELECT id, user_id FROM profiles WHERE id = ANY($1::text[])`, [
       [...new Set(rows.map((r) => r.profile_id))],
@@ -438,17 +464,34 @@ class Resolver {
     }
     this.userUpdates.clear();
     if (this.newIdentities.length) {
-      // Claimed in the directory first; only the claims that are new become the profile's identities.
-      const inserted = await this.sql.query<{ value: string }>(
-        `WITH claimed AS (
-           INSERT INTO identity_directory (kind, value, profile_id)
-           SELECT x.kind, x.value, x.profile_id FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, kind text, value text)
-           ON CONFLICT (kind, value) DO NOTHING RETURNING kind, value, profile_id)
-         INSERT INTO identities (profile_id, kind, value) SELECT profile_id, kind, value FROM claimed RETURNING value`,
-        [JSON.stringify(this.newIdentities)],
-      );
+      // Claimed in the directory (keyed by the id) first, then recorded as the profile's identities
+      // (keyed by the profile): each statement by its own key. A few ids are claimed one by one.
+      const claimed: Array<{ kind: string; value: string; profile_id: string }> = [];
+      if (this.newIdentities.length <= PER_ID_LOOKUPS) {
+        for (const i of this.newIdentities) {
+          claimed.push(
+            ...(await this.sql.query<{ kind: string; value: string; profile_id: string }>(
+              `INSERT INTO identity_directory (kind, value, profile_id) VALUES ($1, $2, $3) ON CONFLICT (kind, value) DO NOTHING RETURNING kind, value, profile_id`,
+              [i.kind, i.value, i.profile_id],
+            )),
+          );
+        }
+      } else {
+        claimed.push(
+          ...(await this.sql.query<{ kind: string; value: string; profile_id: string }>(
+            `INSERT INTO identity_directory (kind, value, profile_id)
+             SELECT x.kind, x.value, x.profile_id FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, kind text, value text)
+             ON CONFLICT (kind, value) DO NOTHING RETURNING kind, value, profile_id`,
+            [JSON.stringify(this.newIdentities)],
+          )),
+        );
+      }
       // Someone else claimed one of these ids after we looked: start over and see theirs.
-      if (inserted.length !== this.newIdentities.length) throw new RetryIngest("an identity was created meanwhile");
+      if (claimed.length !== this.newIdentities.length) throw new RetryIngest("an identity was created meanwhile");
+      await this.sql.query(
+        `INSERT INTO identities (profile_id, kind, value) SELECT x.profile_id, x.kind, x.value FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, kind text, value text)`,
+        [JSON.stringify(claimed)],
+      );
       this.newIdentities = [];
     }
   }

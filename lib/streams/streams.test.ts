@@ -105,7 +105,7 @@ describe("RabbitMQ", () => {
     expect((await call(deadLetters.GET, { auth: bearer(t.secret), params: { id: src.id }, path: "/x" })).json.pending).toBe(4);
 
     // Metrics per source.
-    const metrics = await (await metricsRoute.GET()).text();
+    const metrics = await (await metricsRoute.GET(new Request("http://localhost/api/metrics", { headers: { authorization: bearer(t.secret) } }))).text();
     expect(metrics).toMatch(new RegExp(`pathwise_source_messages_total\\{source="${src.id}",kind="rabbitmq",outcome="stored"\\} \\d+`));
     expect(metrics).toContain(`pathwise_source_connected{source="${src.id}",kind="rabbitmq"} 1`);
 

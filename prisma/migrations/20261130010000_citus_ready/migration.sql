@@ -218,7 +218,8 @@ CREATE INDEX "jobs_key_idx" ON "jobs"("key");
 -- ---- Rollup triggers join a person's rows on the profile id as well -----------------------------
 -- Steps and outcomes now carry the profile id, so the triggers that look up a step's run or an
 -- outcome's touchpoint stay inside that person's rows (one shard on a sharded store) instead of
--- probing every run or touchpoint with that id.
+-- probing every run or touchpoint with that id. The lookups are per changed row (LATERAL and scalar
+-- subqueries), so a plan never scans a whole table to join it with the transition table.
 DROP FUNCTION results_outcome_rows(TEXT[]);
 CREATE FUNCTION results_outcome_rows(p_profile TEXT, p_touchpoints TEXT[])
 RETURNS TABLE (r_flow TEXT, r_day DATE, r_hour SMALLINT, r_metric TEXT, r_dim1 TEXT, r_dim2 TEXT, r_n BIGINT) LANGUAGE sql STABLE AS $$
@@ -254,10 +255,9 @@ BEGIN
   INSERT INTO result_counters AS rc (flow_id, day, hour, metric, dim1, dim2, shard, n)
   SELECT r.flow_id, results_day(r.entered_at), results_hour(r.entered_at), 'node', f.node_id, '', results_shard(), count(*)
     FROM (SELECT DISTINCT profile_id, run_id, node_id FROM new_rows WHERE entered) f
-    JOIN runs r ON r.profile_id = f.profile_id AND r.id = f.run_id
-    WHERE NOT EXISTS (
-      SELECT 1 FROM steps s WHERE s.profile_id = f.profile_id AND s.run_id = f.run_id AND s.node_id = f.node_id AND s.entered
-        AND NOT EXISTS (SELECT 1 FROM new_rows x WHERE x.profile_id = s.profile_id AND x.id = s.id))
+    JOIN LATERAL (SELECT * FROM runs WHERE profile_id = f.profile_id AND id = f.run_id) r ON true
+    WHERE (SELECT count(*) FROM steps s WHERE s.profile_id = f.profile_id AND s.run_id = f.run_id AND s.node_id = f.node_id AND s.entered
+             AND NOT EXISTS (SELECT 1 FROM new_rows x WHERE x.profile_id = s.profile_id AND x.id = s.id)) = 0
     GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
   ON CONFLICT (flow_id, day, hour, metric, dim1, dim2, shard) DO UPDATE SET n = rc.n + EXCLUDED.n;
   RETURN NULL;
@@ -268,8 +268,8 @@ BEGIN
   INSERT INTO result_counters AS rc (flow_id, day, hour, metric, dim1, dim2, shard, n)
   SELECT r.flow_id, results_day(r.entered_at), results_hour(r.entered_at), 'node', f.node_id, '', results_shard(), -count(*)
     FROM (SELECT DISTINCT profile_id, run_id, node_id FROM old_rows WHERE entered) f
-    JOIN runs r ON r.profile_id = f.profile_id AND r.id = f.run_id
-    WHERE NOT EXISTS (SELECT 1 FROM steps s WHERE s.profile_id = f.profile_id AND s.run_id = f.run_id AND s.node_id = f.node_id AND s.entered)
+    JOIN LATERAL (SELECT * FROM runs WHERE profile_id = f.profile_id AND id = f.run_id) r ON true
+    WHERE (SELECT count(*) FROM steps s WHERE s.profile_id = f.profile_id AND s.run_id = f.run_id AND s.node_id = f.node_id AND s.entered) = 0
     GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
   ON CONFLICT (flow_id, day, hour, metric, dim1, dim2, shard) DO UPDATE SET n = rc.n + EXCLUDED.n;
   RETURN NULL;
@@ -281,7 +281,9 @@ BEGIN
   SELECT d.r_flow, d.r_day, d.r_hour, d.r_metric, d.r_dim1, d.r_dim2, results_shard(), sum(d.n)
     FROM (
       SELECT o.flow_id AS r_flow, COALESCE(results_day(r.entered_at), results_day(o.at)) AS r_day, COALESCE(results_hour(r.entered_at), results_hour(o.at)) AS r_hour, 'outcome' AS r_metric, o.node_id AS r_dim1, o.type AS r_dim2, 1 AS n
-        FROM new_rows o LEFT JOIN touchpoints t ON t.profile_id = o.profile_id AND t.id = o.touchpoint_id LEFT JOIN runs r ON r.profile_id = t.profile_id AND r.id = t.run_id
+        FROM new_rows o
+          LEFT JOIN LATERAL (SELECT * FROM touchpoints WHERE profile_id = o.profile_id AND id = o.touchpoint_id) t ON true
+          LEFT JOIN LATERAL (SELECT * FROM runs WHERE profile_id = t.profile_id AND id = t.run_id) r ON true
       UNION ALL
       SELECT o.flow_id, results_day(o.at), results_hour(o.at), 'outcome_at', o.node_id, o.type, 1 FROM new_rows o
     ) d
@@ -296,11 +298,15 @@ BEGIN
   SELECT d.r_flow, d.r_day, d.r_hour, d.r_metric, d.r_dim1, d.r_dim2, results_shard(), -sum(d.n)
     FROM (
       SELECT o.flow_id AS r_flow, COALESCE(results_day(r.entered_at), results_day(o.at)) AS r_day, COALESCE(results_hour(r.entered_at), results_hour(o.at)) AS r_hour, 'outcome' AS r_metric, o.node_id AS r_dim1, o.type AS r_dim2, 1 AS n
-        FROM old_rows o JOIN touchpoints t ON t.profile_id = o.profile_id AND t.id = o.touchpoint_id LEFT JOIN runs r ON r.profile_id = t.profile_id AND r.id = t.run_id
+        FROM old_rows o
+          JOIN LATERAL (SELECT * FROM touchpoints WHERE profile_id = o.profile_id AND id = o.touchpoint_id) t ON true
+          LEFT JOIN LATERAL (SELECT * FROM runs WHERE profile_id = t.profile_id AND id = t.run_id) r ON true
         WHERE t.run_id IS NULL OR r.id IS NOT NULL
       UNION ALL
       SELECT o.flow_id, results_day(o.at), results_hour(o.at), 'outcome_at', o.node_id, o.type, 1
-        FROM old_rows o JOIN touchpoints t ON t.profile_id = o.profile_id AND t.id = o.touchpoint_id LEFT JOIN runs r ON r.profile_id = t.profile_id AND r.id = t.run_id
+        FROM old_rows o
+          JOIN LATERAL (SELECT * FROM touchpoints WHERE profile_id = o.profile_id AND id = o.touchpoint_id) t ON true
+          LEFT JOIN LATERAL (SELECT * FROM runs WHERE profile_id = t.profile_id AND id = t.run_id) r ON true
         WHERE t.run_id IS NULL OR r.id IS NOT NULL
     ) d
     GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
