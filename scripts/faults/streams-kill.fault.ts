@@ -93,12 +93,14 @@ it("RabbitMQ: 20,000 messages, two SIGKILLs of consuming workers: each stored on
   }
   await pub.flush();
   expect(await pub.ready(queue)).toBe(TOTAL);
+  await pub.close();
   await createSource(db, { name: "Fault queue", kind: "rabbitmq", url: AMQP_URL, queue, enabled: true, prefetch: 200 });
   const { atFirst, atSecond } = await killTwiceAndFinish("rabbitmq");
   expect(await stored()).toEqual({ n: TOTAL, d: TOTAL });
-  expect(await pub.ready(queue)).toBe(0);
+  const check = await rabbitPublisher(queue);
+  expect(await check.ready(queue)).toBe(0);
+  await check.close();
   console.log(`[fault] rabbitmq: killed at ${atFirst} and ${atSecond} of ${TOTAL}; ${TOTAL} stored once, queue empty`);
-  await pub.close();
   await db.sql.query(`DELETE FROM sources`);
   await db.sql.query(`DELETE FROM events`);
 });
