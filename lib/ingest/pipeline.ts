@@ -14,6 +14,7 @@ import { loadSettings, type DataSettings } from "./settings";
 import { planFor, type Violation } from "./tracking-plan";
 import { engagementScore } from "./engagement";
 import { applyTraits, mergeSummaries } from "./profile-math";
+import { dict, own } from "@/lib/dict";
 
 export type IngestOptions = {
   receivedAt?: Date;
@@ -193,7 +194,7 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
     const eng = ctx.settings.engagement;
     if (eng.enabled && active) {
       const score = engagementScore(summary, eng, now);
-      if (traits[eng.trait] !== score) traits = { ...traits, [eng.trait]: score };
+      if (own(traits, eng.trait) !== score) traits = dict({ ...traits, [eng.trait]: score });
     }
     updates.push({
       id: pid,
