@@ -61,6 +61,10 @@ async function expectAccessible(page: Page, what: string) {
   const bad = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}) ×${v.nodes.length}: ${v.help}\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(" ")} — ${n.failureSummary?.split("\n").slice(1, 2).join("").trim()}`).join("\n")}`);
+  // Moderate and minor findings are not gated; they are listed in the report for whoever looks.
+  const minor = results.violations.filter((v) => v.impact !== "serious" && v.impact !== "critical");
+  if (minor.length) test.info().annotations.push({ type: "axe (not gated)", description: `${what}: ${minor.map((v) => `${v.id} (${v.impact}) ×${v.nodes.length}`).join(", ")}` });
+  // Soft: one run reports every page that fails, not only the first.
   expect.soft(bad, `axe on ${what}`).toEqual([]);
 }
 

@@ -414,6 +414,8 @@ function Editor({ flow }: { flow: FlowDocument }) {
               <path d="m15 18-6-6 6-6" />
             </svg>
           </Link>
+          {/* The page's heading for screen readers; sighted people read the name in the field beside it. */}
+          <h1 className="sr-only">Flow editor: {editor.name || "untitled flow"}</h1>
           <label htmlFor="flow-name" className="sr-only">
             Flow name
           </label>
