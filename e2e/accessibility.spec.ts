@@ -1,6 +1,8 @@
 // Every console page and dialog checked with axe-core in chromium: no serious or critical violation may
 // appear (a page that regresses fails here). Data is seeded over the API so each page shows real
-// content — tables, charts, badges, the canvas — rather than empty states.
+// content — tables, charts, badges, the canvas — rather than empty states. A screenshot of each checked
+// state goes to .data-a11y-shots/ for a look.
+import { mkdirSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { auth, createFlow, signIn } from "./helpers";
@@ -57,6 +59,8 @@ async function expectAccessible(page: Page, what: string) {
   // Let transitions and charts settle: axe reads computed colours, and a half-faded element is no verdict.
   await page.waitForLoadState("networkidle");
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  mkdirSync(".data-a11y-shots", { recursive: true });
+  await page.screenshot({ path: `.data-a11y-shots/axe-${what.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "")}.png` });
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
@@ -69,6 +73,9 @@ async function expectAccessible(page: Page, what: string) {
 }
 
 test.describe("axe finds no serious or critical violation", () => {
+  // An axe run over the editor takes seconds on a busy machine, and some tests check ten states.
+  test.describe.configure({ timeout: 240_000 });
+
   test("login, empty and with an error", async ({ page }) => {
     await page.goto("/login");
     await expectAccessible(page, "/login");
@@ -114,7 +121,7 @@ test.describe("axe finds no serious or critical violation", () => {
     await page.keyboard.press("Escape");
 
     // The keyboard's dialogs: add a step below, connect to.
-    await page.locator('.react-flow__node[data-id="w1"]').focus();
+    await page.locator('.react-flow__node[data-id="c1"]').focus(); // "no" and "missing" are free: the branch picker and the step list show
     await page.keyboard.press("a");
     await expect(page.getByRole("dialog", { name: /Add a step below/ })).toBeVisible();
     await expectAccessible(page, "the add-a-step dialog");
