@@ -74,6 +74,7 @@ test("build a three-step flow with the keyboard only", async ({ page, request })
   await page.keyboard.press("Tab");
   expect(await focusedNode(page)).toBe("wait-1");
   await expect(page.locator('.react-flow__node[data-id="wait-1"]')).toHaveAccessibleName("Wait wait-1: Wait 1 day. Next not connected");
+  await expect(page.locator('.react-flow__node[data-id="wait-1"]')).toHaveAccessibleDescription(/A to add a step below it, C to connect it to another step/);
 
   // C to connect the wait to the exit. A trigger is never offered as a target.
   await page.keyboard.press("c");

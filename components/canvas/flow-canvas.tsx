@@ -35,10 +35,12 @@ const COMMAND_KEYS: Record<string, NodeCommand> = { i: "inspect", a: "add", c: "
 
 const editableHelp =
   "Press Enter to select this step and show it in the inspector, I to edit its fields, A to add a step below it, C to connect it to another step, Delete to remove it, Escape to clear the selection. Once selected, arrow keys move it. Tab moves to the next step in flow order.";
+const readOnlyHelp = "Press Enter to select this step and show it in the side panel. Tab moves to the next step in flow order.";
 const ariaLabels = (readOnly: boolean): Partial<AriaLabelConfig> => ({
-  // React Flow reads the first when keyboard moves are on and the second when they are off.
-  "node.a11yDescription.default": readOnly ? "Press Enter to select this step and show it in the side panel. Tab moves to the next step in flow order." : editableHelp,
-  "node.a11yDescription.keyboardDisabled": "Press Enter to select this step. Tab moves to the next step in flow order.",
+  // React Flow 12.12 describes nodes with "keyboardDisabled" while keyboard support is on (and with
+  // "default" when it is off), so both say the same: whichever it picks, the keys are right.
+  "node.a11yDescription.default": readOnly ? readOnlyHelp : editableHelp,
+  "node.a11yDescription.keyboardDisabled": readOnly ? readOnlyHelp : editableHelp,
   "node.a11yDescription.ariaLiveMessage": ({ direction, x, y }) => `Moved the selected step ${direction}, to x ${x}, y ${y}`,
   "edge.a11yDescription.default": readOnly ? "A connection between two steps." : "Press Enter to select this connection, then Delete to remove it.",
   "controls.ariaLabel": "Zoom controls",
