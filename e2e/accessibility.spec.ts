@@ -98,6 +98,7 @@ test.describe("axe finds no serious or critical violation", () => {
     await signIn(page, `/flows/${s.draft}`);
     await expect(page.locator(".react-flow__node")).toHaveCount(graph.nodes.length);
     await expect(page.getByTestId("problems-button")).toContainText("No problems");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Flow editor: Accessible draft");
     await expectAccessible(page, "the editor");
 
     await page.locator('.react-flow__node[data-id="c1"]').click();
@@ -167,6 +168,14 @@ test.describe("axe finds no serious or critical violation", () => {
     await signIn(page, `/flows/${s.live}/results`);
     await expect(page.getByTestId("kpi-entered")).toContainText("24", { timeout: 30_000 });
     await expectAccessible(page, "results");
+    // Each chart's figures are a table away: the daily chart's, unfolded, is a named table of days.
+    const daily = page.getByTestId("daily");
+    await daily.getByText("Show the numbers").click();
+    const table = daily.getByRole("table", { name: "Entries and conversions per day" });
+    await expect(table.getByRole("columnheader")).toHaveText(["Day", "Entered", "Conversions", "Holdout conversions"]);
+    await expect(table.getByRole("rowheader").first()).toBeVisible();
+    await expect(page.getByTestId("ttc").getByTestId("chart-table")).toHaveCount(1);
+    await expectAccessible(page, "results with a chart's table open");
   });
 
   test("users, a profile and the data pages", async ({ page, request }) => {

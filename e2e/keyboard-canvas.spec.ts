@@ -65,6 +65,10 @@ test("build a three-step flow with the keyboard only", async ({ page, request })
   await expect.poll(() => focusedNode(page)).toBe("exit-1");
   await expect(nodes).toHaveCount(3);
   await expect(page.getByTestId("problems-button")).not.toContainText("No problems");
+  // Added in mid-view, it is not dropped on top of the trigger already there.
+  const box = async (id: string) => (await page.locator(`.react-flow__node[data-id="${id}"]`).boundingBox())!;
+  const [t, x] = [await box("trigger-1"), await box("exit-1")];
+  expect(x.x >= t.x + t.width || x.x + x.width <= t.x || x.y >= t.y + t.height || x.y + x.height <= t.y).toBe(true);
 
   // Tab walks the steps in flow order: trigger, wait, then the exit nothing reaches yet.
   await page.keyboard.press("Shift+Tab");
