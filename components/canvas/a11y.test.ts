@@ -50,6 +50,10 @@ describe("nodeAriaLabel", () => {
     expect(nodeAriaLabel(exit("e"), [])).toMatch(/^Exit e: [^.]+$/); // no branches to read out
   });
 
+  it("reads the node's label and the failing test cases that no longer reach it", () => {
+    expect(nodeAriaLabel(exit("e"), [], undefined, { label: "Goodbye", lostBy: ["vip path"] })).toMatch(/^Exit “Goodbye” e: .*\. No longer reached by failing test cases: vip path$/);
+  });
+
   it("falls back on half-edited data instead of throwing", () => {
     expect(nodeAriaLabel({ id: "t", type: "trigger", data: {} }, [])).toContain("Incomplete");
   });

@@ -70,18 +70,26 @@ export function nodeName(node: Pick<CanvasNode, "id" | "type" | "data">): string
 }
 
 /**
- * The accessible name of a node on the canvas: its kind, id and summary (what the card shows), where
- * each branch leads, and its problems — what a sighted person reads off the card and its wires.
+ * The accessible name of a node on the canvas: its kind, label, id and summary (what the card shows),
+ * where each branch leads, its problems and the failing test cases that no longer reach it — what a
+ * sighted person reads off the card, its badges and its wires.
  */
-export function nodeAriaLabel(node: Pick<CanvasNode, "id" | "type" | "data">, edges: readonly Wire[], problems?: readonly string[]): string {
+export function nodeAriaLabel(
+  node: Pick<CanvasNode, "id" | "type" | "data">,
+  edges: readonly Wire[],
+  problems?: readonly string[],
+  extra: { label?: string; lostBy?: readonly string[] } = {},
+): string {
   const handles = canvasHandles(node as CanvasNode);
   const wires = handles.map((h) => {
     const to = edges.filter((e) => e.source === node.id && (e.sourceHandle ?? "next") === h).map((e) => e.target);
     const where = to.length ? `leads to ${to.join(", ")}` : "not connected";
     return handles.length === 1 && h === "next" ? `Next ${where}` : `${branchName(node, h)}: ${where}`;
   });
-  const parts = [`${nodeName(node)}: ${summaryOf(node)}`, ...wires];
+  const kind = kindOf(node.type ?? "exit", node.data).label;
+  const parts = [`${kind} ${extra.label ? `“${extra.label}” ` : ""}${node.id}: ${summaryOf(node)}`, ...wires];
   if (problems?.length) parts.push(`Problems: ${problems.join("; ")}`);
+  if (extra.lostBy?.length) parts.push(`No longer reached by failing test cases: ${extra.lostBy.join(", ")}`);
   return parts.join(". ");
 }
 

@@ -93,7 +93,7 @@ export function FlowCanvas({
 }) {
   const rf = useReactFlow();
   const announce = useAnnounce();
-  const { problems } = useDecor();
+  const { problems, labels: nodeLabels, unreached } = useDecor();
   // Fit only a flow that opens with nodes: on an empty canvas React Flow would otherwise re-fit when the
   // first node lands, and the view would jump under the user's next drop.
   const [fitOnOpen] = useState(nodes.length > 0);
@@ -135,7 +135,10 @@ export function FlowCanvas({
   // Accessibility, worked out when the document changes (not on drag frames): the flow order, which is
   // the DOM order and so the Tab and reading order, and each node's name as its card and wires read.
   const order = useMemo(() => new Map(flowOrder(nodes, edges).map((id, i) => [id, i])), [nodes, edges]);
-  const labels = useMemo(() => new Map(nodes.map((n) => [n.id, nodeAriaLabel(n, edges, problems.get(n.id))])), [nodes, edges, problems]);
+  const labels = useMemo(
+    () => new Map(nodes.map((n) => [n.id, nodeAriaLabel(n, edges, problems.get(n.id), { label: nodeLabels.get(n.id), lostBy: unreached.get(n.id) })])),
+    [nodes, edges, problems, nodeLabels, unreached],
+  );
   // Labelled copies are kept per node object, so a node React Flow already has keeps its identity.
   const [copies] = useState(() => new WeakMap<CanvasNode, CanvasNode>());
   const rfNodes = useMemo(() => {
