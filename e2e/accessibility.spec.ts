@@ -109,6 +109,8 @@ test.describe("axe finds no serious or critical violation", () => {
 
     await page.getByRole("tab", { name: "Simulate" }).click();
     await expectAccessible(page, "the simulate panel");
+    await page.getByRole("tab", { name: /^Tests/ }).click();
+    await expectAccessible(page, "the test cases panel");
     await page.getByRole("tab", { name: "Versions" }).click();
     await expectAccessible(page, "the versions panel");
 

@@ -637,7 +637,7 @@ function Editor({ flow }: { flow: FlowDocument }) {
                   focusNodeWhenDrawn(one.id);
                 }
               }}
-              className="min-h-0 flex-1 overflow-y-auto" role="tabpanel" aria-label={panel === "inspect" ? (one ? `Inspector: ${nodeName(one)}` : "Settings") : panel === "simulate" ? "Simulate" : "Versions"}>
+              className="min-h-0 flex-1 overflow-y-auto" role="tabpanel" aria-label={panel === "inspect" ? (one ? `Inspector: ${nodeName(one)}` : "Settings") : { simulate: "Simulate", tests: "Tests", history: "Versions" }[panel]}>
               {panel === "inspect" ? (
                 one ? (
                   <NodeInspector key={one.id} node={one} onChange={changeSelected} onLabel={labelSelected} onDelete={() => deleteSelected()} splits={splits} flow={inspectorFlow} readOnly={readOnly} />
