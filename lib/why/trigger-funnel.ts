@@ -34,6 +34,7 @@ export const TriggerFunnel = z
       limit: z.number().int(),
       totalEvents: z.number().int().describe("Trigger events in the range, counted up to 20,000 (that figure means at least)"),
       complete: z.boolean().describe("True when every trigger event of the range was looked at"),
+      totalAtLeast: z.boolean().describe("totalEvents reached the counting cap: there are at least that many"),
     }),
     stages: z.array(z.object({ key: z.enum(["sent", "trigger", "rules", "entered"]), label: z.string(), users: z.number().int() })),
     stops: z.array(
@@ -102,7 +103,7 @@ export async function triggerFunnel(db: Db, flowId: string, range: { from: Date;
     from,
     to,
     triggers: [],
-    sample: { events: 0, users: 0, limit, totalEvents: 0, complete: true },
+    sample: { events: 0, users: 0, limit, totalEvents: 0, complete: true, totalAtLeast: false },
     stages: [],
     stops: [],
     entered: { sample: 0, holdout: 0, exact: 0 },
@@ -230,7 +231,7 @@ export async function triggerFunnel(db: Db, flowId: string, range: { from: Date;
       event: t.kind === "event" || t.kind === "behavior" ? t.event : "",
       description: t.kind === "behavior" ? `${t.event}, ${t.gte}× within the window` : t.kind === "event" ? t.event : "",
     })),
-    sample: { events: sampled.length, users: sentUsers, limit, totalEvents, complete },
+    sample: { events: sampled.length, users: sentUsers, limit, totalEvents, complete, totalAtLeast: !complete && totalEvents >= FUNNEL_COUNT_CAP },
     stages: [
       { key: "sent", label: `Sent ${names.map((n) => `“${n}”`).join(" or ")}`, users: sentUsers },
       { key: "trigger", label: "Passed the trigger's tests", users: passedTrigger },
