@@ -1,6 +1,7 @@
 // `npm run worker`: the background worker alone (scale-out: several against one PostgreSQL).
 import { getDb, closeDb } from "@/lib/db/client";
 import { startWorker } from "@/lib/runtime/worker";
+import { registerHandlers } from "@/lib/runtime/handlers";
 
 async function main() {
   if (!process.env.DATABASE_URL) {
@@ -8,6 +9,7 @@ async function main() {
     process.exit(2);
   }
   await getDb();
+  registerHandlers();
   const worker = startWorker();
   console.log(`[worker] ${worker.id} running`);
   const stop = async () => {

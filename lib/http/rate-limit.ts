@@ -6,7 +6,7 @@
 // each instance enforces its own buckets: the effective limit for one key is N × instances. A
 // restart refills every bucket. Limits are a guard against runaway clients, not a billing meter, so
 // that trade is deliberate; put a shared limiter in the proxy in front if a hard global cap is needed.
-import type { Access, Principal } from "./route";
+import type { Access, Principal } from "@/lib/auth/principal";
 import { ApiError } from "./errors";
 
 export type Budget = "write" | "api";

@@ -3,26 +3,16 @@
 import { z } from "zod";
 import { getDb, type Db } from "@/lib/db/client";
 import { findKey, type KeyKind } from "@/lib/auth/keys";
-import { findSession, SESSION_COOKIE, type SessionAccount } from "@/lib/auth/sessions";
-import { hasRole, type Role } from "@/lib/auth/roles";
+import { findSession, SESSION_COOKIE } from "@/lib/auth/sessions";
+import { hasRole } from "@/lib/auth/roles";
+import type { Access, Principal } from "@/lib/auth/principal";
 import { ApiError, badRequest, errorResponse, forbidden, notFound, unauthorized, zodToDetails } from "./errors";
 import { readJson, KB, UNSTORABLE } from "./body";
 import { metrics } from "./metrics";
 import { CORS_HEADERS } from "./cors";
 import { enforceRateLimit } from "./rate-limit";
 
-export type Principal =
-  | { kind: "secret"; keyId: string; name: string; role: "admin"; actor: string }
-  | { kind: "write"; keyId: string; name: string; role: null; actor: string }
-  | { kind: "session"; account: SessionAccount; role: Role; actor: string };
-
-/**
- * Who may call a route:
- * - "public": anybody (health, openapi);
- * - "write": secret keys, write keys, and signed-in accounts (ingestion, /decide, /outcomes);
- * - a Role: secret keys, and signed-in accounts with at least that role. Write keys get 403.
- */
-export type Access = "public" | "write" | Role;
+export type { Access, Principal };
 
 export type Ctx<B> = {
   req: Request;

@@ -7,7 +7,6 @@ import type { Sql } from "@/lib/db/sql";
 import { asSummary, updateSummary, type EventSummary } from "@/lib/conditions";
 import { runFlowsForBatch } from "@/lib/runtime/execute";
 import type { ProfileState, StoredEvent } from "@/lib/runtime/types";
-import { wakeWorker } from "@/lib/runtime/worker";
 import { metrics } from "@/lib/http/metrics";
 import type { Message, Problem } from "./messages";
 import { loadSettings, type DataSettings } from "./settings";
@@ -71,7 +70,6 @@ export async function ingest(db: Db, input: Message[], opts: IngestOptions = {})
       const m = metrics();
       m.counter("pathwise_ingested_messages_total", "Messages accepted by ingestion, by outcome", ["outcome"]).inc({ outcome: "stored" }, out.stored);
       if (out.duplicates) m.counter("pathwise_ingested_messages_total", "Messages accepted by ingestion, by outcome", ["outcome"]).inc({ outcome: "duplicate" }, out.duplicates);
-      wakeWorker();
       return { ok: true, accepted: input.length, ...out };
     } catch (err) {
       const code = (err as { code?: string }).code;

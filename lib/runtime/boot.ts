@@ -3,6 +3,7 @@
 import { getDb } from "@/lib/db/client";
 import { bootstrapAdmin } from "@/lib/auth/accounts";
 import { startWorker } from "./worker";
+import { registerHandlers } from "./handlers";
 
 const holder = globalThis as unknown as { __pathwiseBooted?: Promise<void> };
 
@@ -11,7 +12,10 @@ export function boot(opts: { worker: boolean }): Promise<void> {
     const db = await getDb();
     const admin = await bootstrapAdmin(db);
     if (admin) console.log(`[pathwise] admin account ${admin.email} is ready`);
-    if (opts.worker) startWorker();
+    if (opts.worker) {
+      registerHandlers();
+      startWorker();
+    }
   })();
   return holder.__pathwiseBooted;
 }

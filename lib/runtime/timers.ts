@@ -4,7 +4,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { advance, inactivityDueAt, triggerEntries } from "@/lib/engine";
-import { Applier, inactivityKey, runFromRow, RUN_COLUMNS, wakeWorkerSoon, type ProfileRow, type RunRow, type TimerPayload } from "./apply";
+import { Applier, inactivityKey, runFromRow, RUN_COLUMNS, type ProfileRow, type RunRow, type TimerPayload } from "./apply";
 import { loadRuns, profileContext, type InactivityPayload } from "./execute";
 import { compiledVersion, liveFlows } from "./flow-cache";
 import { enqueue, type Job, type JobResult } from "./jobs";
@@ -52,7 +52,6 @@ export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResu
     applier.apply(res.run, res.effects);
     await applier.flush();
     await policy.commit();
-    if (applier.wroteJobs) wakeWorkerSoon();
   });
   if (result === "held") return { retryAt: new Date(Date.now() + pausedRecheckMs()) };
   runtimeMetrics().timerLag.observe({ queue: "timer" }, Math.max(0, firedAt - p.due) / 1000);
@@ -81,7 +80,6 @@ export async function handleInactivity(job: Job, { db }: { db: Db }): Promise<Jo
       applier.apply(res.run, res.effects);
       await applier.flush();
       await policy.commit();
-      if (applier.wroteJobs) wakeWorkerSoon();
     }
     // A flow with several inactivity triggers checks again at the next one.
     const next = inactivityDueAt(compiled, p.lastSeen, now);
