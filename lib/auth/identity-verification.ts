@@ -12,7 +12,7 @@ const CACHE_MS = 5_000;
 export type IdentityCheck = { ok: true } | { ok: false; message: string };
 
 /** Who is calling, as far as this check cares (lib/http/route's Principal fits). */
-export type Caller = { kind: "secret" | "write" | "session"; keyId?: string };
+export type Caller = { kind: "secret" | "write" | "session" | "anonymous"; keyId?: string };
 
 /** The hash the customer's server computes: HMAC-SHA256(userId, secret) as lowercase hex. */
 export function userHash(userId: string, secret: string): string {

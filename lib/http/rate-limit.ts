@@ -137,7 +137,7 @@ export function clientAddress(req: Request): string {
 
 /** Whose bucket a request drains: its key, its console session, or (unauthenticated) its address. */
 export function callerOf(req: Request, principal: Principal | null): string {
-  if (!principal) return `ip:${clientAddress(req)}`;
+  if (!principal || principal.kind === "anonymous") return `ip:${clientAddress(req)}`;
   if (principal.kind === "session") return `session:${principal.account.sessionId}`;
   return `key:${principal.keyId}`;
 }

@@ -1,6 +1,8 @@
 // POST /api/auth/login: signs a console account in from the /login form (or JSON), sets the session
-// cookie and sends the browser on. Throttled after repeated failures.
-import { getDb } from "@/lib/db/client";
+// cookie and sends the browser on. Throttled after repeated failures. A public route of route() (no
+// caller yet), with the same same-origin rule as every cookie-carrying request.
+import { route } from "@/lib/http/route";
+import { sameOrigin } from "@/lib/auth/principal";
 import { verifyLogin } from "@/lib/auth/accounts";
 import { createSession, SESSION_COOKIE, SESSION_MAX_AGE_S } from "@/lib/auth/sessions";
 import { clearLoginFailures, loginBlockedFor, recordLoginFailure } from "@/lib/auth/throttle";
@@ -11,9 +13,8 @@ function safeNext(next: unknown): string {
   return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/api/") ? next : "/flows";
 }
 
-export async function POST(req: Request) {
+export const POST = route({ name: "auth.login", access: "public" }, async ({ req, db, url }) => {
   const wantsJson = (req.headers.get("content-type") ?? "").includes("application/json");
-  const url = new URL(req.url);
   const fail = (status: number, code: string, message: string, headers: Record<string, string> = {}, next?: string) =>
     wantsJson
       ? Response.json(errorBody(code, message), { status, headers })
@@ -21,11 +22,8 @@ export async function POST(req: Request) {
           status: 303,
           headers: { location: `/login?error=${encodeURIComponent(code)}${next ? `&next=${encodeURIComponent(next)}` : ""}`, ...headers },
         });
-  try {
-    const origin = req.headers.get("origin");
-    if (origin && new URL(origin).host !== (req.headers.get("x-forwarded-host") ?? req.headers.get("host"))) {
-      return fail(403, "forbidden", "Sign in from this site's own login page");
-    }
+  {
+    if (!sameOrigin(req)) return fail(403, "forbidden", "Sign in from this site's own login page");
     let text = "";
     try {
       text = await readText(req, 16 * KB);
@@ -55,7 +53,6 @@ export async function POST(req: Request) {
     const wait = loginBlockedFor(keys);
     if (wait > 0) return fail(429, "too_many_attempts", `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minutes`, { "retry-after": String(wait) }, next);
     if (!email || !password) return fail(400, "missing_credentials", "Enter your email and password", {}, next);
-    const db = await getDb();
     const account = await verifyLogin(db, email, password);
     if (!account) {
       recordLoginFailure(keys);
@@ -67,8 +64,5 @@ export async function POST(req: Request) {
     const cookie = `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_MAX_AGE_S}${secure ? "; Secure" : ""}`;
     if (wantsJson) return Response.json({ account }, { headers: { "set-cookie": cookie } });
     return new Response(null, { status: 303, headers: { location: safeNext(next), "set-cookie": cookie } });
-  } catch (err) {
-    console.error("[login]", err);
-    return Response.json(errorBody("internal_error", "Sign-in failed on our side"), { status: 500 });
   }
-}
+});
