@@ -26,7 +26,9 @@ export function verifyUserHash(userId: string, presented: string | null | undefi
   return timingSafeEqual(expected, Buffer.from(presented, "hex"));
 }
 
-const cache = new Map<string, { at: number; secret: string | null }>();
+// On globalThis: Next's bundle (which turns verification on or off) and the data plane's share it.
+const holder = globalThis as unknown as { __pathwiseIdentitySecrets?: Map<string, { at: number; secret: string | null }> };
+const cache = (holder.__pathwiseIdentitySecrets ??= new Map());
 
 /** The secret that applies to this caller, or null when verification is off for it. */
 export async function identitySecretFor(sql: Sql, caller: Caller): Promise<string | null> {
