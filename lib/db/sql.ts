@@ -5,10 +5,15 @@ import type { PGlite, Transaction } from "@electric-sql/pglite";
 import pg from "pg";
 
 export type Row = Record<string, unknown>;
+export type QueryOptions = { name?: string };
 
 export interface Sql {
-  /** Runs one parameterised statement ($1, $2, ...) and returns its rows. */
-  query<T = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Runs one parameterised statement ($1, $2, ...) and returns its rows. With a `name` (a hot query
+   * such as /decide's), PostgreSQL parses and plans it once per connection and reuses that prepared
+   * statement; PGlite has no named statements in its API and runs it as is.
+   */
+  query<T = Row>(text: string, params?: unknown[], opts?: QueryOptions): Promise<T[]>;
   /** Runs a script of several statements with no parameters. */
   exec(text: string): Promise<void>;
   /**
@@ -71,8 +76,8 @@ export function pgSql(client: pg.Pool | pg.PoolClient, unit?: UnitOfWork): Sql {
   return {
     afterCommit: (fn) => u.afterCommit(fn),
     item: (key, make) => u.item(key, make),
-    async query<T = Row>(text: string, params: unknown[] = []) {
-      const res = await client.query({ text, values: params, types: pgTypes });
+    async query<T = Row>(text: string, params: unknown[] = [], opts?: QueryOptions) {
+      const res = await client.query({ name: opts?.name, text, values: params, types: pgTypes });
       return res.rows as T[];
     },
     async exec(text: string) {

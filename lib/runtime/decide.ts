@@ -51,7 +51,8 @@ const DECIDE_SQL = `
 
 export async function decide(sql: Sql, body: { userId?: string; anonymousId?: string; placements: string[] }): Promise<{ decisions: Record<string, Decision | null> }> {
   const placements = [...new Set(body.placements)];
-  const rows = await sql.query<DecisionRow>(DECIDE_SQL, [body.userId ?? null, body.anonymousId ?? null, placements]);
+  // Prepared once per connection on PostgreSQL (a name), not parsed and planned on every call.
+  const rows = await sql.query<DecisionRow>(DECIDE_SQL, [body.userId ?? null, body.anonymousId ?? null, placements], { name: "pathwise_decide" });
   const decisions: Record<string, Decision | null> = {};
   for (const key of placements) decisions[key] = null;
   for (const r of rows) {
