@@ -4,7 +4,7 @@
 import { route } from "@/lib/http/route";
 import { ApiError, forbidden } from "@/lib/http/errors";
 import { BATCH_LIMIT, MESSAGE_LIMIT, parseBatch, parseMessage, type MessageType } from "./messages";
-import { ingest } from "./pipeline";
+import { ingestGrouped } from "./group-commit";
 import { checkIngestIdentity } from "@/lib/auth/identity-verification";
 import { CORS_HEADERS, corsPreflight } from "@/lib/http/cors";
 
@@ -20,7 +20,8 @@ export function ingestRoute(type: MessageType | "batch") {
       if (!parsed.ok) throw new ApiError(parsed.status, parsed.status === 413 ? "payload_too_large" : "invalid_request", parsed.message, parsed.details);
       const verified = await checkIngestIdentity(db.sql, principal, req, type, raw);
       if (!verified.ok) throw forbidden(verified.message);
-      const out = await ingest(db, parsed.messages, { receivedAt, batch: type === "batch" });
+      // Written together with other requests arriving meanwhile; answered once that transaction commits.
+      const out = await ingestGrouped(db, parsed.messages, { receivedAt, batch: type === "batch" });
       if (!out.ok) throw new ApiError(out.status, out.code, out.message, out.details);
       return type === "batch" ? { success: true, accepted: out.accepted } : { success: true };
     },
