@@ -14,8 +14,13 @@ import { ingest } from "./pipeline";
 
 export const IMPORT_LIMIT = 100 * 1024 * 1024;
 export const JSON_IMPORT_LIMIT = 20 * 1024 * 1024;
-const CHUNK_ROWS = 1000;
-const READ_BYTES = 1024 * 1024;
+// Rows per transaction. On the embedded store every request shares the one connection with the import:
+// a smaller chunk holds it for less time, so /decide and ingestion wait at most one short transaction.
+const chunkRows = (db: Db) => (db.kind === "pglite" ? 250 : 1000);
+// Bytes of the stored file parsed at a time: the CSV parser works through one slice without yielding.
+const READ_BYTES = 256 * 1024;
+/** Lets requests waiting on the event loop run before the import's next step. */
+const yieldToRequests = () => new Promise<void>((r) => setImmediate(r));
 const MAX_ERRORS = 1000;
 /** One job run works this long, then yields and continues in the next run (the lease stays short). */
 const BUDGET_MS = 20_000;
@@ -209,7 +214,7 @@ async function countCsv(sql: Sql, id: string): Promise<number> {
   let n = 0;
   for await (const record of csvRecords(sql, id)) {
     void record;
-    n++;
+    if (++n % 5000 === 0) await yieldToRequests();
   }
   return n;
 }
@@ -262,9 +267,10 @@ export async function handleImportJob(job: Job, ctx: { db: Db }): Promise<JobRes
     for await (const r of rows(db, id, imp.format)) {
       if (r.row <= skip) continue;
       chunk.push(r);
-      if (chunk.length >= CHUNK_ROWS) {
+      if (chunk.length >= chunkRows(db)) {
         await applyChunk(db, id, chunk);
         chunk = [];
+        await yieldToRequests();
         if (Date.now() - started > BUDGET_MS) return { retryAt: new Date() };
       }
     }
