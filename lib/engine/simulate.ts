@@ -21,15 +21,15 @@
 // Pass `start` (epoch ms, e.g. the request time) so date comparisons in conditions see realistic dates;
 // the default is a fixed instant so a simulation without it is reproducible.
 import { emptySummary, updateSummary, type EventSummary } from "@/lib/conditions/summary";
-import type { ProfileContext } from "@/lib/conditions/compile";
 import { parseDuration } from "@/lib/conditions/duration";
 import type { Graph, SettingsInput } from "@/lib/flow/schema";
 import { createGate, SendCounts } from "@/lib/policies/gate";
 import { Policies, userTimeZone, type PoliciesInput } from "@/lib/policies/schema";
-import { advance, goalOpen } from "./advance";
 import { compileFlow } from "./compile-flow";
-import { inactivityDueAt, triggerEntries } from "./triggers";
-import type { AdvanceInput, AdvanceOptions, Effect, EngineEvent, EntryInput, MessageEffect, Run, StepReason } from "./types";
+import { dispatch, singleFlow, type DispatchInput } from "./dispatch";
+import { inactivityDueAt } from "./triggers";
+import { explainEntry, whySummary, type WhyEvent, type WhyReason } from "./why";
+import type { AdvanceOptions, Effect, EngineEvent, MessageEffect, Run, StepReason } from "./types";
 
 export const MAX_SIMULATION_STEPS = 5000;
 export const SIMULATION_DEFAULT_START = Date.UTC(2025, 0, 1);
@@ -50,6 +50,9 @@ export type SimulationInput = {
   events: SimulationEvent[];
   until?: string;
   start?: number;
+  /** Events the profile sent before `start` (timestamps in epoch ms): they count in event conditions and
+   *  inactivity, and let nobody in. */
+  history?: EngineEvent[];
   /** Workspace policies to apply (caps, quiet hours, time zone); absent: every message goes out when reached. */
   policies?: PoliciesInput | null;
 };
@@ -61,7 +64,11 @@ export type TraceEntry = { nodeId: string; at: string; result: string; reason?: 
 export type SimulatedMessage = Omit<MessageEffect, "type" | "at" | "deliverAt"> & { at: string; dueAt?: string };
 export type SimulatedEntry = { at: string; entered: boolean; reason?: string; trigger?: string; runId?: string; holdout?: boolean };
 
+/** The why-not answer for the typed-in history: would the user enter, and if not, what stopped them. */
+export type SimulationWhy = { wouldEnter: boolean; summary: string; reasons: WhyReason[] };
+
 export type SimulationResult = {
+  why: SimulationWhy;
   trace: TraceEntry[];
   messages: SimulatedMessage[];
   converted: boolean;
@@ -121,6 +128,11 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
   let userId = input.profile.userId;
   let summary: EventSummary = emptySummary();
   let lastEventAt = start;
+  for (const h of [...(input.history ?? [])].sort((a, b) => (a.timestamp ?? start) - (b.timestamp ?? start))) {
+    const at = Math.min(h.timestamp ?? start, start);
+    summary = updateSummary(summary, { name: h.name, properties: h.properties ?? {}, timestamp: at });
+    lastEventAt = at;
+  }
   let identifies = 0;
   const runs: Run[] = [];
   const trace: TraceEntry[] = [];
@@ -130,8 +142,8 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
   let stopped = false;
   let seq = 0;
   const pending: Pending[] = [];
+  const seenEvents: WhyEvent[] = [];
 
-  const profile = (now: number): ProfileContext => ({ userId, profileId: userId ?? "simulated-profile", traits, summary, now });
   // The time zone is read per walk: an identify may change the `timezone` trait.
   const engineOpts = (): AdvanceOptions =>
     policies ? { gate: createGate({ policies, timezone: userTimeZone(traits, policies.timezone), counts }) } : {};
@@ -180,28 +192,16 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
     }
   };
 
-  const store = (run: Run) => {
-    const i = runs.findIndex((r) => r.id === run.id);
-    if (i >= 0) runs[i] = run;
-    else runs.push(run);
-  };
-
-  const tryEnter = (input: EntryInput, now: number) => {
-    const result = triggerEntries(flow, profile(now), input, runs, now, engineOpts());
-    if (result.entered) {
-      entries.push({ at: iso(now), entered: true, trigger: result.triggerNodeId, runId: result.run.id, holdout: result.run.holdout });
-      store(result.run);
-      apply(result.effects, result.run, now);
-    } else if (result.reason !== "no_trigger") {
-      entries.push({ at: iso(now), entered: false, reason: result.reason, trigger: result.triggerNodeId });
+  const flows = singleFlow(flow);
+  /** One input through the dispatcher (the same one ingestion and the worker call). */
+  const send = (input: DispatchInput) => {
+    const res = dispatch(flows, runs, { userId, profileId: userId ?? "simulated-profile", traits, summary }, input, engineOpts());
+    runs.splice(0, runs.length, ...res.runs);
+    for (const { result } of res.entries) {
+      if (result.entered) entries.push({ at: iso(input.at), entered: true, trigger: result.triggerNodeId, runId: result.run.id, holdout: result.run.holdout });
+      else if (result.reason !== "no_trigger") entries.push({ at: iso(input.at), entered: false, reason: result.reason, trigger: result.triggerNodeId });
     }
-  };
-
-  const move = (run: Run, input: AdvanceInput, now: number) => {
-    const res = advance(flow, run, input, profile(now), now, engineOpts());
-    if (res.ignored) return;
-    store(res.run);
-    apply(res.effects, res.run, now);
+    for (const m of res.moves) apply(m.effects, m.run, input.at);
   };
 
   const scheduleInactivity = () => {
@@ -221,12 +221,11 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
       if (best < 0) return;
       const [p] = pending.splice(best, 1);
       if (p.kind === "timer") {
-        const run = runs.find((r) => r.id === p.runId);
-        if (run) move(run, { kind: "timer", timerId: p.timerId }, p.at);
+        send({ kind: "timer", runId: p.runId, timerId: p.timerId, at: p.at });
       } else if (p.kind === "deliver") {
         trace.push(p.entry);
       } else {
-        tryEnter({ kind: "inactivity", lastEventAt: p.lastEventAt }, p.at);
+        send({ kind: "inactivity", flowId: flow.flowId, lastEventAt: p.lastEventAt, at: p.at });
         const next = inactivityDueAt(flow, p.lastEventAt, p.at);
         if (next !== null) pending.push({ kind: "inactivity", at: next, seq: seq++, lastEventAt: p.lastEventAt });
       }
@@ -244,7 +243,8 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
     if (e.type === "identify") {
       traits = { ...traits, ...(e.traits ?? {}) };
       identifies++;
-      tryEnter({ kind: "identify", first: identifies === 1, event: { name: "Identify", properties: e.traits ?? {}, timestamp: now } }, now);
+      seenEvents.push({ type: "identify", name: "Identify", properties: e.traits ?? {}, timestamp: now, firstIdentify: identifies === 1 });
+      send({ kind: "identify", first: identifies === 1, event: { name: "Identify", properties: e.traits ?? {}, timestamp: now }, at: now });
     } else {
       let event: EngineEvent;
       if (e.type === "page") {
@@ -256,11 +256,8 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
         continue;
       }
       summary = updateSummary(summary, { name: event.name, properties: event.properties, timestamp: now });
-      // Runs already in the flow see the event first (goal, wait-until); then it may start a new run.
-      for (const run of [...runs]) {
-        if (run.status === "active" || run.status === "waiting" || goalOpen(flow, run, now)) move(run, { kind: "event", event }, now);
-      }
-      tryEnter({ kind: "event", event }, now);
+      seenEvents.push({ type: "track", name: event.name, properties: event.properties ?? {}, timestamp: now });
+      send({ kind: "event", event, at: now });
     }
     scheduleInactivity();
   }
@@ -276,5 +273,15 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
 
   // Delayed messages were listed when decided; list every message in the order it goes out.
   messages.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return { trace, messages, converted, entries, runs, traits, until: iso(untilAt), problems };
+  const explained = explainEntry({
+    flowId: flow.flowId,
+    versions: [{ flow, liveFrom: -Infinity }],
+    events: seenEvents,
+    runs,
+    profile: { userId, profileId: userId ?? "simulated-profile", traits },
+    lastEventAt,
+    now: untilAt,
+  });
+  const why: SimulationWhy = { wouldEnter: explained.entered, summary: whySummary(explained.entered, explained.reasons), reasons: explained.reasons };
+  return { why, trace, messages, converted, entries, runs, traits, until: iso(untilAt), problems };
 }

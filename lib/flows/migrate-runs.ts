@@ -1,15 +1,16 @@
 // Live-edit migration of the users inside a flow: the dry run for the publish dialog (what would move
 // where, what they would not receive again) and the move itself, done in publish's transaction with the
-// same pure planner (lib/policies/migration.ts), so the dry run's counts are what applying does.
+// same pure planner (lib/engine/run-migration.ts), so the dry run's counts are what applying does.
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { compileFlow, type CompiledFlow, type Run } from "@/lib/engine";
 import type { Graph } from "@/lib/flow/schema";
 import { badRequest, unprocessable, zodToDetails } from "@/lib/http/errors";
-import { completeMapping, mappingProblems, planMigration, type MigrationPlan, type NodeMapping } from "@/lib/policies/migration";
+import { completeMapping, mappingProblems, planMigration, type MigrationPlan, type NodeMapping } from "@/lib/engine/run-migration";
 import { Applier, outboxOf, runFromRow, type RunRow } from "@/lib/runtime/apply";
 import { getFlow, getVersion, publishFlow } from "./store";
+import { ExpectedToChange } from "@/lib/cases/store";
 
 export const NodeMappingSchema = z
   .record(z.string(), z.string().nullable())
@@ -22,7 +23,7 @@ export const MigrationRequest = z
 export type MigrationRequest = z.infer<typeof MigrationRequest>;
 
 /** The optional body of POST /flows/:id/publish. No body (or no `migration`) keeps users on their version. */
-export const PublishBody = z.object({ migration: MigrationRequest.optional() }).meta({ id: "PublishRequest" });
+export const PublishBody = z.object({ migration: MigrationRequest.optional(), expectedToChange: ExpectedToChange.optional() }).meta({ id: "PublishRequest" });
 export type PublishBody = z.infer<typeof PublishBody>;
 
 const NodeInfo = z.object({ id: z.string(), type: z.string(), label: z.string() });

@@ -3,12 +3,13 @@
 // (the same lock ingestion takes), so a timer and an event of one user never interleave.
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
-import { advance, inactivityDueAt, triggerEntries } from "@/lib/engine";
+import { dispatch, inactivityDueAt, singleFlow, type FlowSet } from "@/lib/engine";
 import { Applier, inactivityKey, runFromRow, RUN_COLUMNS, type ProfileRow, type RunRow, type TimerPayload } from "./apply";
 import { loadRuns, profileContext, type InactivityPayload } from "./execute";
 import { compiledVersion, liveFlows } from "./flow-cache";
 import { enqueue, type Job, type JobResult } from "./jobs";
 import { runtimeMetrics } from "./counters";
+import { loadSummary } from "./summaries";
 import { loadPolicyGate } from "@/lib/policies/runtime";
 
 /** How long a timer or delivery of a paused flow waits before it looks again. */
@@ -18,38 +19,41 @@ export function pausedRecheckMs(): number {
 }
 
 async function lockProfile(sql: Sql, profileId: string): Promise<ProfileRow | null> {
-  const rows = await sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; summary: unknown; last_seen: Date }>(
-    `SELECT id, user_id, traits, summary, last_seen FROM profiles WHERE id = $1 FOR UPDATE`,
+  const rows = await sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; last_seen: Date }>(
+    `SELECT id, user_id, traits, last_seen FROM profiles WHERE id = $1 FOR UPDATE`,
     [profileId],
   );
   const r = rows[0];
-  return r ? { id: r.id, userId: r.user_id, traits: r.traits ?? {}, summary: r.summary, lastSeen: r.last_seen } : null;
+  return r ? { id: r.id, userId: r.user_id, traits: r.traits ?? {}, summary: await loadSummary(sql, r.id), lastSeen: r.last_seen } : null;
 }
 
 export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResult> {
   const p = job.payload as unknown as TimerPayload;
   const firedAt = Date.now();
   const result = await db.tx(async (sql): Promise<JobResult | "held"> => {
-    const owner = await sql.query<{ profile_id: string }>(`SELECT profile_id FROM runs WHERE id = $1`, [p.runId]);
-    if (!owner[0]) return; // the run (or its profile or flow) was deleted
-    const profile = await lockProfile(sql, owner[0].profile_id);
+    // The job row carries the run's person (a merge moves it along); timers queued before it did
+    // look the run up by id.
+    let ownerId: string | undefined = job.profile_id || undefined;
+    if (!ownerId) ownerId = (await sql.query<{ profile_id: string }>(`SELECT profile_id FROM runs WHERE id = $1`, [p.runId]))[0]?.profile_id;
+    if (!ownerId) return; // the run (or its profile or flow) was deleted
+    const profile = await lockProfile(sql, ownerId);
     if (!profile) return;
-    const rows = await sql.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR UPDATE`, [p.runId]);
+    const rows = await sql.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE profile_id = $2 AND id = $1 FOR UPDATE`, [p.runId, profile.id]);
     const run = rows[0] ? runFromRow(rows[0]) : null;
     if (!run) return;
     const flows = await liveFlows(sql);
     const flow = flows.get(run.flowId);
     if (!flow) return;
-    // A paused flow holds its runs: look again later; the run fires when the flow is resumed.
-    if (flow.status === "paused") return "held";
-    const compiled = await compiledVersion(sql, run.versionId, flow.name);
-    if (!compiled) return;
+    const compiled = flow.status === "active" ? await compiledVersion(sql, run.versionId, flow.name) : null;
+    const flowSet: FlowSet = { flows: [{ id: flow.id, status: flow.status, active: null }], version: (id) => (id === run.versionId ? compiled : null) };
     const now = Date.now();
     const policy = await loadPolicyGate(sql, profile, now);
-    const res = advance(compiled, run, { kind: "timer", timerId: p.timerId }, profileContext(profile, now), now, { gate: policy.gate });
-    if (res.ignored) return; // stale: the run moved on (matched, exited) or this job ran already
+    const res = dispatch(flowSet, [run], profileContext(profile, now), { kind: "timer", runId: run.id, timerId: p.timerId, at: now }, { gate: policy.gate });
+    // A paused flow holds its runs: look again later; the run fires when the flow is resumed.
+    if (res.held) return "held";
+    if (!res.moves.length) return; // stale: the run moved on (matched, exited) or this job ran already
     const applier = new Applier(sql, profile);
-    applier.apply(res.run, res.effects);
+    for (const m of res.moves) applier.apply(m.run, m.effects);
     await applier.flush();
     await policy.commit();
   });
@@ -74,17 +78,17 @@ export async function handleInactivity(job: Job, { db }: { db: Db }): Promise<Jo
     const now = Date.now();
     const runs = await loadRuns(sql, profile.id, flow.id);
     const policy = await loadPolicyGate(sql, profile, now);
-    const res = triggerEntries(compiled, profileContext(profile, now), { kind: "inactivity", lastEventAt: p.lastSeen }, runs, now, { gate: policy.gate });
-    if (res.entered) {
+    const res = dispatch(singleFlow(compiled), runs, profileContext(profile, now), { kind: "inactivity", flowId: flow.id, lastEventAt: p.lastSeen, at: now }, { gate: policy.gate });
+    if (res.moves.length) {
       const applier = new Applier(sql, profile);
-      applier.apply(res.run, res.effects);
+      for (const m of res.moves) applier.apply(m.run, m.effects);
       await applier.flush();
       await policy.commit();
     }
     // A flow with several inactivity triggers checks again at the next one.
     const next = inactivityDueAt(compiled, p.lastSeen, now);
     if (next !== null) {
-      await enqueue(sql, { queue: "inactivity", key: inactivityKey(flow.id, profile.id), runAt: new Date(next), payload: p }, "replace");
+      await enqueue(sql, { queue: "inactivity", key: inactivityKey(flow.id, profile.id), profileId: profile.id, runAt: new Date(next), payload: p }, "replace");
     }
   });
   runtimeMetrics().timerLag.observe({ queue: "inactivity" }, Math.max(0, firedAt - job.run_at.getTime()) / 1000);
