@@ -11,7 +11,8 @@ import { ApiError, badRequest, errorReply, forbidden, notFound, unauthorized, zo
 import { readJson, readText, KB, UNSTORABLE, assertStorableText } from "./body";
 import { metrics } from "./metrics";
 import { CORS_HEADERS } from "./cors";
-import { enforceRateLimit } from "./rate-limit";
+import { callerOf, enforceRateLimit } from "./rate-limit";
+import { withFairShare } from "./fair-gate";
 
 export type { Access, Principal };
 
@@ -59,7 +60,7 @@ export type RouteHandler = ((req: Request, context?: { params?: Promise<Params> 
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export { authenticate };
+export { authenticate, sameOrigin };
 
 function authorize(principal: Principal, access: Access, req: Request) {
   if (access === "public") return;
@@ -103,11 +104,13 @@ async function ingestCaller(req: Request, db: Db, limit: number): Promise<{ prin
       p = await authenticateBodyKey(db, (raw as { writeKey?: unknown }).writeKey);
     }
   } catch (err) {
-    enforceRateLimit(req, "write", null);
+    await enforceRateLimit(req, "write", null);
     throw err;
   }
-  // Failed authentications drain the address's bucket too, which slows key guessing.
-  enforceRateLimit(req, "write", p);
+  // Failed authentications drain the address's bucket too, which slows key guessing. Limits count
+  // messages, not requests: a batch of 500 costs 500 (at least 1 for a bad body).
+  const batch = !malformed && raw && typeof raw === "object" ? (raw as { batch?: unknown }).batch : undefined;
+  await enforceRateLimit(req, "write", p, Array.isArray(batch) ? Math.max(1, batch.length) : 1);
   if (!p) throw unauthorized();
   if (malformed) throw malformed;
   assertStorableText(text, raw);
@@ -124,7 +127,7 @@ async function run<B>(opts: Options<z.ZodType | undefined>, handler: Handler<B>,
   } else if (opts.access !== "public") {
     const p = await authenticate(req, db);
     // Failed authentications drain the address's bucket too, which slows key guessing.
-    enforceRateLimit(req, opts.access, p);
+    await enforceRateLimit(req, opts.access, p);
     if (!p) throw unauthorized();
     principal = p;
   }
@@ -149,7 +152,9 @@ async function run<B>(opts: Options<z.ZodType | undefined>, handler: Handler<B>,
   for (const [k, v] of url.searchParams) {
     if (UNSTORABLE.test(v)) throw badRequest(`${k}: text may not contain NUL characters or unpaired surrogates`, [{ path: k, message: "Text may not contain NUL characters or unpaired surrogates" }]);
   }
-  const result = await handler({ req, db, principal, body: body as B, text, params, url });
+  const call = () => Promise.resolve(handler({ req, db, principal, body: body as B, text, params, url }));
+  // Write-path routes (ingestion, /decide, /outcomes) share this instance's slots fairly between callers.
+  const result = opts.access === "write" ? await withFairShare(callerOf(req, principal), call) : await call();
   if (result instanceof Response) return { status: result.status, headers: {}, response: result };
   return { status: 200, headers: { "content-type": "application/json" }, json: JSON.stringify(result ?? { success: true }) };
 }
