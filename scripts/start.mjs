@@ -1,6 +1,11 @@
 // `npm start`: serves the built app on $HOST:$PORT in this one process (no child server that could be
 // orphaned when the process is killed); the worker starts inside it unless PATHWISE_WORKER=off.
+// The data plane (ingestion, /decide, /outcomes: the build's <dist>/dataplane/server.mjs) answers its
+// paths straight from node:http; every other request goes to Next.
 import http from "node:http";
+import path from "node:path";
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import next from "next";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -66,6 +71,17 @@ function decodable(path) {
 }
 
 await app.prepare();
+
+const distDir = path.resolve(process.env.NEXT_DIST_DIR || ".next");
+const planeFile = path.join(distDir, "dataplane", "server.mjs");
+let plane = null;
+if (existsSync(planeFile)) {
+  plane = (await import(pathToFileURL(planeFile).href)).plane;
+  await plane.ready;
+} else {
+  console.warn(`[pathwise] no data plane in ${path.relative(process.cwd(), planeFile)} (run \`npm run build\`): Next serves every request`);
+}
+
 const server = http.createServer((req, res) => {
   // The socket's address for rate limits and login throttling (lib/http/client-address.ts); whatever
   // a client sent under this name is replaced, so it cannot choose its own.
@@ -76,6 +92,7 @@ const server = http.createServer((req, res) => {
     res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
     return res.end(body);
   }
+  if (plane?.handle(req, res)) return;
   jsonMethodNotAllowed(req, res);
   return handle(req, res);
 });
@@ -85,6 +102,9 @@ server.on("error", (err) => {
   process.exit(1);
 });
 server.keepAliveTimeout = 65_000;
+// A client that trickles its headers or body (slowloris) is cut off instead of holding a socket forever.
+server.headersTimeout = 20_000;
+server.requestTimeout = 60_000;
 server.listen(port, hostname, () => {
   console.log(`[pathwise] listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
 });

@@ -4,6 +4,7 @@ import { getDb, closeDb } from "@/lib/db/client";
 import { startWorker } from "@/lib/runtime/worker";
 import { streamsWanted } from "@/lib/runtime/boot";
 import { startStreams } from "@/lib/streams/manager";
+import { registerHandlers } from "@/lib/runtime/handlers";
 
 async function main() {
   if (!process.env.DATABASE_URL) {
@@ -11,6 +12,7 @@ async function main() {
     process.exit(2);
   }
   const db = await getDb();
+  registerHandlers();
   const worker = startWorker();
   const streams = streamsWanted() ? startStreams(db) : null;
   console.log(`[worker] ${worker.id} running${streams ? `, stream consumers on (${streams.instance})` : ""}`);

@@ -14,7 +14,7 @@ const CACHE_MS = 5_000;
 export type IdentityCheck = { ok: true } | { ok: false; message: string };
 
 /** Who is calling, as far as this check cares (lib/http/route's Principal fits). */
-export type Caller = { kind: "secret" | "write" | "session"; keyId?: string };
+export type Caller = { kind: "secret" | "write" | "session" | "anonymous"; keyId?: string };
 
 /** The hash the customer's server computes: HMAC-SHA256(userId, secret) as lowercase hex. */
 export function userHash(userId: string, secret: string): string {
@@ -28,7 +28,9 @@ export function verifyUserHash(userId: string, presented: string | null | undefi
   return timingSafeEqual(expected, Buffer.from(presented, "hex"));
 }
 
-const cache = new Map<string, { at: number; secret: string | null }>();
+// On globalThis: Next's bundle (which turns verification on or off) and the data plane's share it.
+const holder = globalThis as unknown as { __pathwiseIdentitySecrets?: Map<string, { at: number; secret: string | null }> };
+const cache = (holder.__pathwiseIdentitySecrets ??= new Map());
 
 /** The secret that applies to this caller, or null when verification is off for it. */
 export async function identitySecretFor(sql: Sql, caller: Caller): Promise<string | null> {

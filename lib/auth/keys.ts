@@ -12,8 +12,12 @@ export const CreateKeyBody = z
 
 export type KeyRecord = { id: string; kind: KeyKind; name: string };
 
-const CACHE_MS = 5_000;
-const cache = new Map<string, { at: number; key: KeyRecord | null }>();
+/** How long a looked-up key is trusted: a revoke on another instance takes effect there within this (under 5 s). */
+export const KEY_CACHE_MS = 4_000;
+// One cache per process on globalThis: Next's bundle and the data plane's share it, so a revoke in
+// either forgets the key for both at once (other instances within KEY_CACHE_MS).
+const holder = globalThis as unknown as { __pathwiseKeyCache?: Map<string, { at: number; key: KeyRecord | null }> };
+const cache = (holder.__pathwiseKeyCache ??= new Map());
 
 export async function createKey(db: Db, input: z.infer<typeof CreateKeyBody>, createdBy?: string) {
   const secret = `${input.kind === "secret" ? "pw_sk_" : "pw_wk_"}${randomToken(24)}`;
@@ -43,13 +47,12 @@ export async function revokeKey(db: Db, id: string): Promise<boolean> {
 }
 
 /** The key behind a presented secret, or null. PATHWISE_API_KEY is accepted as a secret key. */
-export async function findKey(db: Db, presented: string): Promise<KeyRecord | null> {
+export async function findKey(db: Db, presented: string, now = Date.now()): Promise<KeyRecord | null> {
   const envKey = process.env.PATHWISE_API_KEY;
   if (envKey && safeEqual(presented, envKey)) return { id: "env", kind: "secret", name: "PATHWISE_API_KEY" };
   const hash = sha256(presented);
   const hit = cache.get(hash);
-  const now = Date.now();
-  if (hit && now - hit.at < CACHE_MS) return hit.key;
+  if (hit && now - hit.at < KEY_CACHE_MS) return hit.key;
   const rows = await db.sql.query<{ id: string; kind: KeyKind; name: string; last_used_at: Date | null }>(
     `SELECT id, kind, name, last_used_at FROM api_keys WHERE hash = $1 AND revoked_at IS NULL`,
     [hash],

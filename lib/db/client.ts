@@ -9,14 +9,17 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { migrate } from "./migrate";
-import { pgliteSql, pgSql, pgTransaction, type Sql } from "./sql";
+import { pgliteSql, pgliteTransaction, pgSql, pgTransaction, type Sql } from "./sql";
 
 export interface Db {
   kind: "pglite" | "pg";
   prisma: PrismaClient;
   /** Statements outside a transaction (on PostgreSQL: any pooled connection). */
   sql: Sql;
-  /** Runs fn in one transaction; everything it writes commits together or not at all. */
+  /**
+   * Runs fn in one transaction (a unit of work); everything it writes commits together or not at all.
+   * fn's Sql carries the transaction's afterCommit() hooks and items (the runtime's outbox).
+   */
   tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -47,7 +50,7 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     kind: "pglite",
     prisma,
     sql: pgliteSql(instance),
-    tx: (fn) => instance.transaction((t) => fn(pgliteSql(t))),
+    tx: (fn) => pgliteTransaction(instance, fn),
     async close() {
       await prisma.$disconnect().catch(() => undefined);
       if (!instance.closed) await instance.close();

@@ -72,6 +72,8 @@ export class ShardProbe {
     const on = () => this.enabled;
     const label = () => this.label;
     return {
+      afterCommit: (fn) => inner.afterCommit(fn),
+      item: (key, make) => inner.item(key, make),
       async query<T = Row>(text: string, params?: unknown[]) {
         if (on() && last === null) last = await snapshot();
         const t0 = performance.now();
@@ -100,6 +102,8 @@ export class ShardProbe {
       sql: {
         query: <T = Row>(text: string, params?: unknown[]) => tx((s) => s.query<T>(text, params)),
         exec: (text: string) => tx((s) => s.exec(text)),
+        afterCommit: (fn) => fn(),
+        item: (_key, make) => make(),
       },
       tx,
     };

@@ -8,7 +8,7 @@ import { compileFlow, type CompiledFlow, type Run } from "@/lib/engine";
 import type { Graph } from "@/lib/flow/schema";
 import { badRequest, unprocessable, zodToDetails } from "@/lib/http/errors";
 import { completeMapping, mappingProblems, planMigration, type MigrationPlan, type NodeMapping } from "@/lib/engine/run-migration";
-import { Applier, runFromRow, wakeWorkerSoon, type RunRow } from "@/lib/runtime/apply";
+import { Applier, outboxOf, runFromRow, type RunRow } from "@/lib/runtime/apply";
 import { getFlow, getVersion, publishFlow, type OnPublished } from "./store";
 import { ExpectedToChange } from "@/lib/cases/store";
 
@@ -130,15 +130,11 @@ export async function migrateRuns(sql: Sql, flowId: string, fromVersionId: strin
     applier.apply(r.run, r.effects);
     movedIds.push(r.run.id);
   }
-  let wroteJobs = false;
-  for (const applier of byProfile.values()) {
-    await applier.flush();
-    wroteJobs ||= applier.wroteJobs;
-  }
+  // Every Applier shares the transaction's outbox: one write per table for all moved runs.
+  await outboxOf(sql).flush();
   if (movedIds.length) {
     await sql.query(`UPDATE runs SET flow_version_id = $2, version = $3, updated_at = now() WHERE id = ANY($1::text[])`, [movedIds, toVersionId, newV.version]);
   }
-  if (wroteJobs) wakeWorkerSoon();
   return summary(plan);
 }
 

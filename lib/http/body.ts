@@ -6,6 +6,13 @@ export const KB = 1024;
 export async function readText(req: Request, limit: number): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  // The data plane read the bytes already (lib/dataplane/server.ts): no web stream to go through.
+  const preread = (req as unknown as { preread?: Buffer | null }).preread;
+  if (preread !== undefined && !req.headers.get("content-encoding")) {
+    if (preread === null) return "";
+    if (preread.length > limit) throw tooLarge(limit);
+    return preread.toString("utf8");
+  }
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -35,13 +35,19 @@ export function errorBody(code: string, message: string, details: unknown[] = []
   return { error: { code, message, details } };
 }
 
-export function errorResponse(err: unknown): Response {
+/** An error as the status, headers and JSON text of its answer (CONTRACT §3); unknown errors are a 500 that leaks nothing. */
+export function errorReply(err: unknown): { status: number; headers: Record<string, string>; json: string } {
   if (err instanceof ApiError) {
-    return Response.json(errorBody(err.code, err.message, err.details), { status: err.status, headers: err.headers });
+    return { status: err.status, headers: { ...err.headers }, json: JSON.stringify(errorBody(err.code, err.message, err.details)) };
   }
   if (err instanceof z.ZodError) {
-    return Response.json(errorBody("invalid_request", "The request body has fields of the wrong shape", zodToDetails(err)), { status: 400 });
+    return { status: 400, headers: {}, json: JSON.stringify(errorBody("invalid_request", "The request body has fields of the wrong shape", zodToDetails(err))) };
   }
   console.error("[api] unexpected error:", err);
-  return Response.json(errorBody("internal_error", "Something went wrong on our side; the request was not completed"), { status: 500 });
+  return { status: 500, headers: {}, json: JSON.stringify(errorBody("internal_error", "Something went wrong on our side; the request was not completed")) };
+}
+
+export function errorResponse(err: unknown): Response {
+  const r = errorReply(err);
+  return new Response(r.json, { status: r.status, headers: { ...r.headers, "content-type": "application/json" } });
 }

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. Each area
 // lists its endpoints in its own api-docs.ts; this file only assembles them.
 import { z } from "zod";
-import type { Access } from "./route";
+import type { Access } from "@/lib/auth/principal";
 
 export type Endpoint = {
   method: "get" | "post" | "put" | "delete" | "patch";

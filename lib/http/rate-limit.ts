@@ -8,7 +8,7 @@
 // back to its own memory until it does (logged once). Without REDIS_URL, in this process's memory:
 // free, but with N instances the effective limit for one key is N times the configured one.
 import Redis from "ioredis";
-import type { Access, Principal } from "./route";
+import type { Access, Principal } from "@/lib/auth/principal";
 import { ApiError } from "./errors";
 import { clientAddress } from "./client-address";
 
@@ -219,7 +219,7 @@ export function budgetFor(access: Access): Budget {
 
 /** Whose bucket a request drains: its key, its console session, or (unauthenticated) its address. */
 export function callerOf(req: Request, principal: Principal | null): string {
-  if (!principal) return `ip:${clientAddress(req)}`;
+  if (!principal || principal.kind === "anonymous") return `ip:${clientAddress(req)}`;
   if (principal.kind === "session") return `session:${principal.account.sessionId}`;
   return `key:${principal.keyId}`;
 }

@@ -9,7 +9,6 @@ import { updateSummary, type EventSummary } from "@/lib/conditions";
 import { loadSummaries, loadSummary, saveSummaries, type SummaryChange } from "@/lib/runtime/summaries";
 import { runFlowsForBatch } from "@/lib/runtime/execute";
 import type { ProfileState, StoredEvent } from "@/lib/runtime/types";
-import { wakeWorker } from "@/lib/runtime/worker";
 import { metrics } from "@/lib/http/metrics";
 import type { Message, Problem } from "./messages";
 import { loadSettings, type DataSettings } from "./settings";
@@ -51,10 +50,29 @@ const MAX_ATTEMPTS = 6;
 
 /** One ingestion call: its flows' templates share one rendering budget (lib/liquid/render.ts). */
 export function ingest(db: Db, input: Message[], opts: IngestOptions = {}): Promise<IngestOutcome> {
-  return withRenderBudget(RENDER_BUDGET_MS, () => ingestMessages(db, input, opts));
+  return withRenderBudget(RENDER_BUDGET_MS, async () => {
+    const prepared = await prepareIngest(db, input, opts);
+    if (!prepared.ok) return prepared;
+    const [out] = await commitIngest(db, [prepared]);
+    return out;
+  });
 }
 
-async function ingestMessages(db: Db, input: Message[], opts: IngestOptions): Promise<IngestOutcome> {
+/** One request's messages, checked and ready to be written (alone, or grouped with others'). */
+export type PreparedIngest = {
+  ok: true;
+  input: Message[];
+  /** Without in-request duplicates (the first occurrence wins). */
+  messages: Message[];
+  receivedAt: Date;
+  storeEvents: boolean;
+  runFlows: boolean;
+  settings: DataSettings;
+  violations: Map<number, Violation[]>;
+};
+
+/** Everything ingestion checks before a transaction: in-request duplicates and the tracking plan. */
+export async function prepareIngest(db: Db, input: Message[], opts: IngestOptions = {}): Promise<PreparedIngest | Extract<IngestOutcome, { ok: false }>> {
   const receivedAt = opts.receivedAt ?? new Date();
   const storeEvents = opts.storeEvents !== false;
   const settings = await loadSettings(db.sql);
@@ -84,17 +102,62 @@ async function ingestMessages(db: Db, input: Message[], opts: IngestOptions): Pr
       return { ok: false, status: 400, code: "tracking_plan_violation", message: `Rejected by the tracking plan: ${problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join("; ")}`, details: problems };
     }
   }
+  return { ok: true, input, messages, receivedAt, storeEvents, runFlows: opts.runFlows !== false && storeEvents, settings, violations };
+}
 
+/**
+ * Writes several prepared requests in ONE transaction (group commit), as if they had come one after
+ * the other: messages keep their request order, a messageId repeated (for the same person) by a later
+ * request is that request's duplicate, and each request gets its own outcome. All of them share the same options
+ * (callers group only alike requests). Retries the transaction when it lost a race; throws what it
+ * cannot retry, for the caller to fall back to one transaction per request.
+ */
+export async function commitIngest(db: Db, group: PreparedIngest[]): Promise<Array<Extract<IngestOutcome, { ok: true }>>> {
+  const first = group[0];
+  let messages: Message[] = first.messages;
+  let violations = first.violations;
+  let receivedAt = first.receivedAt;
+  // Each request's messages, renumbered to be unique in the group (index orders a profile's messages
+  // of the same timestamp and keys the plan's violations).
+  const owners: Array<{ request: number; message: Message }> = [];
+  if (group.length > 1) {
+    messages = [];
+    violations = new Map();
+    const seen = new Set<string>();
+    let offset = 0;
+    group.forEach((p, request) => {
+      if (p.receivedAt > receivedAt) receivedAt = p.receivedAt;
+      let top = 0;
+      for (const m of p.messages) {
+        top = Math.max(top, m.index + 1);
+        const k = `${dedupeScope(m)}\n${m.messageId}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        const copy = { ...m, index: offset + m.index };
+        messages.push(copy);
+        owners.push({ request, message: copy });
+        const v = p.violations.get(m.index);
+        if (v) violations.set(copy.index, v);
+      }
+      offset += top;
+    });
+  }
   let attempt = 0;
   for (;;) {
     attempt++;
     try {
-      const out = await db.tx((sql) => ingestTx(sql, db.kind, messages, { receivedAt, storeEvents, runFlows: opts.runFlows !== false && storeEvents, settings, violations }));
+      const out = await db.tx((sql) => ingestTx(sql, db.kind, messages, { receivedAt, storeEvents: first.storeEvents, runFlows: first.runFlows, settings: first.settings, violations }));
       const m = metrics();
       m.counter("pathwise_ingested_messages_total", "Messages accepted by ingestion, by outcome", ["outcome"]).inc({ outcome: "stored" }, out.stored);
-      if (out.duplicates) m.counter("pathwise_ingested_messages_total", "Messages accepted by ingestion, by outcome", ["outcome"]).inc({ outcome: "duplicate" }, out.duplicates);
-      wakeWorker();
-      return { ok: true, accepted: input.length, ...out };
+      // Stored already, or repeated by an earlier request of the group.
+      const duplicates = out.duplicates + group.reduce((n, p) => n + p.messages.length, 0) - messages.length;
+      if (duplicates) m.counter("pathwise_ingested_messages_total", "Messages accepted by ingestion, by outcome", ["outcome"]).inc({ outcome: "duplicate" }, duplicates);
+      if (group.length === 1) return [{ ok: true, accepted: first.input.length, stored: out.stored, duplicates: out.duplicates, profileIds: out.profileIds }];
+      return group.map((p, request) => {
+        const mine = owners.filter((o) => o.request === request);
+        const stored = first.storeEvents ? mine.filter((o) => out.storedIds.has(o.message.index)).length : 0;
+        return { ok: true as const, accepted: p.input.length, stored, duplicates: p.messages.length - stored, profileIds: [...new Set(mine.map((o) => out.profileOf.get(o.message.index)!))] };
+      });
     } catch (err) {
       const code = (err as { code?: string }).code;
       const retry = err instanceof RetryIngest || (code !== undefined && RETRYABLE_CODES.has(code));
@@ -268,7 +331,15 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
     // All profiles of the request at once: one look at the flows, one read of runs, one write per table.
     await runFlowsForBatch(sql, toRun.map((r) => ({ profile: r.state, events: r.events, firstIdentify: r.firstIdentify })), { now: ctx.receivedAt });
   }
-  return { stored: ctx.storeEvents ? accepted.length : 0, duplicates: messages.length - accepted.length, profileIds: ids };
+  const profileOfIndex = new Map(messages.map((m) => [m.index, profileOf(m)]));
+  return {
+    stored: ctx.storeEvents ? accepted.length : 0,
+    duplicates: messages.length - accepted.length,
+    profileIds: ids,
+    /** The indexes of the messages stored now (not duplicates). */
+    storedIds: new Set(accepted.map((m) => m.index)),
+    profileOf: profileOfIndex,
+  };
 }
 
 type Known = { id: string; userId: string | null; pending: boolean };

@@ -54,10 +54,12 @@ export type DataSettings = { engagement: EngagementSettings; plan: TrackingPlan 
 
 const DEFAULTS = (): DataSettings => ({ engagement: EngagementSettings.parse({}), plan: TrackingPlan.parse({}) });
 
-let cache: { at: number; value: DataSettings } | null = null;
+// On globalThis: Next's bundle (which saves settings) and the data plane's (which ingests) share it.
+const holder = globalThis as unknown as { __pathwiseDataSettings?: { at: number; value: DataSettings } | null };
 
 /** The current settings; read from the database at most every CACHE_MS per process. */
 export async function loadSettings(sql: Sql, now = Date.now()): Promise<DataSettings> {
+  const cache = holder.__pathwiseDataSettings;
   if (cache && now - cache.at < CACHE_MS) return cache.value;
   const rows = await sql.query<{ key: string; value: unknown }>(`SELECT key, value FROM data_settings WHERE key IN ('engagement', 'tracking_plan')`);
   const value = DEFAULTS();
@@ -70,12 +72,12 @@ export async function loadSettings(sql: Sql, now = Date.now()): Promise<DataSett
       if (p.success) value.plan = p.data;
     }
   }
-  cache = { at: now, value };
+  holder.__pathwiseDataSettings = { at: now, value };
   return value;
 }
 
 export function clearSettingsCache() {
-  cache = null;
+  holder.__pathwiseDataSettings = null;
 }
 
 async function save(sql: Sql, key: string, value: unknown) {

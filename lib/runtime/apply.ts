@@ -55,8 +55,6 @@ export class Outbox {
   private traitPatches = new Map<string, Record<string, unknown>>();
   private goalExits: string[] = [];
   private entries = 0;
-  /** Set when an outbox job was written: the in-process worker is woken after the caller commits. */
-  wroteJobs = false;
 
   constructor(private readonly sql: Sql) {}
 
@@ -167,10 +165,7 @@ export class Outbox {
         JSON.stringify(cancelled),
       ]);
     }
-    if (jobs.length) {
-      await enqueueMany(sql, jobs, "ignore");
-      this.wroteJobs = true;
-    }
+    if (jobs.length) await enqueueMany(sql, jobs, "ignore");
     if (patches.size === 1) {
       const [[id, patch]] = [...patches];
       await sql.query(`UPDATE profiles SET traits = traits || $2::jsonb, updated_at = now() WHERE id = $1`, [id, JSON.stringify(patch)]);
@@ -273,14 +268,11 @@ export class Outbox {
         });
       }
     }
-    if (deliveries.length) {
-      await enqueueMany(this.sql, deliveries, "ignore");
-      this.wroteJobs = true;
-    }
+    if (deliveries.length) await enqueueMany(this.sql, deliveries, "ignore");
   }
 }
 
-/** The effects of one profile's runs: its own outbox, or a share of a batch's (Outbox.applier). */
+/** The effects of one profile's runs, collected into the transaction's outbox (or the one given). */
 export class Applier {
   private readonly outbox: Outbox;
 
@@ -289,12 +281,7 @@ export class Applier {
     readonly profile: ProfileRow,
     outbox?: Outbox,
   ) {
-    this.outbox = outbox ?? new Outbox(sql);
-  }
-
-  /** Set when an outbox job was written: the in-process worker is woken after the caller commits. */
-  get wroteJobs(): boolean {
-    return this.outbox.wroteJobs;
+    this.outbox = outbox ?? outboxOf(sql);
   }
 
   /** Records the run's new state and collects its effects. */
@@ -321,8 +308,7 @@ export function runFromRow(row: RunRow): Run | null {
   return { ...s, id: row.id, profileId: row.profile_id, entry: row.entry, versionId: row.flow_version_id, version: row.version };
 }
 
-/** Wakes the in-process worker once the caller's transaction has had time to commit. */
-export function wakeWorkerSoon() {
-  const w = (globalThis as unknown as { __pathwiseWorker?: { wake: () => void } }).__pathwiseWorker;
-  if (w) setTimeout(() => w.wake(), 5).unref?.();
+/** The transaction's outbox (one per unit of work: every Applier of one transaction shares it). */
+export function outboxOf(sql: Sql): Outbox {
+  return sql.item(Outbox, () => new Outbox(sql));
 }

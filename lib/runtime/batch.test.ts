@@ -137,11 +137,14 @@ describe("executor once per ingestion batch", () => {
     const db = await open();
     const statements: string[] = [];
     const spy = (sql: Sql): Sql => ({
+      ...sql,
       query: (text, params) => {
         statements.push(text);
         return sql.query(text, params);
       },
       exec: (text) => sql.exec(text),
+      afterCommit: (fn) => sql.afterCommit(fn),
+      item: (key, make) => sql.item(key, make),
     });
     const watched: Db = { ...db, sql: spy(db.sql), tx: (fn) => db.tx((sql) => fn(spy(sql))) };
 

@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { bootstrapAdmin } from "@/lib/auth/accounts";
 import { startStreams } from "@/lib/streams/manager";
 import { startWorker } from "./worker";
+import { registerHandlers } from "./handlers";
 
 const holder = globalThis as unknown as { __pathwiseBooted?: Promise<void>; __pathwiseShutdown?: () => Promise<void> };
 
@@ -15,7 +16,10 @@ export function boot(opts: { worker: boolean }): Promise<void> {
     const db = await getDb();
     const admin = await bootstrapAdmin(db);
     if (admin) console.log(`[pathwise] admin account ${admin.email} is ready`);
-    if (opts.worker) startWorker();
+    if (opts.worker) {
+      registerHandlers();
+      startWorker();
+    }
     if (opts.worker && streamsWanted()) {
       const streams = startStreams(db);
       // `npm start` calls this on SIGTERM/SIGINT before it exits: work in hand is acknowledged, the rest

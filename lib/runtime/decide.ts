@@ -87,8 +87,9 @@ export async function decide(
   opts: { strict?: boolean } = {},
 ): Promise<{ decisions: Record<string, Decision | null> }> {
   const placements = [...new Set(body.placements)];
+  // Prepared once per connection on PostgreSQL (a name), not parsed and planned on every call.
   const profiles = await decisionProfiles(sql, body, opts.strict === true);
-  const rows = profiles.length ? await sql.query<DecisionRow>(DECIDE_SQL, [profiles, placements]) : [];
+  const rows = profiles.length ? await sql.query<DecisionRow>(DECIDE_SQL, [profiles, placements], { name: "pathwise_decide" }) : [];
   // Null prototype: placement keys are user input ("__proto__" must be an answer, not a prototype).
   const decisions: Record<string, Decision | null> = Object.create(null) as Record<string, Decision | null>;
   for (const key of placements) decisions[key] = null;

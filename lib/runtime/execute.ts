@@ -12,7 +12,7 @@ import type { ProfileContext } from "@/lib/conditions/compile";
 import { asSummary } from "@/lib/conditions/summary";
 import { dispatch, inactivityDueAt, type CompiledFlow, type DispatchInput, type EngineEvent, type FlowSet, type Run } from "@/lib/engine";
 import type { ProfileState, StoredEvent } from "./types";
-import { inactivityKey, Outbox, runFromRow, RUN_COLUMNS, wakeWorkerSoon, type ProfileRow, type RunRow } from "./apply";
+import { inactivityKey, outboxOf, runFromRow, RUN_COLUMNS, type ProfileRow, type RunRow } from "./apply";
 import { compiledVersion, flowIndex, type LiveFlow } from "./flow-cache";
 import { enqueueMany, type NewJob } from "./jobs";
 import { runtimeMetrics } from "./counters";
@@ -109,7 +109,7 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
       flows: [...flows.values()].map((f) => ({ id: f.id, status: f.status, active: f.status === "active" ? (versions.get(f.activeVersionId) ?? null) : null })),
       version: (id) => versions.get(id),
     };
-    const outbox = new Outbox(sql);
+    const outbox = outboxOf(sql);
     for (const it of todo) {
       const profile = it.profile;
       const row: ProfileRow = { id: profile.id, userId: profile.userId, traits: profile.traits, summary: profile.summary, lastSeen: profile.lastSeen };
@@ -139,7 +139,6 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
     }
     await outbox.flush();
     await policies.commit();
-    if (outbox.wroteJobs) wakeWorkerSoon();
   }
 
   // Inactivity checks: one job per profile and flow, moved to lastSeen + after on every event.

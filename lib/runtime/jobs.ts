@@ -5,6 +5,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/render";
+import { wakeWorker } from "./wake";
 
 export type Job<P = Record<string, unknown>> = {
   id: number;
@@ -67,6 +68,8 @@ export async function enqueueMany(sql: Sql, jobs: NewJob[], onConflict: "ignore"
       ? `ON CONFLICT (profile_id, key) DO UPDATE SET payload = EXCLUDED.payload, run_at = EXCLUDED.run_at, attempts = 0, last_error = NULL, locked_by = NULL, locked_until = NULL`
       : `ON CONFLICT (profile_id, key) DO NOTHING`;
   await sql.query(`INSERT INTO jobs (queue, key, payload, run_at, max_attempts, profile_id) VALUES ${rows.join(", ")} ${conflict}`, values);
+  // The worker can claim the jobs once they are committed: wake it then, once per transaction.
+  sql.afterCommit(wakeWorker);
 }
 
 export async function cancelJob(sql: Sql, key: string, profileId = ""): Promise<void> {

@@ -4,7 +4,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { dispatch, inactivityDueAt, singleFlow, type FlowSet } from "@/lib/engine";
-import { Applier, inactivityKey, runFromRow, RUN_COLUMNS, wakeWorkerSoon, type ProfileRow, type RunRow, type TimerPayload } from "./apply";
+import { Applier, inactivityKey, runFromRow, RUN_COLUMNS, type ProfileRow, type RunRow, type TimerPayload } from "./apply";
 import { loadRuns, profileContext, type InactivityPayload } from "./execute";
 import { compiledVersion, liveFlows } from "./flow-cache";
 import { enqueue, type Job, type JobResult } from "./jobs";
@@ -56,7 +56,6 @@ export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResu
     for (const m of res.moves) applier.apply(m.run, m.effects);
     await applier.flush();
     await policy.commit();
-    if (applier.wroteJobs) wakeWorkerSoon();
   });
   if (result === "held") return { retryAt: new Date(Date.now() + pausedRecheckMs()) };
   runtimeMetrics().timerLag.observe({ queue: "timer" }, Math.max(0, firedAt - p.due) / 1000);
@@ -85,7 +84,6 @@ export async function handleInactivity(job: Job, { db }: { db: Db }): Promise<Jo
       for (const m of res.moves) applier.apply(m.run, m.effects);
       await applier.flush();
       await policy.commit();
-      if (applier.wroteJobs) wakeWorkerSoon();
     }
     // A flow with several inactivity triggers checks again at the next one.
     const next = inactivityDueAt(compiled, p.lastSeen, now);

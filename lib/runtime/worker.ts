@@ -1,11 +1,10 @@
 // The background worker: claims due jobs (timers, deliveries, imports) from the durable queue and runs
 // them. Runs inside the server by default, or alone with `npm run worker` (several against one
-// PostgreSQL). Handlers are registered by lib/runtime/handlers.ts.
+// PostgreSQL). Handlers are registered at boot (lib/runtime/handlers.ts) before the worker starts.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { getDb } from "@/lib/db/client";
 import { claimJobs, queuesByLease, registeredQueues, runJob, type Job } from "./jobs";
-import { registerHandlers } from "./handlers";
 import { scheduleMaintenance } from "./maintenance";
 
 export type WorkerOptions = { pollMs?: number; batch?: number; concurrency?: number; queues?: string[] };
@@ -15,7 +14,6 @@ const holder = globalThis as unknown as { __pathwiseWorker?: WorkerHandle };
 
 export function startWorker(opts: WorkerOptions = {}): WorkerHandle {
   if (holder.__pathwiseWorker) return holder.__pathwiseWorker;
-  registerHandlers();
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const pollMs = opts.pollMs ?? Number(process.env.PATHWISE_WORKER_POLL_MS ?? 200);
   const batch = opts.batch ?? Number(process.env.PATHWISE_WORKER_CONCURRENCY ?? 50);
@@ -87,7 +85,4 @@ export function startWorker(opts: WorkerOptions = {}): WorkerHandle {
   return handle;
 }
 
-/** Asks the in-process worker (if any) to poll now, e.g. right after an outbox write. */
-export function wakeWorker() {
-  holder.__pathwiseWorker?.wake();
-}
+export { wakeWorker } from "./wake";

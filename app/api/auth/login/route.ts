@@ -1,6 +1,8 @@
 // POST /api/auth/login: signs a console account in from the /login form (or JSON), sets the session
-// cookie and sends the browser on. Throttled after repeated failures.
-import { getDb } from "@/lib/db/client";
+// cookie and sends the browser on. Throttled after repeated failures. A public route of route() (no
+// caller yet), with the same same-origin rule as every cookie-carrying request.
+import { route } from "@/lib/http/route";
+import { sameOrigin } from "@/lib/auth/principal";
 import { verifyLogin } from "@/lib/auth/accounts";
 import { createSession, SESSION_COOKIE, SESSION_MAX_AGE_S } from "@/lib/auth/sessions";
 import { clearLoginFailures, loginBlockedFor, loginDelayFor, loginKeys, recordLoginFailure } from "@/lib/auth/throttle";
@@ -9,9 +11,8 @@ import { errorBody } from "@/lib/http/errors";
 import { readText, KB, UNSTORABLE } from "@/lib/http/body";
 import { clientAddress } from "@/lib/http/client-address";
 
-export async function POST(req: Request) {
+export const POST = route({ name: "auth.login", access: "public" }, async ({ req, db, url }) => {
   const wantsJson = (req.headers.get("content-type") ?? "").includes("application/json");
-  const url = new URL(req.url);
   const fail = (status: number, code: string, message: string, headers: Record<string, string> = {}, next?: string) =>
     wantsJson
       ? Response.json(errorBody(code, message), { status, headers })
@@ -19,11 +20,8 @@ export async function POST(req: Request) {
           status: 303,
           headers: { location: `/login?error=${encodeURIComponent(code)}${next ? `&next=${encodeURIComponent(next)}` : ""}`, ...headers },
         });
-  try {
-    const origin = req.headers.get("origin");
-    if (origin && new URL(origin).host !== (req.headers.get("x-forwarded-host") ?? req.headers.get("host"))) {
-      return fail(403, "forbidden", "Sign in from this site's own login page");
-    }
+  {
+    if (!sameOrigin(req)) return fail(403, "forbidden", "Sign in from this site's own login page");
     let text = "";
     try {
       text = await readText(req, 16 * KB);
@@ -56,7 +54,6 @@ export async function POST(req: Request) {
     if (wait > 0) return fail(429, "too_many_attempts", `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minutes`, { "retry-after": String(wait) }, next);
     const delay = loginDelayFor(keys);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    const db = await getDb();
     const account = await verifyLogin(db, email, password);
     if (!account) {
       recordLoginFailure(keys);
@@ -68,8 +65,5 @@ export async function POST(req: Request) {
     const cookie = `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_MAX_AGE_S}${secure ? "; Secure" : ""}`;
     if (wantsJson) return Response.json({ account }, { headers: { "set-cookie": cookie } });
     return new Response(null, { status: 303, headers: { location: safeNext(next), "set-cookie": cookie } });
-  } catch (err) {
-    console.error("[login]", err);
-    return Response.json(errorBody("internal_error", "Sign-in failed on our side"), { status: 500 });
   }
-}
+});
