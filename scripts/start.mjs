@@ -67,6 +67,9 @@ function decodable(path) {
 
 await app.prepare();
 const server = http.createServer((req, res) => {
+  // Answers Next gives itself under /api/v1 (a 405, a not-found) never pass through lib/http/cors.ts:
+  // the one header a browser needs to read them is set here first (route answers set the full set).
+  if (req.url === "/api/v1" || req.url?.startsWith("/api/v1/") || req.url?.startsWith("/api/v1?")) res.setHeader("access-control-allow-origin", "*");
   // Next answers a path whose percent-encoding is not UTF-8 (%FF) with a plain-text 500.
   if (req.url?.startsWith("/api/") && !decodable(req.url.split("?")[0])) {
     const body = JSON.stringify({ error: { code: "invalid_path", message: "The path is not valid percent-encoded UTF-8", details: [] } });

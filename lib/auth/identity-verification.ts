@@ -70,7 +70,7 @@ function fail(userId: string, where: string): IdentityCheck {
 type RawMessage = { type?: unknown; userId?: unknown; userHash?: unknown };
 
 /**
- * Ingestion: every identify and alias that names a userId must carry its hash (the message's
+ * Ingestion: every identify, group and alias that names a userId must carry its hash (the message's
  * `userHash`, else the request header). `raw` is the request body as parsed JSON.
  */
 export async function checkIngestIdentity(sql: Sql, caller: Caller, req: Request, type: string, raw: unknown): Promise<IdentityCheck> {
@@ -80,7 +80,7 @@ export async function checkIngestIdentity(sql: Sql, caller: Caller, req: Request
   const messages: RawMessage[] =
     type === "batch" ? (Array.isArray((raw as { batch?: unknown }).batch) ? ((raw as { batch: RawMessage[] }).batch) : []) : [{ ...(raw as RawMessage), type }];
   for (const m of messages) {
-    if (!m || (m.type !== "identify" && m.type !== "alias")) continue;
+    if (!m || (m.type !== "identify" && m.type !== "alias" && m.type !== "group")) continue;
     if (m.userId === undefined || m.userId === null || m.userId === "") continue;
     const userId = String(m.userId);
     const presented = typeof m.userHash === "string" ? m.userHash : header;

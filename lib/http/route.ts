@@ -8,7 +8,7 @@ import { hasRole, type Role } from "@/lib/auth/roles";
 import { ApiError, badRequest, errorResponse, forbidden, notFound, unauthorized, zodToDetails } from "./errors";
 import { readJson, KB, UNSTORABLE } from "./body";
 import { metrics } from "./metrics";
-import { CORS_HEADERS } from "./cors";
+import { isCorsPath, withCors } from "./cors";
 import { enforceRateLimit } from "./rate-limit";
 
 export type Principal =
@@ -39,7 +39,7 @@ type Options<S extends z.ZodType | undefined> = {
   body?: S;
   /** Body limit in bytes (default 1 MB). */
   limit?: number;
-  /** Answers carry CORS headers (browser endpoints called with a write key from other sites). */
+  /** Answers carry CORS headers even outside /api/v1 (every /api/v1 answer carries them anyway). */
   cors?: boolean;
   /** The status for a body of the wrong shape: 400 by default. */
   invalidStatus?: 400 | 422;
@@ -132,6 +132,7 @@ export function route<S extends z.ZodType | undefined = undefined>(
   return async (req: Request, context?: { params?: Promise<Record<string, string | string[]>> }) => {
     const started = performance.now();
     let status = 500;
+    const cors = opts.cors || corsFor(req);
     try {
       const db = await getDb();
       let principal: Principal = PUBLIC;
@@ -168,11 +169,11 @@ export function route<S extends z.ZodType | undefined = undefined>(
       const result = await handler({ req, db, principal, body: body as never, params, url });
       const res = result instanceof Response ? result : Response.json(result ?? { success: true });
       status = res.status;
-      return opts.cors ? withCors(res) : res;
+      return cors ? withCors(res) : res;
     } catch (err) {
       const res = errorResponse(err);
       status = res.status;
-      return opts.cors ? withCors(res) : res;
+      return cors ? withCors(res) : res;
     } finally {
       const m = metrics();
       m.httpRequests.inc({ route: opts.name, method: req.method, status: String(status) });
@@ -181,9 +182,12 @@ export function route<S extends z.ZodType | undefined = undefined>(
   };
 }
 
-function withCors(res: Response): Response {
-  for (const [k, v] of Object.entries(CORS_HEADERS)) res.headers.set(k, v);
-  return res;
+/** Every answer under /api/v1 carries CORS headers (CONTRACT §4), errors included. */
+function corsFor(req: Request): boolean {
+  // The path without building a URL: this runs on every request.
+  const u = req.url;
+  const start = u.indexOf("/", u.indexOf("//") + 2);
+  return start >= 0 && isCorsPath(u.slice(start).split(/[?#]/, 1)[0]);
 }
 
 export const json = (data: unknown, status = 200, headers?: Record<string, string>) => Response.json(data, { status, headers });

@@ -14,6 +14,7 @@ import { CORS_HEADERS, corsPreflight } from "@/lib/http/cors";
 
 export { CORS_HEADERS, corsPreflight };
 
+// Ingestion answers browsers on any path (also when mounted outside /api/v1): CORS on errors too.
 const withCors = (err: ApiError) => new ApiError(err.status, err.code, err.message, err.details, { ...err.headers, ...CORS_HEADERS });
 
 /** The caller, once its ingestion budget (per key, or per address when unknown) is charged: 429 when spent. */
@@ -57,7 +58,7 @@ function parseJson(text: string): unknown {
 
 /** POST handler of one ingestion endpoint. */
 export function ingestRoute(type: MessageType | "batch") {
-  return route({ name: `ingest.${type}`, access: "public" }, async ({ req, db }) => {
+  return route({ name: `ingest.${type}`, access: "public", cors: true }, async ({ req, db }) => {
     try {
       const receivedAt = new Date();
       const limit = type === "batch" ? BATCH_LIMIT : MESSAGE_LIMIT;

@@ -14,6 +14,7 @@ import { loadSettings, type DataSettings } from "./settings";
 import { planFor, type Violation } from "./tracking-plan";
 import { engagementScore } from "./engagement";
 import { applyTraits, mergeSummaries } from "./profile-math";
+import { applyGroupCalls, moveMemberships } from "@/lib/profiles/groups";
 
 export type IngestOptions = {
   receivedAt?: Date;
@@ -50,7 +51,7 @@ export async function ingest(db: Db, input: Message[], opts: IngestOptions = {})
   if (settings.plan.events.length) {
     const problems: Problem[] = [];
     for (const m of messages) {
-      if (m.type !== "track" && m.type !== "page") continue;
+      if (m.type !== "track" && m.type !== "page" && m.type !== "screen") continue;
       const v = plan.check(m.name, m.properties);
       if (!v.length) continue;
       if (plan.mode === "reject") {
@@ -143,6 +144,13 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
   }
   const accepted = ctx.storeEvents ? messages.filter((m) => eventIds.has(m.messageId)) : messages;
 
+  // Group calls: the group's traits (kept once per group) and the person's membership, before the
+  // executor runs so that group.<trait> reads what this request said.
+  await applyGroupCalls(
+    sql,
+    accepted.filter((m) => m.type === "group").map((m) => ({ profileId: profileOf(m), groupId: m.groupId!, traits: m.traits ?? {}, timestamp: m.timestamp })),
+  );
+
   // Per profile, in timestamp then arrival order.
   const byProfile = new Map<string, Message[]>();
   for (const m of accepted) {
@@ -172,7 +180,7 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
         traits = applyTraits(traits, m.traits ?? {});
         // An imported row is not the person identifying themselves (identify triggers).
         if (ctx.storeEvents) identified = identified === null ? t : Math.min(identified, t);
-      } else if (m.type === "track" || m.type === "page") {
+      } else if (m.type === "track" || m.type === "page" || m.type === "screen") {
         summary = updateSummary(summary, { name: m.name, properties: m.properties, timestamp: t });
         active = true;
       }
@@ -436,6 +444,7 @@ export async function mergeStoredProfiles(sql: Sql, fromId: string, intoId: stri
   );
   await sql.query(`UPDATE touchpoints SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
   await sql.query(`UPDATE identities SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
+  await moveMemberships(sql, fromId, intoId);
   const traits = { ...(from.traits ?? {}), ...(into.traits ?? {}) };
   const summary = mergeSummaries(asSummary(into.summary), asSummary(from.summary));
   const min = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a < b ? a : b);

@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { verifyLogin } from "@/lib/auth/accounts";
 import { createSession, SESSION_COOKIE, SESSION_MAX_AGE_S } from "@/lib/auth/sessions";
 import { clearLoginFailures, loginBlockedFor, recordLoginFailure } from "@/lib/auth/throttle";
-import { errorBody } from "@/lib/http/errors";
+import { ApiError, errorBody } from "@/lib/http/errors";
 import { readText, KB } from "@/lib/http/body";
 
 function safeNext(next: unknown): string {
@@ -29,7 +29,9 @@ export async function POST(req: Request) {
     let text = "";
     try {
       text = await readText(req, 16 * KB);
-    } catch {
+    } catch (err) {
+      // Too large, or a compressed body that does not inflate: the body reader's own answer.
+      if (err instanceof ApiError) return fail(err.status, err.code, err.message);
       return fail(413, "payload_too_large", "The sign-in form is too large");
     }
     let email = "";
