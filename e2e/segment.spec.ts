@@ -6,7 +6,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { build } from "esbuild";
 import { expect, test, type Page } from "@playwright/test";
-import { auth } from "./helpers";
+import { auth, signIn } from "./helpers";
 
 let site: http.Server;
 let siteOrigin = "";
@@ -116,6 +116,20 @@ test("identify, group, page and track from another origin arrive through /i, /g,
   expect(p.anonymousIds).toContain(ajsId);
   expect(new Set(posts)).toEqual(new Set(["/api/v1/i", "/api/v1/g", "/api/v1/p", "/api/v1/t"]));
   expect(failed).toEqual([]);
+});
+
+test("the profile page shows the person's group and its traits", async ({ page, request }) => {
+  const u = `ajs-profile-${Date.now().toString(36)}`;
+  const r = await request.post("/api/v1/batch", {
+    headers: auth,
+    data: { batch: [{ type: "identify", userId: u, traits: { name: "Pia" } }, { type: "group", userId: u, groupId: "profile-co", traits: { name: "Profile Co", plan: "enterprise" } }] },
+  });
+  expect(r.status()).toBe(200);
+  await signIn(page, `/users/${u}`);
+  const groups = page.getByRole("region", { name: "Groups" });
+  await expect(groups.getByText("profile-co")).toBeVisible();
+  await expect(groups.getByText("group.plan")).toBeVisible();
+  await expect(groups.getByText("enterprise")).toBeVisible();
 });
 
 test("batching mode sends several calls in one POST to /b", async ({ page, request }) => {

@@ -26,6 +26,7 @@ import type { Condition, Count, Predicate } from "@/lib/flow/schema";
 import { parseDuration } from "./duration";
 import { countEvents, type EventSummary, type SummaryProps } from "./summary";
 import { compileOp, compilePath, type ValueTest } from "./values";
+import { dict, own } from "@/lib/dict";
 
 export type Outcome = "yes" | "no" | "missing";
 
@@ -150,7 +151,7 @@ function compileNode(c: Condition, leaves: Leaf[]): Eval {
   }
   const { node, branch } = c.variant;
   leaves.push({ kind: "variant", node });
-  return (ctx) => (ctx.variants !== undefined && ctx.variants[node] === branch ? "yes" : "no");
+  return (ctx) => (own(ctx.variants, node) === branch ? "yes" : "no");
 }
 
 /** Compiles a condition once; the result is called per evaluation with no JSON walking. */
@@ -163,11 +164,11 @@ export function compileCondition(c: Condition): CompiledCondition {
     for (const leaf of leaves) {
       if (leaf.kind === "trait") {
         const v = leaf.read(ctx);
-        (seen.traits ??= {})[leaf.name] = v === undefined ? null : v;
+        (seen.traits ??= dict())[leaf.name] = v === undefined ? null : v;
       } else if (leaf.kind === "event") {
-        (seen.events ??= {})[leaf.label] = leaf.count(ctx);
+        (seen.events ??= dict())[leaf.label] = leaf.count(ctx);
       } else {
-        (seen.variants ??= {})[leaf.node] = ctx.variants?.[leaf.node] ?? null;
+        (seen.variants ??= dict())[leaf.node] = own(ctx.variants, leaf.node) ?? null;
       }
     }
     return seen;

@@ -1,7 +1,7 @@
 // The condition language's public surface: compile conditions once, keep per-profile event summaries.
 export { compileCondition, compileWhere, compileCount } from "./compile";
 export type { CompiledCondition, Outcome, ProfileContext, PropsTest, Seen } from "./compile";
-export { emptySummary, asSummary, updateSummary, countEvents, trimProperties, SUMMARY_DEFAULTS } from "./summary";
+export { emptySummary, asSummary, updateSummary, countEvents, statsOf, trimProperties, SUMMARY_DEFAULTS } from "./summary";
 export type { EventSummary, EventStats, Occurrence, SummaryEvent, SummaryOptions, SummaryProps } from "./summary";
 export { compileOp, compilePath, looseEquals, compareValues, asNumber, asDate } from "./values";
 export type { ValueTest, PathReader } from "./values";

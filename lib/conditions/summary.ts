@@ -41,7 +41,12 @@ const MAX_ARRAY = 20;
 const MAX_DEPTH = 3;
 
 export function emptySummary(): EventSummary {
-  return { v: 1, events: {} };
+  return { v: 1, events: Object.create(null) as Record<string, EventStats> };
+}
+
+/** The stats of one name, own entries only: a name such as "constructor" must not read Object.prototype. */
+export function statsOf(summary: EventSummary, name: string): EventStats | undefined {
+  return Object.prototype.hasOwnProperty.call(summary.events, name) ? summary.events[name] : undefined;
 }
 
 /** Reads a stored summary leniently: anything that is not a version-1 summary becomes an empty one. */
@@ -62,7 +67,7 @@ function trimScalar(v: unknown): ScalarProp | undefined {
 /** Properties as kept in the summary (see the format above); undefined when nothing is kept. */
 export function trimProperties(props: Record<string, unknown> | null | undefined): SummaryProps | undefined {
   if (!props || typeof props !== "object") return undefined;
-  const out: SummaryProps = {};
+  const out: SummaryProps = Object.create(null) as SummaryProps;
   let n = 0;
   const walk = (obj: Record<string, unknown>, prefix: string, depth: number) => {
     for (const key of Object.keys(obj)) {
@@ -101,8 +106,9 @@ export function updateSummary(summary: EventSummary | null | undefined, event: S
   const lastEventAt = base.lastEventAt === undefined ? t : Math.max(base.lastEventAt, t);
   const cutoff = lastEventAt - horizonMs;
 
-  const events: Record<string, EventStats> = { ...base.events };
-  const prev = events[event.name];
+  // Null prototype: event names are user input ("__proto__", "constructor", ...).
+  const events: Record<string, EventStats> = Object.assign(Object.create(null) as Record<string, EventStats>, base.events);
+  const prev = statsOf(base, event.name);
   const occurrence: Occurrence = { t };
   const p = trimProperties(event.properties);
   if (p) occurrence.p = p;
@@ -147,7 +153,7 @@ export type OccurrenceTest = (props: SummaryProps | undefined) => boolean;
  * Without a test and without a window the exact all-time total is returned.
  */
 export function countEvents(summary: EventSummary, name: string, from: number, to: number, test?: OccurrenceTest): number {
-  const stats = summary.events[name];
+  const stats = statsOf(summary, name);
   if (!stats) return 0;
   if (!test && from === -Infinity && to >= stats.last) return stats.total;
   const list = stats.recent;

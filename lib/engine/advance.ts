@@ -41,6 +41,7 @@ import { liquidContext, renderTemplate, type LiquidContext } from "@/lib/liquid/
 import { nextNode, type CompiledFlow, type CompiledNode } from "./compile-flow";
 import { bucket, pickBranch } from "./hash";
 import type { AdvanceInput, AdvanceOptions, AdvanceResult, Effect, EngineEvent, MessageEffect, Run, RunEvent, StepEffect, StepReason } from "./types";
+import { dict, own, setOwn } from "@/lib/dict";
 
 export const MAX_STEPS_PER_ADVANCE = 1000;
 
@@ -53,8 +54,9 @@ export function goalOpen(flow: CompiledFlow, run: Run, now: number): boolean {
 function cloneRun(run: Run): Run {
   return {
     ...run,
-    variants: { ...run.variants },
-    visits: { ...run.visits },
+    // Keyed by node ids the flow's author chose: no prototype, so "constructor" reads nothing.
+    variants: dict(run.variants),
+    visits: dict(run.visits),
     wait: run.wait ? { ...run.wait } : undefined,
     ...(run.received ? { received: [...run.received] } : {}),
   };
@@ -101,7 +103,7 @@ class Walk {
 
   setTraits(values: Record<string, unknown>) {
     if (!this.traitsCopied) {
-      this.traits = { ...this.traits };
+      this.traits = dict(this.traits);
       this.traitsCopied = true;
     }
     Object.assign(this.traits, values);
@@ -182,13 +184,13 @@ class Walk {
         return handle;
       }
       case "split": {
-        const prior = this.run.variants[node.id];
+        const prior = own(this.run.variants, node.id);
         const position = bucket(this.flow.flowId, node.id, this.profile.userId ?? this.profile.profileId);
         let branch = prior !== undefined && node.branches.some((b) => b.id === prior) ? prior : undefined;
         const sticky = branch !== undefined;
         if (branch === undefined) {
           branch = pickBranch(node.branches, position).id;
-          this.run.variants[node.id] = branch;
+          setOwn(this.run.variants, node.id, branch);
         }
         this.step(node, true, branch, { bucket: Math.round(position * 1000) / 1000, sticky });
         return branch;
@@ -207,7 +209,7 @@ class Walk {
       case "message":
         return this.message(node);
       case "update": {
-        const set: Record<string, unknown> = {};
+        const set: Record<string, unknown> = dict();
         const errors: string[] = [];
         for (const [name, value] of Object.entries(node.set)) {
           if (typeof value === "string") {

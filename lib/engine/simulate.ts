@@ -21,15 +21,14 @@
 // Pass `start` (epoch ms, e.g. the request time) so date comparisons in conditions see realistic dates;
 // the default is a fixed instant so a simulation without it is reproducible.
 import { emptySummary, updateSummary, type EventSummary } from "@/lib/conditions/summary";
-import type { ProfileContext } from "@/lib/conditions/compile";
 import { parseDuration } from "@/lib/conditions/duration";
 import type { Graph, SettingsInput } from "@/lib/flow/schema";
 import { createGate, SendCounts } from "@/lib/policies/gate";
 import { Policies, userTimeZone, type PoliciesInput } from "@/lib/policies/schema";
-import { advance, goalOpen } from "./advance";
 import { compileFlow } from "./compile-flow";
-import { inactivityDueAt, triggerEntries } from "./triggers";
-import type { AdvanceInput, AdvanceOptions, Effect, EngineEvent, EntryInput, MessageEffect, Run, StepReason } from "./types";
+import { dispatch, singleFlow, type DispatchInput } from "./dispatch";
+import { inactivityDueAt } from "./triggers";
+import type { AdvanceOptions, Effect, EngineEvent, MessageEffect, Run, StepReason } from "./types";
 
 export const MAX_SIMULATION_STEPS = 5000;
 export const SIMULATION_DEFAULT_START = Date.UTC(2025, 0, 1);
@@ -131,7 +130,6 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
   let seq = 0;
   const pending: Pending[] = [];
 
-  const profile = (now: number): ProfileContext => ({ userId, profileId: userId ?? "simulated-profile", traits, summary, now });
   // The time zone is read per walk: an identify may change the `timezone` trait.
   const engineOpts = (): AdvanceOptions =>
     policies ? { gate: createGate({ policies, timezone: userTimeZone(traits, policies.timezone), counts }) } : {};
@@ -180,28 +178,16 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
     }
   };
 
-  const store = (run: Run) => {
-    const i = runs.findIndex((r) => r.id === run.id);
-    if (i >= 0) runs[i] = run;
-    else runs.push(run);
-  };
-
-  const tryEnter = (input: EntryInput, now: number) => {
-    const result = triggerEntries(flow, profile(now), input, runs, now, engineOpts());
-    if (result.entered) {
-      entries.push({ at: iso(now), entered: true, trigger: result.triggerNodeId, runId: result.run.id, holdout: result.run.holdout });
-      store(result.run);
-      apply(result.effects, result.run, now);
-    } else if (result.reason !== "no_trigger") {
-      entries.push({ at: iso(now), entered: false, reason: result.reason, trigger: result.triggerNodeId });
+  const flows = singleFlow(flow);
+  /** One input through the dispatcher (the same one ingestion and the worker call). */
+  const send = (input: DispatchInput) => {
+    const res = dispatch(flows, runs, { userId, profileId: userId ?? "simulated-profile", traits, summary }, input, engineOpts());
+    runs.splice(0, runs.length, ...res.runs);
+    for (const { result } of res.entries) {
+      if (result.entered) entries.push({ at: iso(input.at), entered: true, trigger: result.triggerNodeId, runId: result.run.id, holdout: result.run.holdout });
+      else if (result.reason !== "no_trigger") entries.push({ at: iso(input.at), entered: false, reason: result.reason, trigger: result.triggerNodeId });
     }
-  };
-
-  const move = (run: Run, input: AdvanceInput, now: number) => {
-    const res = advance(flow, run, input, profile(now), now, engineOpts());
-    if (res.ignored) return;
-    store(res.run);
-    apply(res.effects, res.run, now);
+    for (const m of res.moves) apply(m.effects, m.run, input.at);
   };
 
   const scheduleInactivity = () => {
@@ -221,12 +207,11 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
       if (best < 0) return;
       const [p] = pending.splice(best, 1);
       if (p.kind === "timer") {
-        const run = runs.find((r) => r.id === p.runId);
-        if (run) move(run, { kind: "timer", timerId: p.timerId }, p.at);
+        send({ kind: "timer", runId: p.runId, timerId: p.timerId, at: p.at });
       } else if (p.kind === "deliver") {
         trace.push(p.entry);
       } else {
-        tryEnter({ kind: "inactivity", lastEventAt: p.lastEventAt }, p.at);
+        send({ kind: "inactivity", flowId: flow.flowId, lastEventAt: p.lastEventAt, at: p.at });
         const next = inactivityDueAt(flow, p.lastEventAt, p.at);
         if (next !== null) pending.push({ kind: "inactivity", at: next, seq: seq++, lastEventAt: p.lastEventAt });
       }
@@ -244,7 +229,7 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
     if (e.type === "identify") {
       traits = { ...traits, ...(e.traits ?? {}) };
       identifies++;
-      tryEnter({ kind: "identify", first: identifies === 1, event: { name: "Identify", properties: e.traits ?? {}, timestamp: now } }, now);
+      send({ kind: "identify", first: identifies === 1, event: { name: "Identify", properties: e.traits ?? {}, timestamp: now }, at: now });
     } else {
       let event: EngineEvent;
       if (e.type === "page") {
@@ -256,11 +241,7 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
         continue;
       }
       summary = updateSummary(summary, { name: event.name, properties: event.properties, timestamp: now });
-      // Runs already in the flow see the event first (goal, wait-until); then it may start a new run.
-      for (const run of [...runs]) {
-        if (run.status === "active" || run.status === "waiting" || goalOpen(flow, run, now)) move(run, { kind: "event", event }, now);
-      }
-      tryEnter({ kind: "event", event }, now);
+      send({ kind: "event", event, at: now });
     }
     scheduleInactivity();
   }

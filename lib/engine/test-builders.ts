@@ -4,7 +4,8 @@ import type { ProfileContext } from "@/lib/conditions/compile";
 import type { Condition, FlowEdge, FlowNode, Graph, MessageDataT, On, Predicate, SettingsInput } from "@/lib/flow/schema";
 import { advance } from "./advance";
 import { compileFlow, type CompiledFlow } from "./compile-flow";
-import { triggerEntries } from "./triggers";
+import { dispatch, singleFlow, type DispatchInput } from "./dispatch";
+import { triggerEntries, type EntryResult } from "./triggers";
 import type { AdvanceInput, AdvanceOptions, Effect, EngineEvent, EntryInput, Run } from "./types";
 
 export const T0 = Date.UTC(2025, 2, 1);
@@ -89,15 +90,25 @@ export class Driver {
     else this.runs.push(run);
   }
 
-  /** An event: summary updated, existing runs moved, then entry tried. Returns entry's result. */
-  track(name: string, properties: Record<string, unknown> = {}, now: number) {
-    const event: EngineEvent = { name, properties, timestamp: now };
-    this.summary = updateSummary(this.summary, { name, properties, timestamp: now });
-    for (const run of [...this.runs]) this.move(run, { kind: "event", event }, now);
-    return this.enter({ kind: "event", event }, now);
+  /** Sends one input through the dispatcher, as ingestion and the worker do. */
+  dispatch(input: DispatchInput) {
+    const res = dispatch(singleFlow(this.flow), this.runs, { userId: this.userId, profileId: this.profileId, traits: this.traits, summary: this.summary }, input, this.opts);
+    this.runs = res.runs;
+    for (const m of res.moves) this.apply(m.effects);
+    return res;
   }
 
-  enter(input: EntryInput, now: number) {
+  /** An event: summary updated, existing runs moved, then entry tried. Returns entry's result. */
+  track(name: string, properties: Record<string, unknown> = {}, now: number): EntryResult {
+    const event: EngineEvent = { name, properties, timestamp: now };
+    this.summary = updateSummary(this.summary, { name, properties, timestamp: now });
+    return this.dispatch({ kind: "event", event, at: now }).entries[0]?.result ?? { entered: false, reason: "no_trigger" };
+  }
+
+  /** An identify or an inactivity check through the dispatcher; an event's entry alone (no run sees it). */
+  enter(input: EntryInput, now: number): EntryResult {
+    if (input.kind === "identify") return this.dispatch({ ...input, at: now }).entries[0]?.result ?? { entered: false, reason: "no_trigger" };
+    if (input.kind === "inactivity") return this.dispatch({ ...input, flowId: this.flow.flowId, at: now }).entries[0]?.result ?? { entered: false, reason: "no_trigger" };
     const r = triggerEntries(this.flow, this.ctx(now), input, this.runs, now, this.opts);
     if (r.entered) {
       this.store(r.run);

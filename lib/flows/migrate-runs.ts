@@ -1,13 +1,13 @@
 // Live-edit migration of the users inside a flow: the dry run for the publish dialog (what would move
 // where, what they would not receive again) and the move itself, done in publish's transaction with the
-// same pure planner (lib/policies/migration.ts), so the dry run's counts are what applying does.
+// same pure planner (lib/engine/run-migration.ts), so the dry run's counts are what applying does.
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { compileFlow, type CompiledFlow, type Run } from "@/lib/engine";
 import type { Graph } from "@/lib/flow/schema";
 import { badRequest, unprocessable, zodToDetails } from "@/lib/http/errors";
-import { completeMapping, mappingProblems, planMigration, type MigrationPlan, type NodeMapping } from "@/lib/policies/migration";
+import { completeMapping, mappingProblems, planMigration, type MigrationPlan, type NodeMapping } from "@/lib/engine/run-migration";
 import { Applier, runFromRow, wakeWorkerSoon, type RunRow } from "@/lib/runtime/apply";
 import { getFlow, getVersion, publishFlow } from "./store";
 

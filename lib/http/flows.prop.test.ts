@@ -8,7 +8,7 @@ import { POST as publishRoute } from "@/app/api/v1/flows/[id]/publish/route";
 import { TEMPLATES } from "@/lib/flow/templates";
 import { createRateLimiter, resetRateLimiter } from "./rate-limit";
 import { call, installTestDb, keyFor, removeTestDb } from "@/lib/auth/test-harness";
-import { assertContractAnswer, mutation, mutate, rawBody } from "@/tests/property/support";
+import { assertContractAnswer, assertSeeded, mutation, mutate, rawBody } from "@/tests/property/support";
 import type { Db } from "@/lib/db/client";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 120);
@@ -31,7 +31,7 @@ describe("flow documents: never a 500, always a CONTRACT §3 error or a success"
   });
 
   it("POST with arbitrary or broken JSON", async () => {
-    await fc.assert(
+    await assertSeeded(
       fc.asyncProperty(rawBody, async (raw) => {
         const res = await call(createFlowRoute, "/api/v1/flows", { method: "POST", raw, headers: { "content-type": "application/json" }, caller: { key } });
         await assertContractAnswer(res, () => raw);
@@ -42,7 +42,7 @@ describe("flow documents: never a 500, always a CONTRACT §3 error or a success"
 
   it("POST and PUT with near-valid documents (one field replaced, removed or added), then publish", async () => {
     const templates = TEMPLATES.map((t) => ({ name: t.name, graph: t.graph, settings: t.settings }));
-    await fc.assert(
+    await assertSeeded(
       fc.asyncProperty(fc.nat({ max: templates.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 3 }), async (t, muts) => {
         const doc = muts.reduce<unknown>((d, m) => mutate(d, m.pick, m.how, m.value, m.key), templates[t]);
         const ctx = () => JSON.stringify(doc);
@@ -66,7 +66,7 @@ describe("flow documents: never a 500, always a CONTRACT §3 error or a success"
   });
 
   it("PUT with arbitrary JSON", async () => {
-    await fc.assert(
+    await assertSeeded(
       fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), async (body) => {
         const res = await call(updateFlowRoute, `/api/v1/flows/${flowId}`, { method: "PUT", body, caller: { key } }, { id: flowId });
         await assertContractAnswer(res, () => JSON.stringify(body));

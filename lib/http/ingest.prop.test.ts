@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRateLimiter, resetRateLimiter } from "./rate-limit";
 import { call, installTestDb, keyFor, removeTestDb } from "@/lib/auth/test-harness";
-import { assertContractAnswer, mutation, mutate, rawBody } from "@/tests/property/support";
+import { assertContractAnswer, assertSeeded, mutation, mutate, rawBody } from "@/tests/property/support";
 import type { Db } from "@/lib/db/client";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
@@ -62,7 +62,7 @@ describe("ingestion and decision bodies: never a 500, always a CONTRACT §3 erro
 
       it("arbitrary or broken JSON", async () => {
         const post = await handler();
-        await fc.assert(
+        await assertSeeded(
           fc.asyncProperty(rawBody, async (raw) => {
             const res = await call(post, `/api/v1/${name}`, { method: "POST", raw, headers: { "content-type": "application/json" }, caller: { key } });
             await assertContractAnswer(res, () => raw);
@@ -73,7 +73,7 @@ describe("ingestion and decision bodies: never a 500, always a CONTRACT §3 erro
 
       it("near-valid messages with mutated fields", async () => {
         const post = await handler();
-        await fc.assert(
+        await assertSeeded(
           fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), async (muts, basic) => {
             const body = muts.reduce<unknown>((d, m) => mutate(d, m.pick, m.how, m.value, m.key), seed);
             const res = await call(post, `/api/v1/${name}`, { body, caller: { key, basic } });

@@ -1,6 +1,6 @@
 // The computed trait "engagement score": weighted counts of events within a window, read from the
 // per-profile event summary (never from the events table), capped to [0, cap].
-import { countEvents, type EventSummary } from "@/lib/conditions";
+import { countEvents, statsOf, type EventSummary } from "@/lib/conditions";
 import { parseDuration } from "@/lib/conditions/duration";
 import type { EngagementSettings } from "./settings";
 
@@ -9,7 +9,7 @@ export function engagementScore(summary: EventSummary, settings: EngagementSetti
   const from = now - windowMs;
   let score = 0;
   for (const [name, weight] of Object.entries(settings.weights)) {
-    if (!summary.events[name]) continue;
+    if (!statsOf(summary, name)) continue;
     score += weight * countEvents(summary, name, from, now);
   }
   return Math.max(0, Math.min(settings.cap, Math.round(score * 100) / 100));

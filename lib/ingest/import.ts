@@ -11,6 +11,7 @@ import type { Sql } from "@/lib/db/sql";
 import { enqueue, type Job, type JobResult } from "@/lib/runtime/jobs";
 import type { Message } from "./messages";
 import { ingest } from "./pipeline";
+import { dict } from "@/lib/dict";
 
 export const IMPORT_LIMIT = 100 * 1024 * 1024;
 export const JSON_IMPORT_LIMIT = 20 * 1024 * 1024;
@@ -157,7 +158,7 @@ type Row = { row: number; userId: string | null; traits: Record<string, unknown>
 
 function csvRow(record: Record<string, string>, row: number): Row {
   let userId: string | null = null;
-  const traits: Record<string, unknown> = {};
+  const traits: Record<string, unknown> = dict();
   for (const [col, cell] of Object.entries(record)) {
     if (USER_ID_COLUMNS.has(col.trim().toLowerCase())) {
       userId = (cell ?? "").trim() || null;

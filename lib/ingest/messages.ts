@@ -11,7 +11,10 @@ export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 // Segment accepts numeric ids and stores them as strings; so do we.
 const Id = z.union([z.string().min(1).max(256), z.number().finite()]).transform((v) => String(v));
-const Dict = z.record(z.string(), z.unknown());
+// Not z.record: it drops a "__proto__" key, and user data may use any key. The object is kept as
+// parsed (JSON.parse makes every key an own property); readers treat it as a dictionary.
+const isDict = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+const Dict = z.custom<Record<string, unknown>>(isDict, { message: "Expected an object" }).meta({ type: "object", additionalProperties: {} });
 
 const IsoTime = z
   .string()

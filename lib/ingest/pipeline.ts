@@ -15,6 +15,7 @@ import { planFor, type Violation } from "./tracking-plan";
 import { engagementScore } from "./engagement";
 import { applyTraits, mergeSummaries } from "./profile-math";
 import { applyGroupCalls, moveMemberships } from "@/lib/profiles/groups";
+import { dict, own } from "@/lib/dict";
 
 export type IngestOptions = {
   receivedAt?: Date;
@@ -201,7 +202,7 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
     const eng = ctx.settings.engagement;
     if (eng.enabled && active) {
       const score = engagementScore(summary, eng, now);
-      if (traits[eng.trait] !== score) traits = { ...traits, [eng.trait]: score };
+      if (own(traits, eng.trait) !== score) traits = dict({ ...traits, [eng.trait]: score });
     }
     updates.push({
       id: pid,

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Message, Problem } from "./messages";
 import { ingest } from "./pipeline";
+import { dict } from "@/lib/dict";
 
 /** A dotted path into the payload: "properties.email", "contacts.0.id"; "$" is the record itself. */
 const Path = z.string().trim().min(1).max(256);
@@ -181,7 +182,7 @@ export function mapPayload(mapping: SourceMapping, payload: unknown, sourceId: s
       errors.push({ path: `${path}.${mapping.userId}`, message: `No userId at "${mapping.userId}"` });
       return;
     }
-    const traits: Record<string, unknown> = {};
+    const traits: Record<string, unknown> = dict();
     if (mapping.traitsFrom) {
       const obj = readPath(rec, mapping.traitsFrom);
       if (obj && typeof obj === "object" && !Array.isArray(obj)) {
@@ -209,7 +210,7 @@ export function mapPayload(mapping: SourceMapping, payload: unknown, sourceId: s
         errors.push({ path: `${path}.${mapping.event.nameFrom}`, message: `No event name at "${mapping.event.nameFrom}"` });
         return;
       }
-      const properties: Record<string, unknown> = {};
+      const properties: Record<string, unknown> = dict();
       for (const [k, p] of Object.entries(mapping.event.properties)) {
         const v = readPath(rec, p);
         if (v !== undefined) properties[k] = v;

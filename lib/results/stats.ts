@@ -9,6 +9,7 @@
 // - conversionRate = converted / entered (0 when nothing entered).
 import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
+import { dict, own } from "@/lib/dict";
 import { badRequest } from "@/lib/http/errors";
 import { cohortCounts, get, splitKey, type Counts, type Range } from "./counters";
 import { loadResultsFlow, type ResultsFlow } from "./flow-graph";
@@ -48,22 +49,28 @@ export function parseRange(url: URL): Range {
 export function statsFromCounts(counts: Counts, flow: Pick<ResultsFlow, "graph">): FlowStats {
   const entered = get(counts, "entered");
   const converted = get(counts, "converted");
-  const nodes: FlowStats["nodes"] = {};
-  for (const n of flow.graph.nodes) nodes[n.id] = { entered: 0, outcomes: {} };
-  const variants: FlowStats["variants"] = {};
+  // Node and branch ids are chosen by the flow's author: dictionaries without a prototype.
+  const nodes: FlowStats["nodes"] = dict();
+  const nodeOf = (id: string) => (own(nodes, id) ?? (nodes[id] = { entered: 0, outcomes: dict() }));
+  for (const n of flow.graph.nodes) nodes[n.id] = { entered: 0, outcomes: dict() };
+  const variants: FlowStats["variants"] = dict();
+  const branchOf = (split: string, branch: string) => {
+    const s = own(variants, split) ?? (variants[split] = dict());
+    return own(s, branch) ?? (s[branch] = { entered: 0, converted: 0, conversionRate: 0 });
+  };
   for (const n of flow.graph.nodes) {
     if (n.type !== "split") continue;
-    variants[n.id] = {};
-    for (const b of n.data.branches) variants[n.id][b.id] = { entered: 0, converted: 0, conversionRate: 0 };
+    variants[n.id] = dict();
+    for (const b of n.data.branches) branchOf(n.id, b.id);
   }
   for (const [k, v] of counts) {
     const [metric, d1, d2] = splitKey(k);
-    if (metric === "node") (nodes[d1] ??= { entered: 0, outcomes: {} }).entered += v;
+    if (metric === "node") nodeOf(d1).entered += v;
     else if (metric === "outcome") {
-      const node = (nodes[d1] ??= { entered: 0, outcomes: {} });
-      node.outcomes[d2] = (node.outcomes[d2] ?? 0) + v;
-    } else if (metric === "variant_entered") ((variants[d1] ??= {})[d2] ??= { entered: 0, converted: 0, conversionRate: 0 }).entered += v;
-    else if (metric === "variant_converted") ((variants[d1] ??= {})[d2] ??= { entered: 0, converted: 0, conversionRate: 0 }).converted += v;
+      const node = nodeOf(d1);
+      node.outcomes[d2] = (own(node.outcomes, d2) ?? 0) + v;
+    } else if (metric === "variant_entered") branchOf(d1, d2).entered += v;
+    else if (metric === "variant_converted") branchOf(d1, d2).converted += v;
   }
   for (const split of Object.values(variants)) for (const b of Object.values(split)) b.conversionRate = ratio(b.converted, b.entered);
   const hEntered = get(counts, "holdout_entered");

@@ -3,6 +3,7 @@
 // and inserted if absent, so a retried event or a re-run job never records or sends anything twice.
 import type { Sql } from "@/lib/db/sql";
 import type { Effect, MessageEffect, Run, StepEffect } from "@/lib/engine";
+import { fromStoredRun, toStoredRun } from "@/lib/engine/run-state";
 import { enqueueMany, type NewJob } from "./jobs";
 import { runtimeMetrics } from "./counters";
 
@@ -189,7 +190,7 @@ export class Outbox {
       status: r.status,
       node_id: r.nodeId,
       holdout: r.holdout,
-      state: { ...r, profileId: profile.id },
+      state: toStoredRun({ ...r, profileId: profile.id }),
       entered_at: new Date(r.enteredAt).toISOString(),
       ended_at: toDate(r.endedAt)?.toISOString() ?? null,
       converted_at: toDate(r.convertedAt)?.toISOString() ?? null,
@@ -297,12 +298,13 @@ export class Applier {
 export type RunRow = { id: string; profile_id: string; entry: number; flow_version_id: string; version: number; state: unknown };
 export const RUN_COLUMNS = `id, profile_id, entry, flow_version_id, version, state`;
 
-/** Reads a stored run back into the engine's shape. The columns win over the JSON: a profile merge
+/** Reads a stored run back into the engine's shape, upgrading an older state (lib/engine/run-state.ts;
+ *  a state newer than this code throws RunStateTooNew). The columns win over the JSON: a profile merge
  *  moves runs to another profile and renumbers their entries. */
 export function runFromRow(row: RunRow): Run | null {
-  const s = row.state as Run | null;
-  if (!s || typeof s !== "object" || typeof s.nodeId !== "string" || !s.status) return null;
-  return { ...s, id: row.id, profileId: row.profile_id, entry: row.entry, versionId: row.flow_version_id, version: row.version, variants: s.variants ?? {}, visits: s.visits ?? {} };
+  const s = fromStoredRun(row.state);
+  if (!s) return null;
+  return { ...s, id: row.id, profileId: row.profile_id, entry: row.entry, versionId: row.flow_version_id, version: row.version };
 }
 
 /** Wakes the in-process worker once the caller's transaction has had time to commit. */

@@ -52,7 +52,8 @@ const DECIDE_SQL = `
 export async function decide(sql: Sql, body: { userId?: string; anonymousId?: string; placements: string[] }): Promise<{ decisions: Record<string, Decision | null> }> {
   const placements = [...new Set(body.placements)];
   const rows = await sql.query<DecisionRow>(DECIDE_SQL, [body.userId ?? null, body.anonymousId ?? null, placements]);
-  const decisions: Record<string, Decision | null> = {};
+  // Null prototype: placement keys are user input ("__proto__" must be an answer, not a prototype).
+  const decisions: Record<string, Decision | null> = Object.create(null) as Record<string, Decision | null>;
   for (const key of placements) decisions[key] = null;
   for (const r of rows) {
     const d: Decision = { content: r.content ?? "", flowId: r.flow_id, nodeId: r.node_id, decisionId: r.id };

@@ -3,15 +3,14 @@
 // triggers match. Effects are written by the Applier as an outbox in that same transaction.
 //
 // Rules kept here (the engine decides everything else):
-// - Runs of a paused flow hold: they see no events and send nothing; paused flows let nobody in.
-// - Runs stay on the version they entered with; entries use the flow's active version.
-// - For each event, runs already in a flow see it first (goal, wait-until), then it may start a new run.
-// - identify events only let users into identify triggers (the first identify); alias events do nothing.
-// - Each event (re)schedules one inactivity check per profile and flow with an inactivity trigger.
+// Each event goes through the engine's dispatcher (lib/engine/dispatch.ts), which holds the rules: runs
+// already inside see it first, then it may start new runs; paused flows hold; runs keep their version.
+// Kept here: alias events do nothing; only the batch's first identify is "first" (identify triggers);
+// each event (re)schedules one inactivity check per profile and flow with an inactivity trigger.
 import type { Sql } from "@/lib/db/sql";
 import type { ProfileContext } from "@/lib/conditions/compile";
 import { asSummary } from "@/lib/conditions/summary";
-import { advance, goalOpen, inactivityDueAt, triggerEntries, type CompiledFlow, type EngineEvent, type EntryInput, type Run } from "@/lib/engine";
+import { dispatch, inactivityDueAt, type CompiledFlow, type DispatchInput, type EngineEvent, type FlowSet, type Run } from "@/lib/engine";
 import type { ProfileState, StoredEvent } from "./types";
 import { inactivityKey, Outbox, runFromRow, RUN_COLUMNS, wakeWorkerSoon, type ProfileRow, type RunRow } from "./apply";
 import { compiledVersion, flowIndex, type LiveFlow } from "./flow-cache";
@@ -98,6 +97,21 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
     const policies = await loadPolicyGates(sql, todo.map((it) => it.profile.id), now);
     // group.<trait> in conditions and templates: read only for profiles whose events matter to a flow.
     const groups = await currentGroups(sql, todo.filter((it) => it.profile.group === undefined).map((it) => it.profile.id));
+    // The dispatcher is pure: every version it may need is compiled before it runs.
+    const needed = new Map<string, LiveFlow>();
+    for (const flow of active) needed.set(flow.activeVersionId, flow);
+    for (const it of todo) {
+      const mine = runsOf.get(it.profile.id);
+      for (const run of mine?.runs ?? []) {
+        const flow = flows.get(run.flowId);
+        if (flow && flow.status === "active" && !mine!.light.has(run.id)) needed.set(run.versionId, flow);
+      }
+    }
+    for (const [id, flow] of needed) await version(id, flow);
+    const flowSet: FlowSet = {
+      flows: [...flows.values()].map((f) => ({ id: f.id, status: f.status, active: f.status === "active" ? (versions.get(f.activeVersionId) ?? null) : null })),
+      version: (id) => versions.get(id),
+    };
     const outbox = new Outbox(sql);
     for (const it of todo) {
       const profile = it.profile;
@@ -105,7 +119,8 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
       const row: ProfileRow = { id: profile.id, userId: profile.userId, traits: profile.traits, group, summary: profile.summary, lastSeen: profile.lastSeen };
       const applier = outbox.applier(row);
       const policy = policies.gateFor(row);
-      const { runs, light } = runsOf.get(profile.id) ?? { runs: [], light: new Set<string>() };
+      const loaded = runsOf.get(profile.id) ?? { runs: [], light: new Set<string>() };
+      let runs = loaded.runs;
 
       let identifySeen = false;
       for (const e of it.events) {
@@ -114,37 +129,14 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
         // The flow's clock is the event's own timestamp (CONTRACT §4: a past timestamp is honoured),
         // never later than now: a replayed history enters, waits and converts at the times it happened.
         const at = Math.min(e.timestamp.getTime(), now);
-        if (e.type !== "identify") {
-          // Runs already inside see the event first.
-          for (let i = 0; i < runs.length; i++) {
-            const run = runs[i];
-            if (light.has(run.id)) continue;
-            const flow = flows.get(run.flowId);
-            if (!flow || flow.status !== "active") continue;
-            const compiled = await version(run.versionId, flow);
-            if (!compiled) continue;
-            const live = run.status === "active" || run.status === "waiting";
-            if (!live && !goalOpen(compiled, run, event.timestamp ?? now)) continue;
-            const res = advance(compiled, run, { kind: "event", event }, profileContext(row, at), at, { gate: policy.gate });
-            if (res.ignored) continue;
-            runs[i] = res.run;
-            applier.apply(res.run, res.effects);
-          }
-        }
-        let input: EntryInput;
+        let input: DispatchInput;
         if (e.type === "identify") {
-          input = { kind: "identify", first: it.firstIdentify && !identifySeen, event };
+          input = { kind: "identify", first: it.firstIdentify && !identifySeen, event, at };
           identifySeen = true;
-        } else input = { kind: "event", event };
-        for (const flow of active) {
-          const compiled = await version(flow.activeVersionId, flow);
-          if (!compiled || !compiled.triggers.length) continue;
-          const mine = runs.filter((r) => r.flowId === flow.id);
-          const res = triggerEntries(compiled, profileContext(row, at), input, mine, at, { gate: policy.gate });
-          if (!res.entered) continue;
-          runs.push(res.run);
-          applier.apply(res.run, res.effects);
-        }
+        } else input = { kind: "event", event, at };
+        const res = dispatch(flowSet, runs, profileContext(row, at), input, { gate: policy.gate, frozen: loaded.light });
+        runs = res.runs;
+        for (const m of res.moves) applier.apply(m.run, m.effects);
       }
       // Update nodes changed the row's traits: the caller sees them.
       it.profile.traits = row.traits;

@@ -341,7 +341,24 @@ export function runtimeSuite(label: string, open: () => Promise<Db>) {
       const profile = await ingest(db, pid, [{ name: "Tag Me", properties: { sku: "Z" } }]);
       expect(profile.traits).toMatchObject({ keep: 1, stage: "tagged", last: "Z" });
       const [row] = await db.sql.query<{ traits: Record<string, unknown> }>(`SELECT traits FROM profiles WHERE id = $1`, [pid]);
-      expect(row.traits).toEqual({ keep: 1, stage: "tagged", last: "Z" });
+      // The real pipeline also keeps the engagement score trait up to date.
+      expect(row.traits).toEqual({ keep: 1, stage: "tagged", last: "Z", engagement_score: expect.any(Number) });
+    });
+
+    it("refuses a run state written by newer code instead of misreading it, and upgrades an old one", async () => {
+      await publish(db, "Stateful", { nodes: [trigger("t1", "State In"), node("w1", "wait", { until: { event: "State Go" }, timeout: "P1D" }), inApp("m1", "st", "go")], edges: [edge("t1", "w1"), edge("w1", "m1", "matched")] });
+      const pid = await seedProfile(db, "state-1");
+      await ingest(db, pid, [{ name: "State In" }]);
+      const [row] = await db.sql.query<{ id: string; state: Record<string, unknown> }>(`SELECT id, state FROM runs WHERE profile_id = $1`, [pid]);
+      expect(row.state.stateVersion).toBe(1);
+      await db.sql.query(`UPDATE runs SET state = jsonb_set(state, '{stateVersion}', '99') WHERE id = $1`, [row.id]);
+      await expect(ingest(db, pid, [{ name: "State Go" }])).rejects.toThrow(/state version 99/);
+      // A state from before versions existed (no stateVersion, no visits) is upgraded and moves on.
+      await db.sql.query(`UPDATE runs SET state = (state - 'stateVersion') - 'visits' WHERE id = $1`, [row.id]);
+      await ingest(db, pid, [{ name: "State Go" }]);
+      const [after] = await db.sql.query<{ status: string; state: Record<string, unknown> }>(`SELECT status, state FROM runs WHERE id = $1`, [row.id]);
+      expect(after.status).toBe("completed");
+      expect(after.state.stateVersion).toBe(1);
     });
 
     it("keeps running after a profile merge moved and renumbered runs", async () => {

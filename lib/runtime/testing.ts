@@ -1,13 +1,12 @@
-// Test support for the runtime: seed profiles, ingest events the way ingestion does (event rows,
-// summary, then runFlowsForEvents in one transaction), publish flows, and run the worker's handlers
-// against a test database until a condition holds.
+// Test support for the runtime: seed profiles, send events through the real ingestion pipeline, publish
+// flows, and run the worker's handlers against a test database until a condition holds.
 import type { Db } from "@/lib/db/client";
-import { updateSummary, asSummary } from "@/lib/conditions/summary";
 import { createFlow, publishFlow } from "@/lib/flows/store";
-import { runFlowsForEvents } from "./execute";
+import { ingest as ingestMessages } from "@/lib/ingest/pipeline";
+import { parseBatch } from "@/lib/ingest/messages";
 import { registerHandlers } from "./handlers";
 import { claimJobs, queuesByLease, registeredQueues, runJob } from "./jobs";
-import type { MessageType, StoredEvent } from "./types";
+import type { MessageType } from "./types";
 
 export async function seedProfile(db: Db, userId: string, traits: Record<string, unknown> = {}): Promise<string> {
   const rows = await db.sql.query<{ id: string }>(`INSERT INTO profiles (user_id, traits) VALUES ($1, $2::jsonb) RETURNING id`, [userId, JSON.stringify(traits)]);
@@ -17,35 +16,35 @@ export async function seedProfile(db: Db, userId: string, traits: Record<string,
 
 export type TestEvent = { type?: MessageType; name: string; properties?: Record<string, unknown>; traits?: Record<string, unknown>; timestamp?: Date; messageId?: string };
 
-/** Stores events for a profile and runs the executor in the same transaction, as ingestion does. */
-export async function ingest(db: Db, profileId: string, events: TestEvent[], opts: { firstIdentify?: boolean; now?: Date } = {}) {
+/**
+ * Sends events for a seeded profile through the real ingestion pipeline (identity resolution, traits,
+ * summary, engagement score, identified_at, then the executor in the same transaction), as one batch
+ * received at `now`. Returns the profile as stored afterwards.
+ */
+export async function ingest(db: Db, profileId: string, events: TestEvent[], opts: { now?: Date } = {}) {
   const now = opts.now ?? new Date();
-  return db.tx(async (sql) => {
-    const [p] = await sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; summary: unknown; first_seen: Date; last_seen: Date }>(
-      `SELECT id, user_id, traits, summary, first_seen, last_seen FROM profiles WHERE id = $1 FOR UPDATE`,
-      [profileId],
-    );
-    let summary = asSummary(p.summary);
-    let traits = p.traits;
-    const stored: StoredEvent[] = [];
-    let lastSeen = p.last_seen;
-    for (const e of events) {
-      const type = e.type ?? "track";
-      const ts = e.timestamp ?? now;
-      const [row] = await sql.query<{ id: number }>(
-        `INSERT INTO events (profile_id, type, name, properties, timestamp, message_id) VALUES ($1, $2, $3, $4::jsonb, $5, $6) RETURNING id`,
-        [profileId, type, e.name, JSON.stringify(e.properties ?? {}), ts, e.messageId ?? null],
-      );
-      if (type === "identify" && e.traits) traits = { ...traits, ...e.traits };
-      else if (type !== "alias") summary = updateSummary(summary, { name: e.name, properties: e.properties, timestamp: ts.getTime() });
-      if (ts > lastSeen) lastSeen = ts;
-      stored.push({ id: row.id, type, name: e.name, properties: e.properties ?? {}, traits: e.traits, timestamp: ts, messageId: e.messageId ?? null });
-    }
-    await sql.query(`UPDATE profiles SET traits = $2::jsonb, summary = $3::jsonb, last_seen = $4 WHERE id = $1`, [profileId, JSON.stringify(traits), JSON.stringify(summary), lastSeen]);
-    const profile = { id: p.id, userId: p.user_id, anonymousIds: [], traits, summary, firstSeen: p.first_seen, lastSeen };
-    await runFlowsForEvents(sql, profile, stored, { firstIdentify: opts.firstIdentify ?? false, now });
-    return profile;
+  const [who] = await db.sql.query<{ user_id: string | null; anon: string | null }>(
+    `SELECT p.user_id, (SELECT value FROM identities WHERE profile_id = p.id AND kind = 'anonymous' ORDER BY value LIMIT 1) AS anon FROM profiles p WHERE p.id = $1`,
+    [profileId],
+  );
+  if (!who) throw new Error(`ingest: no profile ${profileId}`);
+  const id = who.user_id !== null ? { userId: who.user_id } : { anonymousId: who.anon };
+  const batch = events.map((e) => {
+    const type = e.type ?? "track";
+    const base = { type, ...id, ...(e.timestamp ? { timestamp: e.timestamp.toISOString() } : {}), ...(e.messageId ? { messageId: e.messageId } : {}) };
+    if (type === "identify") return { ...base, traits: e.traits ?? {} };
+    if (type === "page") return { ...base, name: e.properties?.name ?? e.name, properties: e.properties ?? {} };
+    return { ...base, event: e.name, properties: e.properties ?? {} };
   });
+  const parsed = parseBatch({ batch }, now);
+  if (!parsed.ok) throw new Error(`ingest: ${parsed.message}`);
+  const out = await ingestMessages(db, parsed.messages, { batch: true, receivedAt: now });
+  if (!out.ok) throw new Error(`ingest: ${out.message}`);
+  const [p] = await db.sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; summary: unknown; first_seen: Date; last_seen: Date }>(
+    `SELECT id, user_id, traits, summary, first_seen, last_seen FROM profiles WHERE id = $1`,
+    [profileId],
+  );
+  return { id: p.id, userId: p.user_id, anonymousIds: who.anon ? [who.anon] : [], traits: p.traits, summary: p.summary, firstSeen: p.first_seen, lastSeen: p.last_seen };
 }
 
 export async function publish(db: Db, name: string, graph: unknown, settings: unknown = {}) {

@@ -3,7 +3,7 @@
 // (the same lock ingestion takes), so a timer and an event of one user never interleave.
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
-import { advance, inactivityDueAt, triggerEntries } from "@/lib/engine";
+import { dispatch, inactivityDueAt, singleFlow, type FlowSet } from "@/lib/engine";
 import { Applier, inactivityKey, runFromRow, RUN_COLUMNS, wakeWorkerSoon, type ProfileRow, type RunRow, type TimerPayload } from "./apply";
 import { loadRuns, profileContext, type InactivityPayload } from "./execute";
 import { compiledVersion, liveFlows } from "./flow-cache";
@@ -43,16 +43,16 @@ export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResu
     const flows = await liveFlows(sql);
     const flow = flows.get(run.flowId);
     if (!flow) return;
-    // A paused flow holds its runs: look again later; the run fires when the flow is resumed.
-    if (flow.status === "paused") return "held";
-    const compiled = await compiledVersion(sql, run.versionId, flow.name);
-    if (!compiled) return;
+    const compiled = flow.status === "active" ? await compiledVersion(sql, run.versionId, flow.name) : null;
+    const flowSet: FlowSet = { flows: [{ id: flow.id, status: flow.status, active: null }], version: (id) => (id === run.versionId ? compiled : null) };
     const now = Date.now();
     const policy = await loadPolicyGate(sql, profile, now);
-    const res = advance(compiled, run, { kind: "timer", timerId: p.timerId }, profileContext(profile, now), now, { gate: policy.gate });
-    if (res.ignored) return; // stale: the run moved on (matched, exited) or this job ran already
+    const res = dispatch(flowSet, [run], profileContext(profile, now), { kind: "timer", runId: run.id, timerId: p.timerId, at: now }, { gate: policy.gate });
+    // A paused flow holds its runs: look again later; the run fires when the flow is resumed.
+    if (res.held) return "held";
+    if (!res.moves.length) return; // stale: the run moved on (matched, exited) or this job ran already
     const applier = new Applier(sql, profile);
-    applier.apply(res.run, res.effects);
+    for (const m of res.moves) applier.apply(m.run, m.effects);
     await applier.flush();
     await policy.commit();
     if (applier.wroteJobs) wakeWorkerSoon();
@@ -78,10 +78,10 @@ export async function handleInactivity(job: Job, { db }: { db: Db }): Promise<Jo
     const now = Date.now();
     const runs = await loadRuns(sql, profile.id, flow.id);
     const policy = await loadPolicyGate(sql, profile, now);
-    const res = triggerEntries(compiled, profileContext(profile, now), { kind: "inactivity", lastEventAt: p.lastSeen }, runs, now, { gate: policy.gate });
-    if (res.entered) {
+    const res = dispatch(singleFlow(compiled), runs, profileContext(profile, now), { kind: "inactivity", flowId: flow.id, lastEventAt: p.lastSeen, at: now }, { gate: policy.gate });
+    if (res.moves.length) {
       const applier = new Applier(sql, profile);
-      applier.apply(res.run, res.effects);
+      for (const m of res.moves) applier.apply(m.run, m.effects);
       await applier.flush();
       await policy.commit();
       if (applier.wroteJobs) wakeWorkerSoon();

@@ -5,7 +5,7 @@ import { compileFlow, type CompiledFlow } from "@/lib/engine/compile-flow";
 import { Driver, graph, HOUR, n, T0 } from "@/lib/engine/test-builders";
 import type { Effect, Run } from "@/lib/engine";
 import type { Graph } from "@/lib/flow/schema";
-import { autoMapping, completeMapping, mappingProblems, migrateRun, planMigration } from "./migration";
+import { autoMapping, completeMapping, mappingProblems, migrateRun, planMigration } from "./run-migration";
 
 const version = (g: Graph, v: number): CompiledFlow => compileFlow({ flowId: "f1", flowName: "F", versionId: `v${v}`, version: v, graph: g, settings: {} });
 const ctx = (now: number) => ({ userId: "u1", profileId: "p1", traits: {}, summary: { events: {} } as never, now });

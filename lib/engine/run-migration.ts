@@ -16,8 +16,8 @@
 // the old node's count) and its variants (mapped to mapped split nodes). Every new message node that a
 // received old message node maps to goes into run.received: the engine suppresses its next reach. So a
 // migrated user never gets a message twice, and touchpoint keys (run:node:visit) never repeat.
-import type { CompiledFlow } from "@/lib/engine/compile-flow";
-import type { Effect, Run } from "@/lib/engine/types";
+import type { CompiledFlow } from "./compile-flow";
+import type { Effect, Run } from "./types";
 import type { Graph, Problem } from "@/lib/flow/schema";
 
 export type NodeMapping = Record<string, string | null>;

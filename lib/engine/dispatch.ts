@@ -1,0 +1,148 @@
+// The one path of a profile's input through the engine: which runs it moves and which flows it lets in.
+// Ingestion, timers, inactivity checks, the sandbox, why-not and the test driver all call it, so the
+// rule is written once and the sandbox is the product.
+//
+//   dispatch(flows, runs, profile, input, opts?) => { runs, effects, moves, entries, traits, held? }
+//     flows:   the live flows (status and compiled active version, in entry order) and a lookup of any
+//              compiled version a run may be on
+//     runs:    the profile's runs, any flow, any version (not mutated; `runs` in the result is new)
+//     input:   {kind:"event", event, at}           a track or page event
+//              {kind:"identify", first, event, at} an identify (only identify triggers listen)
+//              {kind:"timer", runId, timerId, at}  a run's timer fired
+//              {kind:"inactivity", flowId, lastEventAt, at}  an inactivity check of one flow
+//
+// Rules, in order:
+//   1. Runs already inside see an event first (goal, wait-until): every active or waiting run, and an
+//      ended run while its goal window is open. Runs of a paused flow hold: they see nothing, and a
+//      timer of a paused flow answers `held` (the runtime looks again later).
+//   2. Then the event may start new runs: each active flow's active version, in order, through
+//      triggerEntries (re-entry, rollout, holdout). identify only reaches identify triggers.
+//   3. Runs stay on the version they entered with; a run whose version is not given holds.
+//   4. Traits set by update nodes are seen by every later walk of the same input.
+// `frozen` names runs that must never be moved (the runtime loads some runs without their state).
+import type { ProfileContext } from "@/lib/conditions/compile";
+import { advance, goalOpen } from "./advance";
+import type { CompiledFlow } from "./compile-flow";
+import { triggerEntries, type EntryOptions, type EntryResult } from "./triggers";
+import type { AdvanceInput, AdvanceOptions, Effect, EngineEvent, EntryInput, Run } from "./types";
+
+export type DispatchFlow = { id: string; status: "active" | "paused"; active: CompiledFlow | null };
+
+export type FlowSet = {
+  /** The live flows in the order entries are tried. A flow not listed holds its runs. */
+  flows: readonly DispatchFlow[];
+  /** The compiled version a run is on; null or undefined: the run holds. */
+  version(versionId: string): CompiledFlow | null | undefined;
+};
+
+export type DispatchInput =
+  | { kind: "event"; event: EngineEvent; at: number }
+  | { kind: "identify"; first: boolean; event?: EngineEvent; at: number }
+  | { kind: "timer"; runId: string; timerId: string; at: number }
+  | { kind: "inactivity"; flowId: string; lastEventAt: number; at: number };
+
+/** The profile as the engine reads it; `now` is the input's `at`. */
+export type DispatchProfile = Omit<ProfileContext, "now">;
+
+export type DispatchOptions = AdvanceOptions & {
+  /** Runs never moved (held without their state). */
+  frozen?: ReadonlySet<string>;
+  /** Run id of a new entry (default `${flowId}:${profileId}:${entry}`). */
+  runId?: (flowId: string, entry: number) => string;
+};
+
+export type DispatchMove = { run: Run; effects: Effect[] };
+
+export type DispatchResult = {
+  /** The profile's runs after the input: moved runs replaced, new runs appended. */
+  runs: Run[];
+  /** Every effect, in order. */
+  effects: Effect[];
+  /** The same effects per run, in order: what the runtime applies (run state + its effects). */
+  moves: DispatchMove[];
+  /** Every entry tried, per flow (refusals included, `no_trigger` too). */
+  entries: Array<{ flowId: string; result: EntryResult }>;
+  /** The profile's traits after update nodes. */
+  traits: Record<string, unknown>;
+  /** A timer of a paused flow: nothing moved; look again later. */
+  held?: boolean;
+};
+
+export function dispatch(flows: FlowSet, runs: readonly Run[], profile: DispatchProfile, input: DispatchInput, opts: DispatchOptions = {}): DispatchResult {
+  const out: Run[] = [...runs];
+  const moves: DispatchMove[] = [];
+  const entries: DispatchResult["entries"] = [];
+  let traits = profile.traits;
+  const at = input.at;
+  const ctx = (): ProfileContext => ({ ...profile, traits, now: at });
+  const byId = new Map(flows.flows.map((f) => [f.id, f]));
+  const advOpts: AdvanceOptions = opts.gate ? { gate: opts.gate } : {};
+
+  const record = (run: Run, effects: Effect[], index: number) => {
+    if (index >= 0) out[index] = run;
+    else out.push(run);
+    moves.push({ run, effects });
+    for (const fx of effects) if (fx.type === "set_traits") traits = { ...traits, ...fx.traits };
+  };
+
+  const move = (i: number, compiled: CompiledFlow, advanceInput: AdvanceInput) => {
+    const res = advance(compiled, out[i], advanceInput, ctx(), at, advOpts);
+    if (res.ignored) return;
+    record(res.run, res.effects, i);
+  };
+
+  const enter = (flow: DispatchFlow, entryInput: EntryInput) => {
+    const compiled = flow.active;
+    if (flow.status !== "active" || !compiled || !compiled.triggers.length) return;
+    const mine = out.filter((r) => r.flowId === flow.id);
+    const entryOpts: EntryOptions = { ...advOpts, ...(opts.runId ? { runId: (entry: number) => opts.runId!(flow.id, entry) } : {}) };
+    const result = triggerEntries(compiled, ctx(), entryInput, mine, at, entryOpts);
+    entries.push({ flowId: flow.id, result });
+    if (result.entered) record(result.run, result.effects, -1);
+  };
+
+  switch (input.kind) {
+    case "event": {
+      const event = input.event;
+      const t = event.timestamp ?? at;
+      for (let i = 0; i < out.length; i++) {
+        const run = out[i];
+        if (opts.frozen?.has(run.id)) continue;
+        const flow = byId.get(run.flowId);
+        if (!flow || flow.status !== "active") continue;
+        const compiled = flows.version(run.versionId);
+        if (!compiled) continue;
+        const live = run.status === "active" || run.status === "waiting";
+        if (!live && !goalOpen(compiled, run, t)) continue;
+        move(i, compiled, { kind: "event", event });
+      }
+      for (const flow of flows.flows) enter(flow, { kind: "event", event });
+      break;
+    }
+    case "identify":
+      for (const flow of flows.flows) enter(flow, { kind: "identify", first: input.first, ...(input.event ? { event: input.event } : {}) });
+      break;
+    case "timer": {
+      const i = out.findIndex((r) => r.id === input.runId);
+      if (i < 0 || opts.frozen?.has(input.runId)) break;
+      const flow = byId.get(out[i].flowId);
+      if (!flow) break;
+      if (flow.status === "paused") return { runs: out, effects: [], moves, entries, traits, held: true };
+      const compiled = flows.version(out[i].versionId);
+      if (!compiled) break;
+      move(i, compiled, { kind: "timer", timerId: input.timerId });
+      break;
+    }
+    case "inactivity": {
+      const flow = byId.get(input.flowId);
+      if (flow) enter(flow, { kind: "inactivity", lastEventAt: input.lastEventAt });
+      break;
+    }
+  }
+  return { runs: out, effects: moves.flatMap((m) => m.effects), moves, entries, traits };
+}
+
+/** A flow set of one compiled flow (the sandbox, tests, why-not): every run of the flow is on it. */
+export function singleFlow(flow: CompiledFlow, status: "active" | "paused" = "active"): FlowSet {
+  return { flows: [{ id: flow.flowId, status, active: flow }], version: () => flow };
+}
