@@ -96,7 +96,7 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
     const runsOf = await loadBatchRuns(sql, todo.map((it) => it.profile.id), index.goalVersions);
     const policies = await loadPolicyGates(sql, todo.map((it) => it.profile.id), now);
     // group.<trait> in conditions and templates: read only for profiles whose events matter to a flow.
-    const groups = await currentGroups(sql, todo.filter((it) => it.profile.group === undefined).map((it) => it.profile.id));
+    const groups = index.group ? await currentGroups(sql, todo.filter((it) => it.profile.group === undefined).map((it) => it.profile.id)) : new Map<string, Record<string, unknown>>();
     // The dispatcher is pure: every version it may need is compiled before it runs.
     const needed = new Map<string, LiveFlow>();
     for (const flow of active) needed.set(flow.activeVersionId, flow);
