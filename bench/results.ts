@@ -77,8 +77,8 @@ async function insertChunk(sql: Db["sql"], f: { flowId: string; versionId: strin
     [prefix, f.flowId, f.versionId, from, to],
   );
   await sql.query(
-    `INSERT INTO steps (run_id, flow_id, node_id, at, result, key, entered)
-     SELECT $1 || i, $2, n.node, to_timestamp(${START / 1000} + (i::bigint * 86400 * ${DAYS}) / ${RUNS}::bigint + n.ord * 3600), 'next', $1 || i || ':' || n.ord, n.ord <> 5
+    `INSERT INTO steps (profile_id, run_id, flow_id, node_id, at, result, key, entered)
+     SELECT $1 || i, $1 || i, $2, n.node, to_timestamp(${START / 1000} + (i::bigint * 86400 * ${DAYS}) / ${RUNS}::bigint + n.ord * 3600), 'next', $1 || i || ':' || n.ord, n.ord <> 5
        FROM generate_series($3::int, $4::int - 1) i,
             LATERAL unnest(ARRAY['t1', 's1', CASE WHEN ${h(3)} < 500 THEN 'ma' ELSE 'mb' END, 'w1', 'w1', 'c1',
                                  CASE WHEN ${h(7)} < 400 THEN 'm2' ELSE 'u1' END, 'w2', 'm3', 'x1']) WITH ORDINALITY AS n(node, ord)`,
@@ -93,8 +93,8 @@ async function insertChunk(sql: Db["sql"], f: { flowId: string; versionId: strin
     [prefix, f.flowId, from, to],
   );
   await sql.query(
-    `INSERT INTO outcomes (touchpoint_id, flow_id, node_id, type, at)
-     SELECT $1 || i || o.node, $2, o.node, o.type, to_timestamp(${START / 1000} + (i::bigint * 86400 * ${DAYS}) / ${RUNS}::bigint + 7200)
+    `INSERT INTO outcomes (profile_id, touchpoint_id, flow_id, node_id, type, at)
+     SELECT $1 || i, $1 || i || o.node, $2, o.node, o.type, to_timestamp(${START / 1000} + (i::bigint * 86400 * ${DAYS}) / ${RUNS}::bigint + 7200)
        FROM generate_series($3::int, $4::int - 1) i,
             LATERAL (VALUES (CASE WHEN ${h(3)} < 500 THEN 'ma' ELSE 'mb' END, 'shown', true),
                             (CASE WHEN ${h(3)} < 500 THEN 'ma' ELSE 'mb' END, 'clicked', ${h(8)} < 150),

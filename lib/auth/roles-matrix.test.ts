@@ -157,6 +157,7 @@ const CASES: Case[] = [
       const userId = `erase-${++userSeq}`;
       await db.sql.query(`INSERT INTO profiles (user_id) VALUES ($1)`, [userId]);
       await db.sql.query(`INSERT INTO identities (profile_id, kind, value) SELECT id, 'user', $1 FROM profiles WHERE user_id = $1`, [userId]);
+      await db.sql.query(`INSERT INTO identity_directory (profile_id, kind, value) SELECT id, 'user', $1 FROM profiles WHERE user_id = $1`, [userId]);
       return { path: `/api/v1/users/${userId}`, params: { userId } };
     },
   },

@@ -84,6 +84,7 @@ describe("team management", () => {
     expect((await call(pause, "/", { method: "POST", caller: { session: ed.token } }, { id: flow.id })).status).toBe(200);
     await db.sql.query(`INSERT INTO profiles (user_id) VALUES ('audited-user')`);
     await db.sql.query(`INSERT INTO identities (profile_id, kind, value) SELECT id, 'user', 'audited-user' FROM profiles WHERE user_id = 'audited-user'`);
+    await db.sql.query(`INSERT INTO identity_directory (profile_id, kind, value) SELECT id, 'user', 'audited-user' FROM profiles WHERE user_id = 'audited-user'`);
     expect((await call(erase, "/", { method: "DELETE", caller: asAdmin() }, { userId: "audited-user" })).status).toBe(204);
     const log = (await (await call(auditList, "/api/v1/audit", { caller: asAdmin() })).json()) as AuditBody;
     const about = (target: string) => log.entries.filter((e) => e.target === target).map((e) => [e.action, e.actor]);

@@ -28,25 +28,29 @@ async function exerciseEveryModel(db: Db) {
 
   const profile = await p.profile.create({ data: { userId: "u1", traits: { role: "admin" } } });
   const identity = await p.identity.create({ data: { profileId: profile.id, kind: "user", value: "u1" } });
+  await p.identityDirectory.create({ data: { kind: "user", value: "u1", profileId: profile.id } });
   const event = await p.event.create({ data: { profileId: profile.id, type: "track", name: "Viewed", timestamp: new Date(), messageId: "m1" } });
-  await p.event.update({ where: { id: event.id }, data: { violations: [{ property: "x" }] } });
+  await p.event.update({ where: { profileId_timestamp_id: { profileId: profile.id, timestamp: event.timestamp, id: event.id } }, data: { violations: [{ property: "x" }] } });
+  await p.eventSummary.create({ data: { profileId: profile.id, name: "Viewed", stats: { total: 1, first: 1, last: 1, recent: [] } } });
+  await p.eventSummary.update({ where: { profileId_name: { profileId: profile.id, name: "Viewed" } }, data: { stats: { total: 2, first: 1, last: 2, recent: [] } } });
+  await p.eventDedupe.create({ data: { profileId: profile.id, scope: "user:u1", messageId: "m1" } });
   const run = await p.run.create({ data: { flowId: flow.id, flowVersionId: version.id, version: 1, profileId: profile.id, nodeId: "t" } });
-  const step = await p.step.create({ data: { runId: run.id, flowId: flow.id, nodeId: "t", result: "next", key: "k1" } });
+  const step = await p.step.create({ data: { profileId: profile.id, runId: run.id, flowId: flow.id, nodeId: "t", result: "next", key: "k1" } });
   const tp = await p.touchpoint.create({ data: { key: "tp1", runId: run.id, flowId: flow.id, nodeId: "m", profileId: profile.id, channel: "in_app", placement: "home" } });
-  const outcome = await p.outcome.create({ data: { touchpointId: tp.id, flowId: flow.id, nodeId: "m", type: "shown" } });
-  const job = await p.job.create({ data: { queue: "timer", key: "j1", payload: { runId: run.id } } });
+  const outcome = await p.outcome.create({ data: { profileId: profile.id, touchpointId: tp.id, flowId: flow.id, nodeId: "m", type: "shown" } });
+  const job = await p.job.create({ data: { profileId: profile.id, queue: "timer", key: "j1", payload: { runId: run.id } } });
   const imp = await p.import.create({ data: { format: "csv", data: Buffer.from("userId\nu1\n") } });
 
-  await p.run.update({ where: { id: run.id }, data: { status: "completed", endedAt: new Date() } });
-  await p.touchpoint.update({ where: { id: tp.id }, data: { status: "sent" } });
-  await p.job.update({ where: { id: job.id }, data: { attempts: 1 } });
+  await p.run.update({ where: { profileId_id: { profileId: profile.id, id: run.id } }, data: { status: "completed", endedAt: new Date() } });
+  await p.touchpoint.update({ where: { profileId_id: { profileId: profile.id, id: tp.id } }, data: { status: "sent" } });
+  await p.job.update({ where: { profileId_id: { profileId: profile.id, id: job.id } }, data: { attempts: 1 } });
   await p.import.update({ where: { id: imp.id }, data: { status: "done", done: 1, total: 1 } });
   expect(Buffer.from((await p.import.findUniqueOrThrow({ where: { id: imp.id } })).data!).toString()).toContain("u1");
 
-  // Unique constraints the runtime relies on.
-  await expect(p.step.create({ data: { runId: run.id, flowId: flow.id, nodeId: "t", result: "next", key: "k1" } })).rejects.toThrow();
-  await expect(p.identity.create({ data: { profileId: profile.id, kind: "user", value: "u1" } })).rejects.toThrow();
-  await expect(p.event.create({ data: { profileId: profile.id, type: "track", name: "Viewed", timestamp: new Date(), messageId: "m1" } })).rejects.toThrow();
+  // Unique constraints the runtime relies on (each includes the profile id: see lib/db/distribution.ts).
+  await expect(p.step.create({ data: { profileId: profile.id, runId: run.id, flowId: flow.id, nodeId: "t", result: "next", key: "k1" } })).rejects.toThrow();
+  await expect(p.identityDirectory.create({ data: { kind: "user", value: "u1", profileId: "someone-else" } })).rejects.toThrow();
+  await expect(p.eventDedupe.create({ data: { profileId: profile.id, scope: "user:u1", messageId: "m1" } })).rejects.toThrow();
 
   // The tables later migrations added: settings, CRM sources, result rollups, policies.
   await p.systemSetting.create({ data: { key: "k", value: "v" } });
@@ -81,10 +85,17 @@ async function exerciseEveryModel(db: Db) {
   await p.groupMember.create({ data: { profileId: profile.id, groupId: "acme" } });
   expect((await p.groupMember.findUniqueOrThrow({ where: { profileId_groupId: { profileId: profile.id, groupId: "acme" } } })).joinedAt).toBeInstanceOf(Date);
 
-  await p.outcome.delete({ where: { id: outcome.id } });
-  await p.step.delete({ where: { id: step.id } });
-  await p.identity.delete({ where: { id: identity.id } });
-  await p.job.delete({ where: { id: job.id } });
+  // Test cases: one row per flow and version (0: the draft), gone with the flow.
+  await p.flowTestSuite.create({ data: { flowId: flow.id, version: 0, cases: [{ name: "c" }] } });
+  await p.flowTestSuite.update({ where: { flowId_version: { flowId: flow.id, version: 0 } }, data: { updatedBy: "me" } });
+  await p.flowTestSuite.create({ data: { flowId: flow.id, version: 1, cases: [] } });
+  await expect(p.flowTestSuite.create({ data: { flowId: flow.id, version: 1, cases: [] } })).rejects.toThrow();
+
+  await p.outcome.delete({ where: { profileId_id: { profileId: profile.id, id: outcome.id } } });
+  await p.step.delete({ where: { profileId_id: { profileId: profile.id, id: step.id } } });
+  await p.identity.delete({ where: { profileId_id: { profileId: profile.id, id: identity.id } } });
+  await p.identityDirectory.delete({ where: { kind_value: { kind: "user", value: "u1" } } });
+  await p.job.delete({ where: { profileId_id: { profileId: profile.id, id: job.id } } });
   await p.import.delete({ where: { id: imp.id } });
   await p.auditLog.delete({ where: { id: audit.id } });
   await p.apiKey.delete({ where: { id: key.id } });
@@ -94,12 +105,15 @@ async function exerciseEveryModel(db: Db) {
   expect(await p.run.count()).toBe(0);
   expect(await p.touchpoint.count()).toBe(0);
   expect(await p.sendCounter.count()).toBe(0);
+  expect(await p.eventSummary.count()).toBe(0);
+  expect(await p.eventDedupe.count()).toBe(0);
   // Memberships go with the person; the group (an account) stays.
   expect(await p.groupMember.count()).toBe(0);
   expect((await p.group.findUniqueOrThrow({ where: { id: "acme" } })).traits).toEqual({ plan: "team" });
   await p.group.delete({ where: { id: "acme" } });
   await p.flow.delete({ where: { id: flow.id } });
   expect(await p.flowVersion.count()).toBe(0);
+  expect(await p.flowTestSuite.count()).toBe(0);
   await p.account.delete({ where: { id: account.id } });
   expect(await p.session.count()).toBe(0);
 }

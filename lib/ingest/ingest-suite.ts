@@ -126,6 +126,60 @@ export function ingestSuite(kind: "pglite" | "pg") {
       expect(p.json.events.map((e: { name: string }) => e.name).sort()).toEqual(["Other", "Paid"]);
     });
 
+    it("scopes messageId dedupe to the user: a write key cannot squat another user's messageId", async () => {
+      const victim = uid("victim");
+      const attacker = uid("anon");
+      const m = uid("order");
+      // The publishable write key sends the messageId first, under an identity it controls ...
+      expect((await call(track.POST, { auth, body: { anonymousId: attacker, event: "Squat", messageId: m } })).status).toBe(200);
+      expect((await call(track.POST, { auth, body: { userId: uid("other"), event: "Squat", messageId: m } })).status).toBe(200);
+      // ... and the server's later Order Completed for the victim, with that messageId, is still processed.
+      expect((await call(track.POST, { auth: bearer(t.secret), body: { userId: victim, event: "Order Completed", messageId: m } })).status).toBe(200);
+      expect((await getUser(victim)).json.events.map((e: { name: string }) => e.name)).toEqual(["Order Completed"]);
+      // The same messageId from the same user is still a duplicate; in a batch, per user too.
+      expect((await call(track.POST, { auth: bearer(t.secret), body: { userId: victim, event: "Order Completed", messageId: m } })).status).toBe(200);
+      const other = uid("victim2");
+      const b = await call(batch.POST, { auth, body: { batch: [{ type: "track", userId: other, event: "A", messageId: m }, { type: "track", anonymousId: attacker, event: "B", messageId: m }, { type: "track", userId: other, event: "C", messageId: m }] } });
+      expect(b.json).toEqual({ success: true, accepted: 3 });
+      expect((await getUser(victim)).json.events).toHaveLength(1);
+      expect((await getUser(other)).json.events.map((e: { name: string }) => e.name)).toEqual(["A"]);
+      expect((await getUser(attacker)).json.events.map((e: { name: string }) => e.name)).toEqual(["Squat"]);
+    });
+
+    it("keeps an anonymous user's messageIds known after the merge into the user", async () => {
+      const a = uid("anon");
+      const u = uid();
+      const m = uid("m");
+      await call(track.POST, { auth, body: { anonymousId: a, event: "Cart Viewed", messageId: m } });
+      await call(identify.POST, { auth, body: { userId: u, anonymousId: a, traits: {} } });
+      // The anonymous id's retry, after its profile was merged into the user's, is the same message.
+      await call(track.POST, { auth, body: { anonymousId: a, event: "Cart Viewed", messageId: m } });
+      const p = await getUser(u);
+      expect(p.json.events.filter((e: { name: string }) => e.name === "Cart Viewed")).toHaveLength(1);
+    });
+
+    it("rewrites only the event names a request touched in the stored summary", async () => {
+      const u = uid();
+      const names = Array.from({ length: 30 }, (_, i) => `Event ${i}`);
+      await call(batch.POST, { auth, body: { batch: names.map((event) => ({ type: "track", userId: u, event })) } });
+      const rows = async () =>
+        new Map(
+          (
+            await t.db.sql.query<{ name: string; xmin: string; total: number }>(
+              `SELECT s.name, s.xmin::text AS xmin, (s.stats->>'total')::int AS total FROM event_summaries s JOIN identity_directory d ON d.profile_id = s.profile_id WHERE d.kind = 'user' AND d.value = $1`,
+              [u],
+            )
+          ).map((r) => [r.name, r]),
+        );
+      const before = await rows();
+      expect(before.size).toBe(30);
+      await call(track.POST, { auth, body: { userId: u, event: "Event 7" } });
+      const after = await rows();
+      const rewritten = [...after.values()].filter((r) => before.get(r.name)?.xmin !== r.xmin).map((r) => r.name);
+      expect(rewritten).toEqual(["Event 7"]);
+      expect(after.get("Event 7")!.total).toBe(2);
+    });
+
     it("merges anonymous history into the user on identify, traits of the user winning", async () => {
       const u = uid();
       const a = uid("anon");

@@ -1,10 +1,12 @@
 // The ingestion pipeline: one transaction per request. Resolves identities (merging an anonymous
 // profile into its user's), locks every affected profile in a stable order, writes the events with
-// multi-row inserts (messageId dedup by the unique index), updates traits, the event summary and the
-// engagement score, then lets the executor move the profile's flows in the same transaction.
+// multi-row inserts (messageId dedupe per user through event_dedupe), updates traits, the event summary
+// (only the names touched) and the engagement score, then lets the executor move the profile's flows
+// in the same transaction.
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
-import { asSummary, updateSummary, type EventSummary } from "@/lib/conditions";
+import { updateSummary, type EventSummary } from "@/lib/conditions";
+import { loadSummaries, saveSummaries, type SummaryChange } from "@/lib/runtime/summaries";
 import { runFlowsForBatch } from "@/lib/runtime/execute";
 import type { ProfileState, StoredEvent } from "@/lib/runtime/types";
 import { wakeWorker } from "@/lib/runtime/worker";
@@ -34,6 +36,15 @@ export type IngestOutcome =
 /** A transaction lost a race with another writer (an identity or profile changed under it): run it again. */
 export class RetryIngest extends Error {}
 
+/**
+ * Whose messageId this is (CONTRACT §4): the user's when the message names one, else the anonymous id's.
+ * The same messageId under another scope is another message, so a publishable write key cannot
+ * swallow someone else's events by sending their messageIds first.
+ */
+export function dedupeScope(m: Pick<Message, "userId" | "anonymousId">): string {
+  return m.userId !== null ? `user:${m.userId}` : `anonymous:${m.anonymousId}`;
+}
+
 const RETRYABLE_CODES = new Set(["40P01", "40001", "23505"]);
 const MAX_ATTEMPTS = 6;
 
@@ -42,9 +53,12 @@ export async function ingest(db: Db, input: Message[], opts: IngestOptions = {})
   const storeEvents = opts.storeEvents !== false;
   const settings = await loadSettings(db.sql);
 
-  // Duplicates within one request: the first occurrence wins, like the unique index across requests.
+  // Duplicates within one request: the first occurrence for the same user wins, as across requests.
   const seen = new Set<string>();
-  const messages = input.filter((m) => (seen.has(m.messageId) ? false : (seen.add(m.messageId), true)));
+  const messages = input.filter((m) => {
+    const k = `${dedupeScope(m)}\n${m.messageId}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
 
   // Tracking plan, before anything is stored.
   const plan = planFor(settings.plan);
@@ -96,7 +110,6 @@ type ProfileRow = {
   id: string;
   user_id: string | null;
   traits: Record<string, unknown>;
-  summary: unknown;
   first_seen: Date;
   last_seen: Date;
   identified_at: Date | null;
@@ -113,16 +126,20 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
   // Lock every affected profile in id order (a stable order, so two requests never deadlock here).
   const ids = [...new Set(messages.map(profileOf))].sort();
   const rows = await sql.query<ProfileRow>(
-    `SELECT p.id, p.user_id, p.traits, p.summary, p.first_seen, p.last_seen, p.identified_at FROM profiles p WHERE p.id = ANY($1::text[]) ORDER BY p.id FOR UPDATE`,
+    `SELECT p.id, p.user_id, p.traits, p.first_seen, p.last_seen, p.identified_at FROM profiles p WHERE p.id = ANY($1::text[]) ORDER BY p.id FOR UPDATE`,
     [ids],
   );
   if (rows.length !== ids.length) throw new RetryIngest("a profile was merged or erased meanwhile");
+  const summaries = await loadSummaries(sql, ids);
 
-  // Events, in one multi-row insert; a messageId already stored comes back as nothing.
+  // Events, in one statement: the messageIds are claimed in event_dedupe first (per person and scope),
+  // and only the messages whose claim is new are inserted into events.
   const eventIds = new Map<string, number>();
+  const eventKey = (profileId: string, messageId: string) => `${profileId}\n${messageId}`;
   if (ctx.storeEvents && messages.length) {
     const records = messages.map((m) => ({
       profile_id: profileOf(m),
+      scope: dedupeScope(m),
       type: m.type,
       name: m.name,
       properties: (m.type === "identify" ? m.traits : m.properties) ?? {},
@@ -133,17 +150,25 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
     }));
     // One jsonb parameter for the whole batch, unpacked by jsonb_to_recordset: far cheaper than eight
     // bound parameters a row, above all on PGlite, where each parameter is marshalled separately.
-    const inserted = await sql.query<{ id: number; message_id: string }>(
-      `INSERT INTO events (profile_id, type, name, properties, context, "timestamp", received_at, message_id, violations)
+    const inserted = await sql.query<{ id: number; profile_id: string; message_id: string }>(
+      `WITH x AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, scope text, type text, name text, properties jsonb, context jsonb, "timestamp" timestamptz, message_id text, violations jsonb)
+       ), fresh AS (
+         INSERT INTO event_dedupe (profile_id, scope, message_id, received_at)
+         SELECT x.profile_id, x.scope, x.message_id, $2::timestamptz FROM x
+         ON CONFLICT DO NOTHING
+         RETURNING profile_id, scope, message_id
+       )
+       INSERT INTO events (profile_id, type, name, properties, context, "timestamp", received_at, message_id, violations)
        SELECT x.profile_id, x.type, x.name, x.properties, x.context, x.timestamp, $2::timestamptz, x.message_id, x.violations
-         FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, type text, name text, properties jsonb, context jsonb, "timestamp" timestamptz, message_id text, violations jsonb)
-       ON CONFLICT (message_id) DO NOTHING
-       RETURNING id, message_id`,
+         FROM x JOIN fresh f ON f.profile_id = x.profile_id AND f.scope = x.scope AND f.message_id = x.message_id
+       RETURNING id, profile_id, message_id`,
       [JSON.stringify(records), ctx.receivedAt],
     );
-    for (const r of inserted) eventIds.set(r.message_id, r.id);
+    for (const r of inserted) eventIds.set(eventKey(r.profile_id, r.message_id), r.id);
   }
-  const accepted = ctx.storeEvents ? messages.filter((m) => eventIds.has(m.messageId)) : messages;
+  const idOf = (m: Message) => eventIds.get(eventKey(profileOf(m), m.messageId));
+  const accepted = ctx.storeEvents ? messages.filter((m) => idOf(m) !== undefined) : messages;
 
   // Group calls: the group's traits (kept once per group) and the person's membership, before the
   // executor runs so that group.<trait> reads what this request said.
@@ -161,14 +186,16 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
     else byProfile.set(pid, [m]);
   }
   const now = ctx.receivedAt.getTime();
-  const updates: Array<{ id: string; traits: Record<string, unknown>; summary: EventSummary; first_seen: string; last_seen: string; identified_at: string | null }> = [];
+  const updates: Array<{ id: string; traits: Record<string, unknown>; first_seen: string; last_seen: string; identified_at: string | null }> = [];
+  const summaryChanges: SummaryChange[] = [];
   const toRun: Array<{ state: ProfileState; events: StoredEvent[]; firstIdentify: boolean }> = [];
   const rowById = new Map(rows.map((r) => [r.id, r]));
   for (const [pid, list] of byProfile) {
     const row = rowById.get(pid)!;
     list.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || a.index - b.index);
     let traits = row.traits ?? {};
-    let summary = asSummary(row.summary);
+    const before: EventSummary = summaries.get(pid)!;
+    let summary = before;
     let first = row.first_seen.getTime();
     let last = row.last_seen.getTime();
     let identified = row.identified_at ? row.identified_at.getTime() : null;
@@ -190,7 +217,7 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
         if (m.type !== "alias") last = Math.max(last, t);
       }
       stored.push({
-        id: eventIds.get(m.messageId) ?? 0,
+        id: idOf(m) ?? 0,
         type: m.type,
         name: m.name,
         properties: m.type === "identify" ? (m.traits ?? {}) : m.properties,
@@ -204,10 +231,10 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
       const score = engagementScore(summary, eng, now);
       if (own(traits, eng.trait) !== score) traits = dict({ ...traits, [eng.trait]: score });
     }
+    if (summary !== before) summaryChanges.push({ profileId: pid, before, after: summary });
     updates.push({
       id: pid,
       traits,
-      summary,
       first_seen: new Date(first).toISOString(),
       last_seen: new Date(last).toISOString(),
       identified_at: identified === null ? null : new Date(identified).toISOString(),
@@ -218,15 +245,26 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
       firstIdentify,
     });
   }
-  if (updates.length) {
+  if (updates.length === 1) {
+    // One person (the usual request): by its key, so a sharded store routes it to one shard.
+    const u = updates[0];
+    await sql.query(`UPDATE profiles SET traits = $2::jsonb, first_seen = $3, last_seen = $4, identified_at = $5, updated_at = now() WHERE id = $1`, [
+      u.id,
+      JSON.stringify(u.traits),
+      u.first_seen,
+      u.last_seen,
+      u.identified_at,
+    ]);
+  } else if (updates.length) {
     await sql.query(
-      `UPDATE profiles p SET traits = x.traits, summary = x.summary, first_seen = x.first_seen, last_seen = x.last_seen,
+      `UPDATE profiles p SET traits = x.traits, first_seen = x.first_seen, last_seen = x.last_seen,
               identified_at = x.identified_at, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(id text, traits jsonb, summary jsonb, first_seen timestamptz, last_seen timestamptz, identified_at timestamptz)
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, traits jsonb, first_seen timestamptz, last_seen timestamptz, identified_at timestamptz)
         WHERE p.id = x.id`,
       [JSON.stringify(updates)],
     );
   }
+  if (summaryChanges.length) await saveSummaries(sql, summaryChanges);
   if (ctx.runFlows && toRun.length) {
     // All profiles of the request at once: one look at the flows, one read of runs, one write per table.
     await runFlowsForBatch(sql, toRun.map((r) => ({ profile: r.state, events: r.events, firstIdentify: r.firstIdentify })), { now: ctx.receivedAt });
@@ -235,6 +273,9 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
 }
 
 type Known = { id: string; userId: string | null; pending: boolean };
+
+/** Up to this many identity ids in a request are looked up one by one (see Resolver.load). */
+const PER_ID_LOOKUPS = 3;
 
 /**
  * Maps each message to a profile. Works on an in-memory picture of the identities this request
@@ -274,14 +315,34 @@ class Resolver {
       const keys = [...new Set(kinds.map((k, i) => `${k}:${values[i]}`))];
       await this.sql.query(`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) s`, [keys]);
     }
-    const rows = await this.sql.query<{ kind: "user" | "anonymous"; value: string; profile_id: string; user_id: string | null }>(
-      `SELECT i.kind, i.value, i.profile_id, p.user_id FROM identities i JOIN profiles p ON p.id = i.profile_id
-        WHERE (i.kind = 'user' AND i.value = ANY($1::text[])) OR (i.kind = 'anonymous' AND i.value = ANY($2::text[]))`,
-      [[...new Set(values.filter((_, i) => kinds[i] === "user"))], [...new Set(values.filter((_, i) => kinds[i] === "anonymous"))]],
-    );
+    // The directory is keyed by the identity, profiles by their id: lookups by their own keys. A request
+    // about one person (a few ids) asks per id, each lookup a single-shard one on a sharded store;
+    // a batch about many people asks once.
+    const users = [...new Set(values.filter((_, i) => kinds[i] === "user"))];
+    const anons = [...new Set(values.filter((_, i) => kinds[i] === "anonymous"))];
+    type DirRow = { kind: "user" | "anonymous"; value: string; profile_id: string };
+    let rows: DirRow[] = [];
+    if (users.length + anons.length <= PER_ID_LOOKUPS) {
+      for (const [kind, list] of [["user", users], ["anonymous", anons]] as const) {
+        for (const value of list) rows.push(...(await this.sql.query<DirRow>(`SELECT kind, value, profile_id FROM identity_directory WHERE kind = $1 AND value = $2`, [kind, value])));
+      }
+    } else {
+      rows = await this.sql.query<DirRow>(
+        `SELECT kind, value, profile_id FROM identity_directory
+          WHERE (kind = 'user' AND value = ANY($1::text[])) OR (kind = 'anonymous' AND value = ANY($2::text[]))`,
+        [users, anons],
+      );
+    }
+    if (!rows.length) return;
+    const owners = await this.sql.query<{ id: string; user_id: string | null }>(`SELECT id, user_id FROM profiles WHERE id = ANY($1::text[])`, [
+      [...new Set(rows.map((r) => r.profile_id))],
+    ]);
+    const userOf = new Map(owners.map((o) => [o.id, o.user_id]));
     for (const r of rows) {
+      // A directory entry whose profile is gone (erased meanwhile): look again.
+      if (!userOf.has(r.profile_id)) throw new RetryIngest("an identity's profile was merged or erased meanwhile");
       this.byKey.set(`${r.kind}:${r.value}`, r.profile_id);
-      this.profiles.set(r.profile_id, { id: r.profile_id, userId: r.user_id, pending: false });
+      this.profiles.set(r.profile_id, { id: r.profile_id, userId: userOf.get(r.profile_id) ?? null, pending: false });
     }
   }
 
@@ -410,33 +471,59 @@ class Resolver {
     }
     this.userUpdates.clear();
     if (this.newIdentities.length) {
-      const inserted = await this.sql.query<{ value: string }>(
-        `INSERT INTO identities (profile_id, kind, value)
-         SELECT x.profile_id, x.kind, x.value FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, kind text, value text)
-         ON CONFLICT (kind, value) DO NOTHING RETURNING value`,
-        [JSON.stringify(this.newIdentities)],
-      );
+      // Claimed in the directory (keyed by the id) first, then recorded as the profile's identities
+      // (keyed by the profile): each statement by its own key. A few ids are claimed one by one.
+      const claimed: Array<{ kind: string; value: string; profile_id: string }> = [];
+      if (this.newIdentities.length <= PER_ID_LOOKUPS) {
+        for (const i of this.newIdentities) {
+          claimed.push(
+            ...(await this.sql.query<{ kind: string; value: string; profile_id: string }>(
+              `INSERT INTO identity_directory (kind, value, profile_id) VALUES ($1, $2, $3) ON CONFLICT (kind, value) DO NOTHING RETURNING kind, value, profile_id`,
+              [i.kind, i.value, i.profile_id],
+            )),
+          );
+        }
+      } else {
+        claimed.push(
+          ...(await this.sql.query<{ kind: string; value: string; profile_id: string }>(
+            `INSERT INTO identity_directory (kind, value, profile_id)
+             SELECT x.kind, x.value, x.profile_id FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, kind text, value text)
+             ON CONFLICT (kind, value) DO NOTHING RETURNING kind, value, profile_id`,
+            [JSON.stringify(this.newIdentities)],
+          )),
+        );
+      }
       // Someone else claimed one of these ids after we looked: start over and see theirs.
-      if (inserted.length !== this.newIdentities.length) throw new RetryIngest("an identity was created meanwhile");
+      if (claimed.length !== this.newIdentities.length) throw new RetryIngest("an identity was created meanwhile");
+      await this.sql.query(
+        `INSERT INTO identities (profile_id, kind, value) SELECT x.profile_id, x.kind, x.value FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, kind text, value text)`,
+        [JSON.stringify(claimed)],
+      );
       this.newIdentities = [];
     }
   }
 }
 
 /**
- * Moves everything of profile `from` to `into` and deletes `from`: events, runs (entries renumbered
- * after into's), touchpoints and identities; traits merged with into's winning; summaries merged.
+ * Moves everything of profile `from` to `into` and deletes `from`: events, messageId claims, runs
+ * (entries renumbered after into's; their steps, touchpoints and outcomes follow through the composite
+ * foreign keys' ON UPDATE CASCADE), the remaining touchpoints, queued jobs and identities (and their
+ * directory entries); traits merged with into's winning; summaries merged. Every statement names the
+ * profile ids, so on a sharded store each touches the two profiles' shards only (docs/scaling.md).
  */
 export async function mergeStoredProfiles(sql: Sql, fromId: string, intoId: string): Promise<void> {
   const rows = await sql.query<ProfileRow>(
-    `SELECT id, user_id, traits, summary, first_seen, last_seen, identified_at
+    `SELECT id, user_id, traits, first_seen, last_seen, identified_at
        FROM profiles WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
     [[fromId, intoId]],
   );
   const from = rows.find((r) => r.id === fromId);
   const into = rows.find((r) => r.id === intoId);
   if (!from || !into) throw new RetryIngest("a profile to merge was merged or erased meanwhile");
+  const sums = await loadSummaries(sql, [fromId, intoId]);
   await sql.query(`UPDATE events SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
+  // Claims keep their scope: the same messageId from the same user is still a duplicate after the merge.
+  await sql.query(`UPDATE event_dedupe SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
   await sql.query(
     `UPDATE runs r SET profile_id = $2,
             entry = r.entry + COALESCE((SELECT max(x.entry) FROM runs x WHERE x.flow_id = r.flow_id AND x.profile_id = $2), 0)
@@ -444,10 +531,18 @@ export async function mergeStoredProfiles(sql: Sql, fromId: string, intoId: stri
     [fromId, intoId],
   );
   await sql.query(`UPDATE touchpoints SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
-  await sql.query(`UPDATE identities SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
+  await sql.query(`UPDATE jobs SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
+  const moved = await sql.query<{ kind: string; value: string }>(`UPDATE identities SET profile_id = $2 WHERE profile_id = $1 RETURNING kind, value`, [fromId, intoId]);
+  if (moved.length) {
+    await sql.query(
+      `UPDATE identity_directory d SET profile_id = $1 FROM jsonb_to_recordset($2::jsonb) AS x(kind text, value text) WHERE d.kind = x.kind AND d.value = x.value`,
+      [intoId, JSON.stringify(moved)],
+    );
+  }
   await moveMemberships(sql, fromId, intoId);
   const traits = { ...(from.traits ?? {}), ...(into.traits ?? {}) };
-  const summary = mergeSummaries(asSummary(into.summary), asSummary(from.summary));
+  const intoSummary = sums.get(intoId)!;
+  const summary = mergeSummaries(intoSummary, sums.get(fromId)!);
   const min = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a < b ? a : b);
   const userId = into.user_id ?? from.user_id;
   // Sends already counted against the anonymous profile still count against the person's caps.
@@ -458,8 +553,9 @@ export async function mergeStoredProfiles(sql: Sql, fromId: string, intoId: stri
     [fromId, intoId],
   );
   await sql.query(`DELETE FROM profiles WHERE id = $1`, [fromId]);
+  await saveSummaries(sql, [{ profileId: intoId, before: intoSummary, after: summary }]);
   await sql.query(
-    `UPDATE profiles SET traits = $2::jsonb, summary = $3::jsonb, first_seen = $4, last_seen = $5, identified_at = $6, user_id = $7, updated_at = now() WHERE id = $1`,
-    [intoId, JSON.stringify(traits), JSON.stringify(summary), min(from.first_seen, into.first_seen), from.last_seen > into.last_seen ? from.last_seen : into.last_seen, min(from.identified_at, into.identified_at), userId],
+    `UPDATE profiles SET traits = $2::jsonb, first_seen = $3, last_seen = $4, identified_at = $5, user_id = $6, updated_at = now() WHERE id = $1`,
+    [intoId, JSON.stringify(traits), min(from.first_seen, into.first_seen), from.last_seen > into.last_seen ? from.last_seen : into.last_seen, min(from.identified_at, into.identified_at), userId],
   );
 }

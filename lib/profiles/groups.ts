@@ -15,23 +15,24 @@ export type ProfileGroup = z.infer<typeof ProfileGroup>;
 /**
  * Applies group calls in timestamp order: each group's traits merged as identify merges a person's
  * (a trait set to null is removed), and each profile's membership recorded with its latest call.
- * Groups are locked in id order so that two requests about one group never deadlock.
+ * Every statement names one group or carries the profile ids of its rows, so on a store sharded by
+ * person (group_members) and by group id (groups) each touches only the shards it must. Groups are
+ * locked one by one in id order, so two requests about the same groups never deadlock.
  */
 export async function applyGroupCalls(sql: Sql, calls: GroupCall[]): Promise<void> {
   if (!calls.length) return;
   const ordered = [...calls].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
-  const ids = [...new Set(ordered.map((c) => c.groupId))].sort();
-  // Create missing groups first, so that the lock below sees every one of them.
-  await sql.query(`INSERT INTO groups (id) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (id) DO NOTHING`, [ids]);
-  const rows = await sql.query<{ id: string; traits: Record<string, unknown> }>(`SELECT id, traits FROM groups WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [ids]);
-  const traits = new Map(rows.map((r) => [r.id, r.traits ?? {}]));
-  for (const c of ordered) traits.set(c.groupId, applyTraits(traits.get(c.groupId) ?? {}, c.traits));
-  await sql.query(
-    `UPDATE groups g SET traits = x.traits, updated_at = now() FROM jsonb_to_recordset($1::jsonb) AS x(id text, traits jsonb) WHERE g.id = x.id`,
-    [JSON.stringify(ids.map((id) => ({ id, traits: traits.get(id) ?? {} })))],
-  );
+  for (const id of [...new Set(ordered.map((c) => c.groupId))].sort()) {
+    // Create the group if new, so that the lock below always has a row to hold.
+    await sql.query(`INSERT INTO groups (id) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [id]);
+    const [row] = await sql.query<{ traits: Record<string, unknown> | null }>(`SELECT traits FROM groups WHERE id = $1 FOR UPDATE`, [id]);
+    let traits = row?.traits ?? {};
+    for (const c of ordered) if (c.groupId === id) traits = applyTraits(traits, c.traits);
+    await sql.query(`UPDATE groups SET traits = $2::jsonb, updated_at = now() WHERE id = $1`, [id, JSON.stringify(traits)]);
+  }
   const latest = new Map<string, { profile_id: string; group_id: string; joined_at: string }>();
   for (const c of ordered) latest.set(`${c.profileId}\u0000${c.groupId}`, { profile_id: c.profileId, group_id: c.groupId, joined_at: c.timestamp.toISOString() });
+  // Rows are routed by their profile id: only the shards of these people are written.
   await sql.query(
     `INSERT INTO group_members (profile_id, group_id, joined_at)
      SELECT x.profile_id, x.group_id, x.joined_at FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, group_id text, joined_at timestamptz)
@@ -41,30 +42,46 @@ export async function applyGroupCalls(sql: Sql, calls: GroupCall[]): Promise<voi
   );
 }
 
+/** The traits of these groups, by id (one group: by its key, so a sharded store asks one shard). */
+async function groupTraits(sql: Sql, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+  if (!ids.length) return new Map();
+  const rows =
+    ids.length === 1
+      ? await sql.query<{ id: string; traits: Record<string, unknown> | null }>(`SELECT id, traits FROM groups WHERE id = $1`, [ids[0]])
+      : await sql.query<{ id: string; traits: Record<string, unknown> | null }>(`SELECT id, traits FROM groups WHERE id = ANY($1::text[])`, [ids]);
+  return new Map(rows.map((r) => [r.id, r.traits ?? {}]));
+}
+
 /** Each profile's current group as the executor reads it: the group's traits plus `id`. */
 export async function currentGroups(sql: Sql, profileIds: string[]): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
   if (!profileIds.length) return out;
-  const rows = await sql.query<{ profile_id: string; group_id: string; traits: Record<string, unknown> | null }>(
-    `SELECT DISTINCT ON (m.profile_id) m.profile_id, m.group_id, g.traits
-       FROM group_members m LEFT JOIN groups g ON g.id = m.group_id
-      WHERE m.profile_id = ANY($1::text[])
-      ORDER BY m.profile_id, m.joined_at DESC, m.group_id`,
-    [profileIds],
-  );
+  // Memberships, then the groups' traits by id: two keyed reads rather than a join across placements.
+  const members =
+    profileIds.length === 1
+      ? await sql.query<{ profile_id: string; group_id: string }>(
+          `SELECT profile_id, group_id FROM group_members WHERE profile_id = $1 ORDER BY joined_at DESC, group_id LIMIT 1`,
+          [profileIds[0]],
+        )
+      : await sql.query<{ profile_id: string; group_id: string }>(
+          `SELECT DISTINCT ON (profile_id) profile_id, group_id FROM group_members WHERE profile_id = ANY($1::text[]) ORDER BY profile_id, joined_at DESC, group_id`,
+          [profileIds],
+        );
+  if (!members.length) return out;
+  const traits = await groupTraits(sql, [...new Set(members.map((m) => m.group_id))]);
   // `id` last, so a group trait named "id" cannot hide which group this is.
-  for (const r of rows) out.set(r.profile_id, { ...(r.traits ?? {}), id: r.group_id });
+  for (const m of members) out.set(m.profile_id, { ...(traits.get(m.group_id) ?? {}), id: m.group_id });
   return out;
 }
 
 /** Every group of one profile, the current one first (the profile page and API). */
 export async function profileGroups(sql: Sql, profileId: string): Promise<ProfileGroup[]> {
-  const rows = await sql.query<{ group_id: string; traits: Record<string, unknown> | null; joined_at: Date }>(
-    `SELECT m.group_id, g.traits, m.joined_at FROM group_members m LEFT JOIN groups g ON g.id = m.group_id
-      WHERE m.profile_id = $1 ORDER BY m.joined_at DESC, m.group_id LIMIT 100`,
+  const rows = await sql.query<{ group_id: string; joined_at: Date }>(
+    `SELECT group_id, joined_at FROM group_members WHERE profile_id = $1 ORDER BY joined_at DESC, group_id LIMIT 100`,
     [profileId],
   );
-  return rows.map((r) => ({ groupId: r.group_id, traits: r.traits ?? {}, joinedAt: r.joined_at.toISOString() }));
+  const traits = await groupTraits(sql, rows.map((r) => r.group_id));
+  return rows.map((r) => ({ groupId: r.group_id, traits: traits.get(r.group_id) ?? {}, joinedAt: r.joined_at.toISOString() }));
 }
 
 /** A merge moves the anonymous profile's memberships to the person's (the later call wins). */

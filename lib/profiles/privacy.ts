@@ -3,6 +3,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { eventView, findProfileId } from "./read";
+import { loadSummary } from "@/lib/runtime/summaries";
 
 export type EraseResult = { profileId: string; identities: number; events: number; runs: number; jobs: number };
 
@@ -36,6 +37,11 @@ export async function eraseProfile(db: Db, id: string): Promise<EraseResult | nu
     );
     const [{ n: events }] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE profile_id = $1`, [profileId]);
     const runs = refs.length;
+    // The directory is keyed by the identities, not the profile: its entries go by their own key.
+    await sql.query(`DELETE FROM identity_directory d USING jsonb_to_recordset($1::jsonb) AS x(kind text, value text) WHERE d.kind = x.kind AND d.value = x.value AND d.profile_id = $2`, [
+      JSON.stringify(idents),
+      profileId,
+    ]);
     await sql.query(`DELETE FROM profiles WHERE id = $1`, [profileId]);
     return { profileId, identities: idents.length, events, runs, jobs: jobs.length };
   });
@@ -46,11 +52,12 @@ export async function exportProfile(sql: Sql, id: string) {
   const profileId = await findProfileId(sql, id);
   if (!profileId) return null;
   const [profile] = await sql.query<Record<string, unknown>>(
-    `SELECT id, user_id AS "userId", traits, summary, first_seen AS "firstSeen", last_seen AS "lastSeen", identified_at AS "identifiedAt", created_at AS "createdAt", updated_at AS "updatedAt"
+    `SELECT id, user_id AS "userId", traits, first_seen AS "firstSeen", last_seen AS "lastSeen", identified_at AS "identifiedAt", created_at AS "createdAt", updated_at AS "updatedAt"
        FROM profiles WHERE id = $1`,
     [profileId],
   );
   if (!profile) return null;
+  profile.summary = await loadSummary(sql, profileId);
   const identities = await sql.query(`SELECT kind, value, created_at AS "createdAt" FROM identities WHERE profile_id = $1 ORDER BY created_at`, [profileId]);
   const events = await sql.query<Parameters<typeof eventView>[0]>(
     `SELECT id, type, name, properties, context, "timestamp", received_at, message_id, violations FROM events WHERE profile_id = $1 ORDER BY "timestamp", id`,
@@ -62,7 +69,7 @@ export async function exportProfile(sql: Sql, id: string) {
     [profileId],
   );
   const steps = await sql.query(
-    `SELECT s.run_id AS "runId", s.node_id AS "nodeId", s.at, s.result, s.reason FROM steps s JOIN runs r ON r.id = s.run_id WHERE r.profile_id = $1 ORDER BY s.at, s.id`,
+    `SELECT s.run_id AS "runId", s.node_id AS "nodeId", s.at, s.result, s.reason FROM steps s WHERE s.profile_id = $1 ORDER BY s.at, s.id`,
     [profileId],
   );
   const touchpoints = await sql.query(
@@ -72,7 +79,7 @@ export async function exportProfile(sql: Sql, id: string) {
   );
   const outcomes = await sql.query(
     `SELECT o.touchpoint_id AS "touchpointId", o.flow_id AS "flowId", o.node_id AS "nodeId", o.type, o.at, o.details
-       FROM outcomes o JOIN touchpoints t ON t.id = o.touchpoint_id WHERE t.profile_id = $1 ORDER BY o.at`,
+       FROM outcomes o WHERE o.profile_id = $1 ORDER BY o.at`,
     [profileId],
   );
   const groups = await sql.query(`SELECT group_id AS "groupId", joined_at AS "joinedAt" FROM group_members WHERE profile_id = $1 ORDER BY joined_at`, [profileId]);

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
 import { ProfileGroup, profileGroups } from "./groups";
+import { MessageFate, messageFates } from "./message-fates";
 
 export const ProfileEvent = z.object({
   id: z.number(),
@@ -15,7 +16,13 @@ export const ProfileEvent = z.object({
   violations: z.array(z.object({ property: z.string(), message: z.string() })).nullable(),
 });
 
-export const RunStep = z.object({ nodeId: z.string(), at: z.string(), result: z.string(), reason: z.unknown() });
+export const RunStep = z.object({
+  nodeId: z.string(),
+  at: z.string(),
+  result: z.string(),
+  reason: z.unknown(),
+  delivery: MessageFate.optional().describe("Message steps: whether the user saw it, lost it to another flow on the same placement, or it failed"),
+});
 
 export const ProfileRun = z.object({
   id: z.string(),
@@ -66,7 +73,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** The profile id behind a userId (any of its user ids), else behind an anonymousId; null if unknown. */
 export async function findProfileId(sql: Sql, id: string): Promise<string | null> {
   const rows = await sql.query<{ profile_id: string }>(
-    `SELECT profile_id FROM identities WHERE value = $1 AND kind IN ('user', 'anonymous') ORDER BY (kind = 'user') DESC LIMIT 1`,
+    `SELECT profile_id FROM identity_directory WHERE value = $1 AND kind IN ('user', 'anonymous') ORDER BY (kind = 'user') DESC LIMIT 1`,
     [id],
   );
   return rows[0]?.profile_id ?? null;
@@ -107,15 +114,17 @@ export async function getProfile(sql: Sql, id: string, opts: { eventLimit?: numb
     [profileId],
   );
   const steps = runs.length
-    ? await sql.query<{ run_id: string; node_id: string; at: Date; result: string; reason: unknown }>(
-        `SELECT run_id, node_id, at, result, reason FROM steps WHERE run_id = ANY($1::text[]) ORDER BY at, id LIMIT $2`,
+    ? await sql.query<{ run_id: string; node_id: string; at: Date; result: string; reason: unknown; key: string }>(
+        `SELECT run_id, node_id, at, result, reason, key FROM steps WHERE run_id = ANY($1::text[]) ORDER BY at, id LIMIT $2`,
         [runs.map((r) => r.id), opts.stepLimit ?? 2000],
       )
     : [];
+  const fates = await messageFates(sql, profileId, runs.map((r) => r.id));
   const stepsByRun = new Map<string, ProfileView["runs"][number]["steps"]>();
   for (const s of steps) {
     const list = stepsByRun.get(s.run_id) ?? [];
-    list.push({ nodeId: s.node_id, at: s.at.toISOString(), result: s.result, reason: s.reason });
+    const delivery = fates.get(s.key);
+    list.push({ nodeId: s.node_id, at: s.at.toISOString(), result: s.result, reason: s.reason, ...(delivery ? { delivery } : {}) });
     stepsByRun.set(s.run_id, list);
   }
   return {

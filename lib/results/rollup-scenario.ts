@@ -51,7 +51,7 @@ export async function mixedWrites(db: Db, flowId: string, versionId: string, opt
     await sql.query(
       `INSERT INTO runs (id, flow_id, flow_version_id, version, profile_id, entry, status, node_id, holdout, state, entered_at, converted_at, ended_at)
        VALUES ${tuples.join(", ")}
-       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, state = EXCLUDED.state, converted_at = EXCLUDED.converted_at, ended_at = EXCLUDED.ended_at, updated_at = now()`,
+       ON CONFLICT (profile_id, id) DO UPDATE SET status = EXCLUDED.status, state = EXCLUDED.state, converted_at = EXCLUDED.converted_at, ended_at = EXCLUDED.ended_at, updated_at = now()`,
       values,
     );
   };
@@ -80,27 +80,36 @@ export async function mixedWrites(db: Db, flowId: string, versionId: string, opt
         const stepRows: string[] = [];
         for (const run of fresh) {
           for (const node of ["t1", "s1"]) {
-            stepValues.push(run.id, flowId, node, `${run.id}:${node}:1`);
-            const b = stepValues.length - 4;
-            stepRows.push(`($${b + 1}, $${b + 2}, $${b + 3}, 'next', $${b + 4})`);
+            stepValues.push(run.id, flowId, node, `${run.id}:${node}:1`, run.profileId);
+            const b = stepValues.length - 5;
+            stepRows.push(`($${b + 1}, $${b + 2}, $${b + 3}, 'next', $${b + 4}, $${b + 5})`);
           }
         }
-        await sql.query(`INSERT INTO steps (run_id, flow_id, node_id, result, key) VALUES ${stepRows.join(", ")} ON CONFLICT (key) DO NOTHING`, stepValues);
+        await sql.query(`INSERT INTO steps (run_id, flow_id, node_id, result, key, profile_id) VALUES ${stepRows.join(", ")} ON CONFLICT (profile_id, key) DO NOTHING`, stepValues);
       } else if (r < 0.5) {
         // A step at a later node; sometimes a revisit (a cycle through a wait) or a non-entering step.
         const run = pick(runs);
         const node = pick(["w1", "m1", "m1"]);
         run.visits++;
         const entered = rnd() < 0.85;
-        await sql.query(`INSERT INTO steps (run_id, flow_id, node_id, result, key, entered) VALUES ($1, $2, $3, 'next', $4, $5) ON CONFLICT (key) DO NOTHING`, [
+        await sql.query(`INSERT INTO steps (run_id, flow_id, node_id, result, key, entered, profile_id) VALUES ($1, $2, $3, 'next', $4, $5, $6) ON CONFLICT (profile_id, key) DO NOTHING`, [
           run.id,
           flowId,
           node,
           `${run.id}:${node}:${run.visits}`,
           entered,
+          run.profileId,
         ]);
         // Retried write: the same key again must not count twice.
-        if (rnd() < 0.2) await sql.query(`INSERT INTO steps (run_id, flow_id, node_id, result, key) VALUES ($1, $2, $3, 'next', $4) ON CONFLICT (key) DO NOTHING`, [run.id, flowId, node, `${run.id}:${node}:${run.visits}`]);
+        if (rnd() < 0.2) {
+          await sql.query(`INSERT INTO steps (run_id, flow_id, node_id, result, key, profile_id) VALUES ($1, $2, $3, 'next', $4, $5) ON CONFLICT (profile_id, key) DO NOTHING`, [
+            run.id,
+            flowId,
+            node,
+            `${run.id}:${node}:${run.visits}`,
+            run.profileId,
+          ]);
+        }
       } else if (r < 0.7) {
         // Status change, conversion, variant assignment, in one multi-row upsert.
         const batch = [pick(runs), pick(runs)].filter((x, i, a) => a.indexOf(x) === i);
@@ -113,16 +122,16 @@ export async function mixedWrites(db: Db, flowId: string, versionId: string, opt
       } else if (r < 0.9) {
         // A touchpoint and its outcomes; a few with no run.
         const run = rnd() < 0.9 ? pick(runs) : null;
-        const [tp] = await sql.query<{ id: string }>(
-          `INSERT INTO touchpoints (key, run_id, flow_id, node_id, profile_id, channel) VALUES ($1, $2, $3, 'm1', $4, 'in_app') RETURNING id`,
+        const [tp] = await sql.query<{ id: string; profile_id: string }>(
+          `INSERT INTO touchpoints (key, run_id, flow_id, node_id, profile_id, channel) VALUES ($1, $2, $3, 'm1', $4, 'in_app') RETURNING id, profile_id`,
           [`tp-${opts.seed}-${seq++}`, run?.id ?? null, flowId, run?.profileId ?? (await profile(sql))],
         );
         touchpoints.push({ id: tp.id, runId: run?.id ?? null });
         const types = ["shown", ...(rnd() < 0.5 ? ["clicked"] : []), ...(rnd() < 0.2 ? ["dismissed"] : [])];
         const at = new Date((run?.enteredAt.getTime() ?? opts.start.getTime()) + rnd() * 86_400_000);
         await sql.query(
-          `INSERT INTO outcomes (touchpoint_id, flow_id, node_id, type, at) SELECT $1, $2, 'm1', t, $4 FROM unnest($3::text[]) t`,
-          [tp.id, flowId, types, at],
+          `INSERT INTO outcomes (touchpoint_id, flow_id, node_id, type, at, profile_id) SELECT $1, $2, 'm1', t, $4, $5 FROM unnest($3::text[]) t`,
+          [tp.id, flowId, types, at, tp.profile_id],
         );
       } else if (r < 0.94) {
         // Erase a user: the profile and, by cascade, its runs, steps, touchpoints and outcomes.

@@ -22,8 +22,8 @@ export const timerKey = (timerId: string) => `timer:${timerId}`;
 export const deliverKey = (touchpointKey: string) => `deliver:${touchpointKey}`;
 export const inactivityKey = (flowId: string, profileId: string) => `inactivity:${flowId}:${profileId}`;
 
-export type TimerPayload = { runId: string; timerId: string; due: number };
-export type DeliverPayload = { key: string };
+export type TimerPayload = { runId: string; timerId: string; due: number; profileId?: string };
+export type DeliverPayload = { key: string; profileId?: string };
 
 export function deliveryAttempts(): number {
   const n = Number(process.env.PATHWISE_DELIVERY_ATTEMPTS ?? 6);
@@ -51,6 +51,8 @@ export class Outbox {
   private messages: Array<{ msg: MessageEffect; profile: ProfileRow }> = [];
   /** timer key -> job, or null when cancelled after being scheduled in this same batch */
   private timers = new Map<string, NewJob | null>();
+  /** timer key -> the profile whose run cancelled it */
+  private timerOwners = new Map<string, string>();
   /** profile id -> traits set by update nodes */
   private traitPatches = new Map<string, Record<string, unknown>>();
   private goalExits: string[] = [];
@@ -90,12 +92,14 @@ export class Outbox {
           this.timers.set(timerKey(fx.timerId), {
             queue: "timer",
             key: timerKey(fx.timerId),
+            profileId: profile.id,
             runAt: new Date(fx.at),
-            payload: { runId: fx.runId, timerId: fx.timerId, due: fx.at } satisfies TimerPayload,
+            payload: { runId: fx.runId, timerId: fx.timerId, due: fx.at, profileId: profile.id } satisfies TimerPayload,
           });
           break;
         case "cancel_timer":
           this.timers.set(timerKey(fx.timerId), null);
+          this.timerOwners.set(timerKey(fx.timerId), profile.id);
           break;
         case "end":
           if (fx.reason === "goal") this.goalExits.push(fx.runId);
@@ -114,6 +118,7 @@ export class Outbox {
     const steps = this.steps;
     const messages = this.messages;
     const timers = this.timers;
+    const timerOwners = this.timerOwners;
     const patches = this.traitPatches;
     const goalExits = this.goalExits;
     const entries = this.entries;
@@ -121,6 +126,7 @@ export class Outbox {
     this.steps = [];
     this.messages = [];
     this.timers = new Map();
+    this.timerOwners = new Map();
     this.traitPatches = new Map();
     this.goalExits = [];
     this.entries = 0;
@@ -129,6 +135,7 @@ export class Outbox {
     if (steps.length) {
       // Rows travel as one jsonb parameter: on PGlite each bound parameter is marshalled separately.
       const rows = steps.map((s) => ({
+        profile_id: runs.get(s.runId)?.profile.id ?? "",
         run_id: s.runId,
         flow_id: runs.get(s.runId)?.run.flowId ?? "",
         node_id: s.nodeId,
@@ -140,10 +147,10 @@ export class Outbox {
         node_type: s.nodeType,
       }));
       await sql.query(
-        `INSERT INTO steps (run_id, flow_id, node_id, at, result, reason, key, entered, node_type)
-         SELECT x.run_id, x.flow_id, x.node_id, x.at, x.result, x.reason, x.key, x.entered, x.node_type
-           FROM jsonb_to_recordset($1::jsonb) AS x(run_id text, flow_id text, node_id text, at timestamptz, result text, reason jsonb, key text, entered boolean, node_type text)
-         ON CONFLICT (key) DO NOTHING`,
+        `INSERT INTO steps (profile_id, run_id, flow_id, node_id, at, result, reason, key, entered, node_type)
+         SELECT x.profile_id, x.run_id, x.flow_id, x.node_id, x.at, x.result, x.reason, x.key, x.entered, x.node_type
+           FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, run_id text, flow_id text, node_id text, at timestamptz, result text, reason jsonb, key text, entered boolean, node_type text)
+         ON CONFLICT (profile_id, key) DO NOTHING`,
         [JSON.stringify(rows)],
       );
       const byType = new Map<string, number>();
@@ -152,12 +159,16 @@ export class Outbox {
     }
     if (messages.length) await this.writeTouchpoints(messages);
     const jobs: NewJob[] = [];
-    const cancelled: string[] = [];
+    const cancelled: Array<{ profile_id: string; key: string }> = [];
     for (const [key, job] of timers) {
       if (job) jobs.push(job);
-      else cancelled.push(key);
+      else cancelled.push({ profile_id: timerOwners.get(key) ?? "", key });
     }
-    if (cancelled.length) await sql.query(`DELETE FROM jobs WHERE key = ANY($1::text[])`, [cancelled]);
+    if (cancelled.length) {
+      await sql.query(`DELETE FROM jobs j USING jsonb_to_recordset($1::jsonb) AS x(profile_id text, key text) WHERE j.profile_id = x.profile_id AND j.key = x.key`, [
+        JSON.stringify(cancelled),
+      ]);
+    }
     if (jobs.length) {
       await enqueueMany(sql, jobs, "ignore");
       this.wroteJobs = true;
@@ -174,7 +185,11 @@ export class Outbox {
     }
     // A user who converted and left the flow should not keep seeing its offers.
     if (goalExits.length) {
-      await sql.query(`UPDATE touchpoints SET status = 'expired', updated_at = now() WHERE run_id = ANY($1::text[]) AND channel = 'in_app' AND status = 'ready'`, [goalExits]);
+      const owners = [...new Set(goalExits.map((id) => runs.get(id)?.profile.id ?? ""))];
+      await sql.query(
+        `UPDATE touchpoints SET status = 'expired', updated_at = now() WHERE profile_id = ANY($2::text[]) AND run_id = ANY($1::text[]) AND channel = 'in_app' AND status = 'ready'`,
+        [goalExits, owners],
+      );
     }
     if (entries) m.entries.inc(entries);
   }
@@ -200,7 +215,7 @@ export class Outbox {
        SELECT x.id, x.flow_id, x.flow_version_id, x.version, x.profile_id, x.entry, x.status, x.node_id, x.holdout, x.state, x.entered_at, x.ended_at, x.converted_at
          FROM jsonb_to_recordset($1::jsonb) AS x(id text, flow_id text, flow_version_id text, version int, profile_id text, entry int, status text, node_id text, holdout boolean,
                                                  state jsonb, entered_at timestamptz, ended_at timestamptz, converted_at timestamptz)
-       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, node_id = EXCLUDED.node_id, state = EXCLUDED.state,
+       ON CONFLICT (profile_id, id) DO UPDATE SET status = EXCLUDED.status, node_id = EXCLUDED.node_id, state = EXCLUDED.state,
          ended_at = EXCLUDED.ended_at, converted_at = EXCLUDED.converted_at, updated_at = now()`,
       [JSON.stringify(rows)],
     );
@@ -238,9 +253,9 @@ export class Outbox {
       p[8] += "::jsonb";
       return `(${p.join(", ")})`;
     });
-    const inserted = await this.sql.query<{ key: string; channel: string; status: string }>(
+    const inserted = await this.sql.query<{ key: string; profile_id: string; channel: string; status: string }>(
       `INSERT INTO touchpoints (key, run_id, flow_id, node_id, profile_id, channel, placement, content, payload, status, created_at)
-       VALUES ${rows.join(", ")} ON CONFLICT (key) DO NOTHING RETURNING key, channel, status`,
+       VALUES ${rows.join(", ")} ON CONFLICT (profile_id, key) DO NOTHING RETURNING key, profile_id, channel, status`,
       values,
     );
     const m = runtimeMetrics();
@@ -253,7 +268,8 @@ export class Outbox {
         deliveries.push({
           queue: "deliver",
           key: deliverKey(t.key),
-          payload: { key: t.key } satisfies DeliverPayload,
+          profileId: t.profile_id,
+          payload: { key: t.key, profileId: t.profile_id } satisfies DeliverPayload,
           maxAttempts: deliveryAttempts(),
           ...(deliverAt !== undefined ? { runAt: new Date(deliverAt) } : {}),
         });

@@ -36,27 +36,35 @@ export const OutcomeBody = z
 export type OutcomeBody = z.infer<typeof OutcomeBody>;
 export const OutcomeResult = z.object({ success: z.literal(true), recorded: z.boolean().describe("false when this decision already had an outcome of this type") });
 
-type DecisionRow = { id: string; placement: string; content: string | null; flow_id: string; node_id: string; variant: string | null };
+type DecisionRow = { id: string; profile_id: string; placement: string; content: string | null; flow_id: string; node_id: string; variant: string | null };
 
+// The profiles come from the identity directory (keyed by the id), then the touchpoints by profile id:
+// each statement is answered by one shard on a sharded store.
+const DIRECTORY_SQL = `SELECT profile_id FROM identity_directory WHERE kind = $1 AND value = $2`;
 const DECIDE_SQL = `
-  WITH p AS (
-    SELECT id FROM profiles WHERE $1::text IS NOT NULL AND user_id = $1
-    UNION
-    SELECT profile_id FROM identities WHERE ($1::text IS NOT NULL AND kind = 'user' AND value = $1) OR ($2::text IS NOT NULL AND kind = 'anonymous' AND value = $2)
-  )
-  SELECT DISTINCT ON (t.placement) t.id, t.placement, t.content, t.flow_id, t.node_id, t.payload->>'variant' AS variant
+  SELECT DISTINCT ON (t.placement) t.id, t.profile_id, t.placement, t.content, t.flow_id, t.node_id, t.payload->>'variant' AS variant
     FROM touchpoints t JOIN flows f ON f.id = t.flow_id
-   WHERE t.profile_id IN (SELECT id FROM p) AND t.placement = ANY($3::text[]) AND t.status = 'ready' AND f.status = 'active'
+   WHERE t.profile_id = ANY($1::text[]) AND t.placement = ANY($2::text[]) AND t.status = 'ready' AND f.status = 'active'
    ORDER BY t.placement, f.priority DESC, t.seq DESC`;
+
+async function decisionProfiles(sql: Sql, body: { userId?: string; anonymousId?: string }): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [kind, value] of [["user", body.userId], ["anonymous", body.anonymousId]] as const) {
+    if (value === undefined) continue;
+    for (const r of await sql.query<{ profile_id: string }>(DIRECTORY_SQL, [kind, value])) if (!ids.includes(r.profile_id)) ids.push(r.profile_id);
+  }
+  return ids;
+}
 
 export async function decide(sql: Sql, body: { userId?: string; anonymousId?: string; placements: string[] }): Promise<{ decisions: Record<string, Decision | null> }> {
   const placements = [...new Set(body.placements)];
-  const rows = await sql.query<DecisionRow>(DECIDE_SQL, [body.userId ?? null, body.anonymousId ?? null, placements]);
+  const profiles = await decisionProfiles(sql, body);
+  const rows = profiles.length ? await sql.query<DecisionRow>(DECIDE_SQL, [profiles, placements]) : [];
   // Null prototype: placement keys are user input ("__proto__" must be an answer, not a prototype).
   const decisions: Record<string, Decision | null> = Object.create(null) as Record<string, Decision | null>;
   for (const key of placements) decisions[key] = null;
   for (const r of rows) {
-    const d: Decision = { content: r.content ?? "", flowId: r.flow_id, nodeId: r.node_id, decisionId: r.id };
+    const d: Decision = { content: r.content ?? "", flowId: r.flow_id, nodeId: r.node_id, decisionId: `${r.profile_id}.${r.id}` };
     if (r.variant) d.variant = r.variant;
     decisions[r.placement] = d;
   }
@@ -72,16 +80,27 @@ export async function decide(sql: Sql, body: { userId?: string; anonymousId?: st
  * `dismissed` also retires the touchpoint: /decide stops returning it. Returns null for an unknown id.
  */
 export async function recordOutcome(sql: Sql, body: OutcomeBody): Promise<{ recorded: boolean } | null> {
-  const t = await sql.query<{ id: string; flow_id: string; node_id: string }>(`SELECT id, flow_id, node_id FROM touchpoints WHERE id = $1 AND channel = 'in_app'`, [body.decisionId]);
+  // A decisionId is "<profile id>.<touchpoint id>": the lookup goes to the person's rows. A bare id (or
+  // a profile merged since the decision) is looked up by the touchpoint id alone.
+  type Found = { id: string; profile_id: string; flow_id: string; node_id: string };
+  const dot = body.decisionId.lastIndexOf(".");
+  let t: Found[] = [];
+  if (dot > 0) {
+    t = await sql.query<Found>(`SELECT id, profile_id, flow_id, node_id FROM touchpoints WHERE profile_id = $1 AND id = $2 AND channel = 'in_app'`, [
+      body.decisionId.slice(0, dot),
+      body.decisionId.slice(dot + 1),
+    ]);
+  }
+  if (!t[0]) t = await sql.query<Found>(`SELECT id, profile_id, flow_id, node_id FROM touchpoints WHERE id = $1 AND channel = 'in_app'`, [dot > 0 ? body.decisionId.slice(dot + 1) : body.decisionId]);
   if (!t[0]) return null;
   const inserted = await sql.query<{ id: number }>(
-    `INSERT INTO outcomes (touchpoint_id, flow_id, node_id, type, details)
-     SELECT $1, $2, $3, $4, $5::jsonb WHERE NOT EXISTS (SELECT 1 FROM outcomes WHERE touchpoint_id = $1 AND type = $4)
+    `INSERT INTO outcomes (profile_id, touchpoint_id, flow_id, node_id, type, details)
+     SELECT $6, $1, $2, $3, $4, $5::jsonb WHERE NOT EXISTS (SELECT 1 FROM outcomes WHERE profile_id = $6 AND touchpoint_id = $1 AND type = $4)
      RETURNING id`,
-    [t[0].id, t[0].flow_id, t[0].node_id, body.type, JSON.stringify(body.details ?? {})],
+    [t[0].id, t[0].flow_id, t[0].node_id, body.type, JSON.stringify(body.details ?? {}), t[0].profile_id],
   );
   if (body.type === "dismissed") {
-    await sql.query(`UPDATE touchpoints SET status = 'dismissed', updated_at = now() WHERE id = $1 AND status = 'ready'`, [t[0].id]);
+    await sql.query(`UPDATE touchpoints SET status = 'dismissed', updated_at = now() WHERE profile_id = $2 AND id = $1 AND status = 'ready'`, [t[0].id, t[0].profile_id]);
   }
   if (inserted.length) runtimeMetrics().outcomes.inc({ type: body.type });
   return { recorded: inserted.length > 0 };

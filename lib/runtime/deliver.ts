@@ -15,6 +15,7 @@ import { runtimeMetrics } from "./counters";
 
 type TouchpointRow = {
   id: string;
+  profile_id: string;
   key: string;
   flow_id: string;
   node_id: string;
@@ -53,40 +54,43 @@ function looksLikeJson(text: string): boolean {
 async function finish(sql: Sql, t: TouchpointRow, status: "sent" | "failed", details: Record<string, unknown>, error?: string) {
   const updated = await sql.query<{ id: string }>(
     `UPDATE touchpoints SET status = $2, error = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END, updated_at = now()
-      WHERE id = $1 AND status NOT IN ('sent', 'failed') RETURNING id`,
-    [t.id, status, error ?? null],
+      WHERE profile_id = $4 AND id = $1 AND status NOT IN ('sent', 'failed') RETURNING id`,
+    [t.id, status, error ?? null, t.profile_id],
   );
   if (!updated[0]) return;
-  await sql.query(`INSERT INTO outcomes (touchpoint_id, flow_id, node_id, type, details) VALUES ($1, $2, $3, $4, $5::jsonb)`, [
+  await sql.query(`INSERT INTO outcomes (profile_id, touchpoint_id, flow_id, node_id, type, details) VALUES ($6, $1, $2, $3, $4, $5::jsonb)`, [
     t.id,
     t.flow_id,
     t.node_id,
     status,
     JSON.stringify(details),
+    t.profile_id,
   ]);
   runtimeMetrics().outcomes.inc({ type: status });
 }
 
-async function load(sql: Sql, key: string): Promise<TouchpointRow | null> {
+/** The job's touchpoint, by the person and key (a delivery queued before jobs carried the person: by key). */
+async function load(sql: Sql, job: Job): Promise<TouchpointRow | null> {
+  const { key, profileId } = job.payload as unknown as DeliverPayload;
+  const owner = job.profile_id || profileId || null;
   const rows = await sql.query<TouchpointRow>(
-    `SELECT t.id, t.key, t.flow_id, t.node_id, t.run_id, t.channel, t.status, t.payload, t.attempts, f.status AS flow_status
-       FROM touchpoints t LEFT JOIN flows f ON f.id = t.flow_id WHERE t.key = $1`,
-    [key],
+    `SELECT t.id, t.profile_id, t.key, t.flow_id, t.node_id, t.run_id, t.channel, t.status, t.payload, t.attempts, f.status AS flow_status
+       FROM touchpoints t LEFT JOIN flows f ON f.id = t.flow_id WHERE ${owner === null ? "$2::text IS NULL" : "t.profile_id = $2"} AND t.key = $1`,
+    [key, owner],
   );
   return rows[0] ?? null;
 }
 
 export async function handleDeliver(job: Job, { db }: { db: Db }): Promise<JobResult> {
-  const { key } = job.payload as unknown as DeliverPayload;
-  const t = await load(db.sql, key);
+  const t = await load(db.sql, job);
   if (!t || t.status !== "pending") return; // gone, or already sent / failed / suppressed
   if (t.flow_status === "paused") return { retryAt: new Date(Date.now() + pausedRecheckMs()) };
   if (t.channel === "in_app") {
     // An in-app touchpoint held by a policy (quiet hours do not apply, a delaying cap does): show it now.
-    await db.sql.query(`UPDATE touchpoints SET status = 'ready', updated_at = now() WHERE id = $1 AND status = 'pending'`, [t.id]);
+    await db.sql.query(`UPDATE touchpoints SET status = 'ready', updated_at = now() WHERE profile_id = $2 AND id = $1 AND status = 'pending'`, [t.id, t.profile_id]);
     return;
   }
-  await db.sql.query(`UPDATE touchpoints SET attempts = attempts + 1, updated_at = now() WHERE id = $1`, [t.id]);
+  await db.sql.query(`UPDATE touchpoints SET attempts = attempts + 1, updated_at = now() WHERE profile_id = $2 AND id = $1`, [t.id, t.profile_id]);
   const m = runtimeMetrics();
   const started = performance.now();
   try {
@@ -119,7 +123,7 @@ export async function handleDeliver(job: Job, { db }: { db: Db }): Promise<JobRe
     return;
   } catch (err) {
     const e = err instanceof DeliveryError ? err : new DeliveryError(err instanceof Error ? err.message : String(err), false);
-    await db.sql.query(`UPDATE touchpoints SET error = $2, updated_at = now() WHERE id = $1`, [t.id, e.message.slice(0, 1000)]);
+    await db.sql.query(`UPDATE touchpoints SET error = $2, updated_at = now() WHERE profile_id = $3 AND id = $1`, [t.id, e.message.slice(0, 1000), t.profile_id]);
     if (e.permanent) {
       await db.tx((sql) => finish(sql, t, "failed", { error: e.message, attempts: job.attempts, permanent: true }, e.message));
       m.deliveries.inc({ channel: t.channel, outcome: "failed" });
@@ -133,8 +137,7 @@ export async function handleDeliver(job: Job, { db }: { db: Db }): Promise<JobRe
 }
 
 export async function onDeliverExhausted(job: Job, error: string, { db }: { db: Db }): Promise<void> {
-  const { key } = job.payload as unknown as DeliverPayload;
-  const t = await load(db.sql, key);
+  const t = await load(db.sql, job);
   if (!t || t.status !== "pending") return;
   await db.tx((sql) => finish(sql, t, "failed", { error, attempts: job.attempts }, error));
   runtimeMetrics().deliveries.inc({ channel: t.channel, outcome: "failed" });

@@ -156,7 +156,7 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
         const lastSeen = Math.max(it.profile.lastSeen.getTime(), ...it.events.map((e) => e.timestamp.getTime()));
         const due = inactivityDueAt(compiled, lastSeen);
         if (due === null) continue;
-        checks.push({ queue: "inactivity", key: inactivityKey(flow.id, it.profile.id), runAt: new Date(due), payload: { flowId: flow.id, profileId: it.profile.id, lastSeen } satisfies InactivityPayload });
+        checks.push({ queue: "inactivity", key: inactivityKey(flow.id, it.profile.id), profileId: it.profile.id, runAt: new Date(due), payload: { flowId: flow.id, profileId: it.profile.id, lastSeen } satisfies InactivityPayload });
       }
     }
     if (checks.length) await enqueueMany(sql, checks, "replace");

@@ -7,6 +7,8 @@ import type { Sql } from "@/lib/db/sql";
 
 export type Job<P = Record<string, unknown>> = {
   id: number;
+  /** The person the job is about ('' for workspace jobs): its shard key. */
+  profile_id: string;
   queue: string;
   key: string | null;
   payload: P;
@@ -41,7 +43,7 @@ export function queuesByLease(queues: string[]): [number, string[]][] {
   return [...groups.entries()];
 }
 
-export type NewJob = { queue: string; key?: string; payload?: unknown; runAt?: Date; maxAttempts?: number };
+export type NewJob = { queue: string; key?: string; payload?: unknown; runAt?: Date; maxAttempts?: number; profileId?: string };
 
 /**
  * Adds a job inside the caller's transaction (the outbox). With a key, a job that exists already is
@@ -55,19 +57,19 @@ export async function enqueueMany(sql: Sql, jobs: NewJob[], onConflict: "ignore"
   if (!jobs.length) return;
   const values: unknown[] = [];
   const rows = jobs.map((j, i) => {
-    values.push(j.queue, j.key ?? null, JSON.stringify(j.payload ?? {}), j.runAt ?? new Date(), j.maxAttempts ?? 8);
-    const b = i * 5;
-    return `($${b + 1}, $${b + 2}, $${b + 3}::jsonb, $${b + 4}::timestamptz, $${b + 5})`;
+    values.push(j.queue, j.key ?? null, JSON.stringify(j.payload ?? {}), j.runAt ?? new Date(), j.maxAttempts ?? 8, j.profileId ?? "");
+    const b = i * 6;
+    return `($${b + 1}, $${b + 2}, $${b + 3}::jsonb, $${b + 4}::timestamptz, $${b + 5}, $${b + 6})`;
   });
   const conflict =
     onConflict === "replace"
-      ? `ON CONFLICT (key) DO UPDATE SET payload = EXCLUDED.payload, run_at = EXCLUDED.run_at, attempts = 0, last_error = NULL, locked_by = NULL, locked_until = NULL`
-      : `ON CONFLICT (key) DO NOTHING`;
-  await sql.query(`INSERT INTO jobs (queue, key, payload, run_at, max_attempts) VALUES ${rows.join(", ")} ${conflict}`, values);
+      ? `ON CONFLICT (profile_id, key) DO UPDATE SET payload = EXCLUDED.payload, run_at = EXCLUDED.run_at, attempts = 0, last_error = NULL, locked_by = NULL, locked_until = NULL`
+      : `ON CONFLICT (profile_id, key) DO NOTHING`;
+  await sql.query(`INSERT INTO jobs (queue, key, payload, run_at, max_attempts, profile_id) VALUES ${rows.join(", ")} ${conflict}`, values);
 }
 
-export async function cancelJob(sql: Sql, key: string): Promise<void> {
-  await sql.query(`DELETE FROM jobs WHERE key = $1`, [key]);
+export async function cancelJob(sql: Sql, key: string, profileId = ""): Promise<void> {
+  await sql.query(`DELETE FROM jobs WHERE profile_id = $2 AND key = $1`, [key, profileId]);
 }
 
 /** Claims up to `limit` due jobs of the given queues for this worker, under a lease. */
@@ -82,14 +84,14 @@ export async function claimJobs(db: Db, workerId: string, limit: number, queues:
            ORDER BY run_at, id
            LIMIT $4
            FOR UPDATE SKIP LOCKED)
-        RETURNING id, queue, key, payload, run_at, attempts, max_attempts, created_at`,
+        RETURNING id, profile_id, queue, key, payload, run_at, attempts, max_attempts, created_at`,
       [workerId, leaseMs, queues, limit],
     ),
   );
 }
 
 export async function completeJob(db: Db, job: Job, workerId: string): Promise<void> {
-  await db.sql.query(`DELETE FROM jobs WHERE id = $1 AND locked_by = $2`, [job.id, workerId]);
+  await db.sql.query(`DELETE FROM jobs WHERE profile_id = $3 AND id = $1 AND locked_by = $2`, [job.id, workerId, job.profile_id]);
 }
 
 export function backoffMs(attempts: number): number {
@@ -100,13 +102,18 @@ export function backoffMs(attempts: number): number {
 export async function runJob(db: Db, job: Job, workerId: string): Promise<"done" | "retry" | "exhausted"> {
   const h = handlers.get(job.queue);
   if (!h) {
-    await db.sql.query(`UPDATE jobs SET locked_by = NULL, locked_until = NULL, last_error = $2 WHERE id = $1`, [job.id, `no handler for queue ${job.queue}`]);
+    await db.sql.query(`UPDATE jobs SET locked_by = NULL, locked_until = NULL, last_error = $2 WHERE profile_id = $3 AND id = $1`, [job.id, `no handler for queue ${job.queue}`, job.profile_id]);
     return "retry";
   }
   try {
     const result = await h.run(job, { db, workerId });
     if (result && result.retryAt) {
-      await db.sql.query(`UPDATE jobs SET run_at = $2, attempts = 0, locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $3`, [job.id, result.retryAt, workerId]);
+      await db.sql.query(`UPDATE jobs SET run_at = $2, attempts = 0, locked_by = NULL, locked_until = NULL WHERE profile_id = $4 AND id = $1 AND locked_by = $3`, [
+        job.id,
+        result.retryAt,
+        workerId,
+        job.profile_id,
+      ]);
       return "retry";
     }
     await completeJob(db, job, workerId);
@@ -122,8 +129,8 @@ export async function runJob(db: Db, job: Job, workerId: string): Promise<"done"
       return "exhausted";
     }
     await db.sql.query(
-      `UPDATE jobs SET run_at = now() + ($2::int * interval '1 millisecond'), locked_by = NULL, locked_until = NULL, last_error = $3 WHERE id = $1 AND locked_by = $4`,
-      [job.id, backoffMs(job.attempts), message.slice(0, 1000), workerId],
+      `UPDATE jobs SET run_at = now() + ($2::int * interval '1 millisecond'), locked_by = NULL, locked_until = NULL, last_error = $3 WHERE profile_id = $5 AND id = $1 AND locked_by = $4`,
+      [job.id, backoffMs(job.attempts), message.slice(0, 1000), workerId, job.profile_id],
     );
     return "retry";
   }

@@ -7,10 +7,13 @@ import { parseBatch } from "@/lib/ingest/messages";
 import { registerHandlers } from "./handlers";
 import { claimJobs, queuesByLease, registeredQueues, runJob } from "./jobs";
 import type { MessageType } from "./types";
+import { loadSummary } from "./summaries";
 
 export async function seedProfile(db: Db, userId: string, traits: Record<string, unknown> = {}): Promise<string> {
   const rows = await db.sql.query<{ id: string }>(`INSERT INTO profiles (user_id, traits) VALUES ($1, $2::jsonb) RETURNING id`, [userId, JSON.stringify(traits)]);
   await db.sql.query(`INSERT INTO identities (profile_id, kind, value) VALUES ($1, 'user', $2)`, [rows[0].id, userId]);
+  // Ingestion resolves ids through the directory: the seeded profile is the one this userId names.
+  await db.sql.query(`INSERT INTO identity_directory (kind, value, profile_id) VALUES ('user', $2, $1)`, [rows[0].id, userId]);
   return rows[0].id;
 }
 
@@ -40,11 +43,11 @@ export async function ingest(db: Db, profileId: string, events: TestEvent[], opt
   if (!parsed.ok) throw new Error(`ingest: ${parsed.message}`);
   const out = await ingestMessages(db, parsed.messages, { batch: true, receivedAt: now });
   if (!out.ok) throw new Error(`ingest: ${out.message}`);
-  const [p] = await db.sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; summary: unknown; first_seen: Date; last_seen: Date }>(
-    `SELECT id, user_id, traits, summary, first_seen, last_seen FROM profiles WHERE id = $1`,
+  const [p] = await db.sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; first_seen: Date; last_seen: Date }>(
+    `SELECT id, user_id, traits, first_seen, last_seen FROM profiles WHERE id = $1`,
     [profileId],
   );
-  return { id: p.id, userId: p.user_id, anonymousIds: who.anon ? [who.anon] : [], traits: p.traits, summary: p.summary, firstSeen: p.first_seen, lastSeen: p.last_seen };
+  return { id: p.id, userId: p.user_id, anonymousIds: who.anon ? [who.anon] : [], traits: p.traits, summary: await loadSummary(db.sql, profileId), firstSeen: p.first_seen, lastSeen: p.last_seen };
 }
 
 export async function publish(db: Db, name: string, graph: unknown, settings: unknown = {}) {

@@ -9,6 +9,7 @@ import { loadRuns, profileContext, type InactivityPayload } from "./execute";
 import { compiledVersion, liveFlows } from "./flow-cache";
 import { enqueue, type Job, type JobResult } from "./jobs";
 import { runtimeMetrics } from "./counters";
+import { loadSummary } from "./summaries";
 import { loadPolicyGate } from "@/lib/policies/runtime";
 import { currentGroups } from "@/lib/profiles/groups";
 
@@ -19,25 +20,28 @@ export function pausedRecheckMs(): number {
 }
 
 async function lockProfile(sql: Sql, profileId: string): Promise<ProfileRow | null> {
-  const rows = await sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; summary: unknown; last_seen: Date }>(
-    `SELECT id, user_id, traits, summary, last_seen FROM profiles WHERE id = $1 FOR UPDATE`,
+  const rows = await sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; last_seen: Date }>(
+    `SELECT id, user_id, traits, last_seen FROM profiles WHERE id = $1 FOR UPDATE`,
     [profileId],
   );
   const r = rows[0];
   if (!r) return null;
   const group = (await currentGroups(sql, [r.id])).get(r.id) ?? null;
-  return { id: r.id, userId: r.user_id, traits: r.traits ?? {}, group, summary: r.summary, lastSeen: r.last_seen };
+  return { id: r.id, userId: r.user_id, traits: r.traits ?? {}, group, summary: await loadSummary(sql, r.id), lastSeen: r.last_seen };
 }
 
 export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResult> {
   const p = job.payload as unknown as TimerPayload;
   const firedAt = Date.now();
   const result = await db.tx(async (sql): Promise<JobResult | "held"> => {
-    const owner = await sql.query<{ profile_id: string }>(`SELECT profile_id FROM runs WHERE id = $1`, [p.runId]);
-    if (!owner[0]) return; // the run (or its profile or flow) was deleted
-    const profile = await lockProfile(sql, owner[0].profile_id);
+    // The job row carries the run's person (a merge moves it along); timers queued before it did
+    // look the run up by id.
+    let ownerId: string | undefined = job.profile_id || undefined;
+    if (!ownerId) ownerId = (await sql.query<{ profile_id: string }>(`SELECT profile_id FROM runs WHERE id = $1`, [p.runId]))[0]?.profile_id;
+    if (!ownerId) return; // the run (or its profile or flow) was deleted
+    const profile = await lockProfile(sql, ownerId);
     if (!profile) return;
-    const rows = await sql.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1 FOR UPDATE`, [p.runId]);
+    const rows = await sql.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE profile_id = $2 AND id = $1 FOR UPDATE`, [p.runId, profile.id]);
     const run = rows[0] ? runFromRow(rows[0]) : null;
     if (!run) return;
     const flows = await liveFlows(sql);
@@ -89,7 +93,7 @@ export async function handleInactivity(job: Job, { db }: { db: Db }): Promise<Jo
     // A flow with several inactivity triggers checks again at the next one.
     const next = inactivityDueAt(compiled, p.lastSeen, now);
     if (next !== null) {
-      await enqueue(sql, { queue: "inactivity", key: inactivityKey(flow.id, profile.id), runAt: new Date(next), payload: p }, "replace");
+      await enqueue(sql, { queue: "inactivity", key: inactivityKey(flow.id, profile.id), profileId: profile.id, runAt: new Date(next), payload: p }, "replace");
     }
   });
   runtimeMetrics().timerLag.observe({ queue: "inactivity" }, Math.max(0, firedAt - job.run_at.getTime()) / 1000);

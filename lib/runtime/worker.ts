@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import { getDb } from "@/lib/db/client";
 import { claimJobs, queuesByLease, registeredQueues, runJob, type Job } from "./jobs";
 import { registerHandlers } from "./handlers";
+import { scheduleMaintenance } from "./maintenance";
 
 export type WorkerOptions = { pollMs?: number; batch?: number; concurrency?: number; queues?: string[] };
 export type WorkerHandle = { id: string; stop: () => Promise<void>; wake: () => void };
@@ -39,6 +40,8 @@ export function startWorker(opts: WorkerOptions = {}): WorkerHandle {
   const inflight = new Set<Promise<void>>();
   const loop = (async () => {
     const db = await getDb();
+    // Events partitions ahead and retention: one recurring job shared by every worker.
+    if (!opts.queues || opts.queues.includes("maintenance")) await scheduleMaintenance(db.sql).catch((err) => console.error("[worker] maintenance not scheduled:", err instanceof Error ? err.message : err));
     while (!stopped) {
       let claimed = 0;
       let room = concurrency - inflight.size;
