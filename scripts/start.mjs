@@ -70,6 +70,9 @@ const server = http.createServer((req, res) => {
   // Answers Next gives itself under /api/v1 (a 405, a not-found) never pass through lib/http/cors.ts:
   // the one header a browser needs to read them is set here first (route answers set the full set).
   if (req.url === "/api/v1" || req.url?.startsWith("/api/v1/") || req.url?.startsWith("/api/v1?")) res.setHeader("access-control-allow-origin", "*");
+  // The socket's address for rate limits and login throttling (lib/http/client-address.ts); whatever
+  // a client sent under this name is replaced, so it cannot choose its own.
+  req.headers["x-pathwise-peer"] = req.socket.remoteAddress ?? "";
   // Next answers a path whose percent-encoding is not UTF-8 (%FF) with a plain-text 500.
   if (req.url?.startsWith("/api/") && !decodable(req.url.split("?")[0])) {
     const body = JSON.stringify({ error: { code: "invalid_path", message: "The path is not valid percent-encoded UTF-8", details: [] } });
@@ -94,7 +97,11 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     if (closing) process.exit(1);
     closing = true;
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5_000).unref();
+    // Stream consumers let go first (lib/runtime/boot.ts), so their unacknowledged messages return to the broker.
+    const shutdown = globalThis.__pathwiseShutdown;
+    Promise.resolve(shutdown ? shutdown() : undefined)
+      .catch(() => undefined)
+      .finally(() => server.close(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 10_000).unref();
   });
 }

@@ -22,12 +22,8 @@ export const MULTI_SHARD: Array<{ match: RegExp; why: string }> = [
     why: "the worker's claim of due jobs looks at every person's queue; on Citus each worker claims shard by shard (the same statement run per shard placement)",
   },
   {
-    match: /^(UPDATE (events|event_dedupe|runs r|touchpoints|jobs|identities) SET profile_id = \$2|INSERT INTO send_counters .* SELECT \$2, channel|INSERT INTO group_members .* SELECT \$2, group_id|SELECT id, user_id, traits, first_seen, last_seen, identified_at FROM profiles WHERE id = ANY|SELECT profile_id, name, stats FROM event_summaries WHERE profile_id = ANY|UPDATE identity_directory d SET profile_id)/,
+    match: /^(UPDATE (events|event_dedupe|runs r|touchpoints|jobs|identities) SET profile_id = \$2|INSERT INTO send_counters .* SELECT \$2, channel|INSERT INTO group_members .* SELECT \$2, group_id)/,
     why: "an identity merge moves one person's rows between the two profiles' shards; on Citus it is copy-then-delete in one distributed transaction (docs/scaling.md)",
-  },
-  {
-    match: /^SELECT id, user_id FROM profiles WHERE id = ANY\(\$1::text\[\]\)$/,
-    why: "a message naming ids of two stored people (the identify that merges them) reads both profiles: two shards, once per merge",
   },
 ];
 

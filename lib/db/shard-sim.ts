@@ -47,7 +47,7 @@ export async function partitionByShard(sql: Sql, shards = 4): Promise<void> {
   for (const t of triggers) await sql.exec(t.def);
 }
 
-export type StatementRecord = { text: string; shards: number[]; ms: number };
+export type StatementRecord = { text: string; shards: number[]; ms: number; label: string };
 
 const SNAPSHOT = `SELECT schemaname AS s, sum(seq_scan + coalesce(idx_scan, 0) + n_tup_ins + n_tup_upd + n_tup_del)::float8 AS n
   FROM pg_stat_xact_user_tables WHERE schemaname LIKE 'shard\\_%' GROUP BY 1`;
@@ -60,6 +60,8 @@ const SNAPSHOT = `SELECT schemaname AS s, sum(seq_scan + coalesce(idx_scan, 0) +
 export class ShardProbe {
   readonly records: StatementRecord[] = [];
   enabled = true;
+  /** Set by a driver before each call: the path the following statements belong to. */
+  label = "";
 
   private measured(inner: Sql): Sql {
     // The per-transaction counters may still hold earlier transactions' counts that the backend has not
@@ -68,6 +70,7 @@ export class ShardProbe {
     const snapshot = async () => new Map((await inner.query<{ s: string; n: number }>(SNAPSHOT)).map((r) => [r.s, r.n]));
     const records = this.records;
     const on = () => this.enabled;
+    const label = () => this.label;
     return {
       async query<T = Row>(text: string, params?: unknown[]) {
         if (on() && last === null) last = await snapshot();
@@ -79,7 +82,7 @@ export class ShardProbe {
         const shards: number[] = [];
         for (const [s, n] of now) if (n !== (last?.get(s) ?? 0)) shards.push(Number(s.slice(SHARD_SCHEMA.length)));
         last = now;
-        records.push({ text, shards: shards.sort(), ms });
+        records.push({ text, shards: shards.sort(), ms, label: label() });
         return rows;
       },
       async exec(text: string) {

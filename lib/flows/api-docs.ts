@@ -24,7 +24,7 @@ export const endpoints: Endpoint[] = [
     response: z.object({ status: z.literal("ok") }),
     responses: { 503: { description: "The database does not answer", response: z.object({ status: z.literal("error"), error: z.object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) }) }) } },
   },
-  { method: "get", path: "/api/metrics", summary: "Prometheus metrics (text format)", tag: "Operations", access: "public", responseType: "text/plain" },
+  { method: "get", path: "/api/metrics", summary: "Prometheus metrics (text format); a secret key or PATHWISE_METRICS_TOKEN", tag: "Operations", access: "admin", responseType: "text/plain" },
   { method: "get", path: "/api/v1/openapi.json", summary: "This document", tag: "Operations", access: "public", response: z.object({ openapi: z.string(), info: z.record(z.string(), z.unknown()), paths: z.record(z.string(), z.unknown()) }).loose() },
   { method: "post", path: "/api/v1/keys", summary: "Create an API key (shown once)", tag: "Keys", access: "admin", body: CreateKeyBody, response: CreatedKey, status: 201 },
   { method: "get", path: "/api/v1/keys", summary: "List API keys (never their secrets)", tag: "Keys", access: "admin", response: z.object({ keys: z.array(KeyView) }) },

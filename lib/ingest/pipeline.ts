@@ -6,7 +6,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { updateSummary, type EventSummary } from "@/lib/conditions";
-import { loadSummaries, saveSummaries, type SummaryChange } from "@/lib/runtime/summaries";
+import { loadSummaries, loadSummary, saveSummaries, type SummaryChange } from "@/lib/runtime/summaries";
 import { runFlowsForBatch } from "@/lib/runtime/execute";
 import type { ProfileState, StoredEvent } from "@/lib/runtime/types";
 import { wakeWorker } from "@/lib/runtime/worker";
@@ -18,6 +18,7 @@ import { engagementScore } from "./engagement";
 import { applyTraits, mergeSummaries } from "./profile-math";
 import { applyGroupCalls, moveMemberships } from "@/lib/profiles/groups";
 import { dict, own } from "@/lib/dict";
+import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/render";
 
 export type IngestOptions = {
   receivedAt?: Date;
@@ -45,10 +46,16 @@ export function dedupeScope(m: Pick<Message, "userId" | "anonymousId">): string 
   return m.userId !== null ? `user:${m.userId}` : `anonymous:${m.anonymousId}`;
 }
 
-const RETRYABLE_CODES = new Set(["40P01", "40001", "23505"]);
+// 23503: a concurrent merge deleted the profile an identity or event was about to point at.
+const RETRYABLE_CODES = new Set(["40P01", "40001", "23505", "23503"]);
 const MAX_ATTEMPTS = 6;
 
-export async function ingest(db: Db, input: Message[], opts: IngestOptions = {}): Promise<IngestOutcome> {
+/** One ingestion call: its flows' templates share one rendering budget (lib/liquid/render.ts). */
+export function ingest(db: Db, input: Message[], opts: IngestOptions = {}): Promise<IngestOutcome> {
+  return withRenderBudget(RENDER_BUDGET_MS, () => ingestMessages(db, input, opts));
+}
+
+async function ingestMessages(db: Db, input: Message[], opts: IngestOptions): Promise<IngestOutcome> {
   const receivedAt = opts.receivedAt ?? new Date();
   const storeEvents = opts.storeEvents !== false;
   const settings = await loadSettings(db.sql);
@@ -334,9 +341,13 @@ class Resolver {
       );
     }
     if (!rows.length) return;
-    const owners = await this.sql.query<{ id: string; user_id: string | null }>(`SELECT id, user_id FROM profiles WHERE id = ANY($1::text[])`, [
-      [...new Set(rows.map((r) => r.profile_id))],
-    ]);
+    const ownerIds = [...new Set(rows.map((r) => r.profile_id))];
+    const owners: Array<{ id: string; user_id: string | null }> = [];
+    if (ownerIds.length <= PER_ID_LOOKUPS) {
+      for (const id of ownerIds) owners.push(...(await this.sql.query<{ id: string; user_id: string | null }>(`SELECT id, user_id FROM profiles WHERE id = $1`, [id])));
+    } else {
+      owners.push(...(await this.sql.query<{ id: string; user_id: string | null }>(`SELECT id, user_id FROM profiles WHERE id = ANY($1::text[])`, [ownerIds])));
+    }
     const userOf = new Map(owners.map((o) => [o.id, o.user_id]));
     for (const r of rows) {
       // A directory entry whose profile is gone (erased meanwhile): look again.
@@ -512,15 +523,18 @@ class Resolver {
  * profile ids, so on a sharded store each touches the two profiles' shards only (docs/scaling.md).
  */
 export async function mergeStoredProfiles(sql: Sql, fromId: string, intoId: string): Promise<void> {
-  const rows = await sql.query<ProfileRow>(
-    `SELECT id, user_id, traits, first_seen, last_seen, identified_at
-       FROM profiles WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
-    [[fromId, intoId]],
-  );
+  // Each profile locked and read by its own key (one shard each on a sharded store), in id order.
+  const rows: ProfileRow[] = [];
+  for (const id of [fromId, intoId].sort()) {
+    rows.push(...(await sql.query<ProfileRow>(`SELECT id, user_id, traits, first_seen, last_seen, identified_at FROM profiles WHERE id = $1 FOR UPDATE`, [id])));
+  }
   const from = rows.find((r) => r.id === fromId);
   const into = rows.find((r) => r.id === intoId);
   if (!from || !into) throw new RetryIngest("a profile to merge was merged or erased meanwhile");
-  const sums = await loadSummaries(sql, [fromId, intoId]);
+  const sums = new Map([
+    [fromId, await loadSummary(sql, fromId)],
+    [intoId, await loadSummary(sql, intoId)],
+  ]);
   await sql.query(`UPDATE events SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
   // Claims keep their scope: the same messageId from the same user is still a duplicate after the merge.
   await sql.query(`UPDATE event_dedupe SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
@@ -533,12 +547,8 @@ export async function mergeStoredProfiles(sql: Sql, fromId: string, intoId: stri
   await sql.query(`UPDATE touchpoints SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
   await sql.query(`UPDATE jobs SET profile_id = $2 WHERE profile_id = $1`, [fromId, intoId]);
   const moved = await sql.query<{ kind: string; value: string }>(`UPDATE identities SET profile_id = $2 WHERE profile_id = $1 RETURNING kind, value`, [fromId, intoId]);
-  if (moved.length) {
-    await sql.query(
-      `UPDATE identity_directory d SET profile_id = $1 FROM jsonb_to_recordset($2::jsonb) AS x(kind text, value text) WHERE d.kind = x.kind AND d.value = x.value`,
-      [intoId, JSON.stringify(moved)],
-    );
-  }
+  // The directory is keyed by the identity: each entry repointed by its own key.
+  for (const m of moved) await sql.query(`UPDATE identity_directory SET profile_id = $3 WHERE kind = $1 AND value = $2`, [m.kind, m.value, intoId]);
   await moveMemberships(sql, fromId, intoId);
   const traits = { ...(from.traits ?? {}), ...(into.traits ?? {}) };
   const intoSummary = sums.get(intoId)!;
