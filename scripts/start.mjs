@@ -83,6 +83,9 @@ if (existsSync(planeFile)) {
 }
 
 const server = http.createServer((req, res) => {
+  // Answers Next gives itself under /api/v1 (a 405, a not-found) never pass through lib/http/cors.ts:
+  // the one header a browser needs to read them is set here first (route answers set the full set).
+  if (req.url === "/api/v1" || req.url?.startsWith("/api/v1/") || req.url?.startsWith("/api/v1?")) res.setHeader("access-control-allow-origin", "*");
   // The socket's address for rate limits and login throttling (lib/http/client-address.ts); whatever
   // a client sent under this name is replaced, so it cannot choose its own.
   req.headers["x-pathwise-peer"] = req.socket.remoteAddress ?? "";

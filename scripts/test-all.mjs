@@ -8,7 +8,7 @@ import path from "node:path";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0" };
 const tmp = mkdtempSync(path.join(tmpdir(), "pathwise-test-"));
-const only = new Set((process.env.PATHWISE_TEST_SUITES ?? "lint,typecheck,sdk,unit,faults,e2e,contract").split(","));
+const only = new Set((process.env.PATHWISE_TEST_SUITES ?? "lint,typecheck,openapi,sdk,unit,faults,e2e,contract").split(","));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const suites = [];
 
@@ -33,6 +33,12 @@ if (only.has("lint")) {
 if (only.has("typecheck")) {
   const code = run("npx", ["tsc", "--noEmit", "-p", "."]);
   record("typecheck", code === 0 ? 1 : 0, code === 0 ? 0 : 1);
+}
+
+if (only.has("openapi")) {
+  // The served OpenAPI document, written by the same code, through Redocly's strict rules.
+  const code = run("npm", ["run", "--silent", "lint:openapi"]);
+  record("openapi lint", code === 0 ? 1 : 0, code === 0 ? 0 : 1);
 }
 
 if (only.has("sdk")) {

@@ -69,6 +69,7 @@ export function ProfileView({ id }: { id: string }) {
   }
   const p = user.data;
   const traits = Object.entries(p.traits);
+  const groups = p.groups ?? [];
   return (
     <PageShell title={p.userId ?? `Anonymous ${p.anonymousIds[0] ?? ""}`} intro={`First seen ${fmt(p.firstSeen)} · last seen ${relativeTime(p.lastSeen)}`}>
       <div className="grid gap-6 lg:grid-cols-3">
@@ -113,6 +114,34 @@ export function ProfileView({ id }: { id: string }) {
                 </div>
               ))}
             </dl>
+          )}
+        </section>
+        <section aria-labelledby="groups" className="rounded-xl border border-slate-200 bg-white p-4 lg:col-span-3">
+          <h2 id="groups" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Groups</h2>
+          {groups.length === 0 ? (
+            <p className="mt-2 text-sm text-slate-600">In no group. A group call names the account this user belongs to.</p>
+          ) : (
+            <ul className="mt-2 space-y-2 text-sm">
+              {groups.map((g, i) => (
+                <li key={g.groupId} className="rounded-lg border border-slate-100 p-3" data-group={g.groupId}>
+                  <div className="flex flex-wrap items-center gap-2">
+                    <code className="font-medium text-slate-900">{g.groupId}</code>
+                    {i === 0 ? <span className="rounded bg-brand-50 px-1.5 text-xs text-brand-700">current · read as group.*</span> : null}
+                    <span className="text-slate-500">joined {relativeTime(g.joinedAt)}</span>
+                  </div>
+                  {Object.keys(g.traits).length ? (
+                    <dl className="mt-1 grid grid-cols-1 gap-x-6 gap-y-1 sm:grid-cols-2">
+                      {Object.entries(g.traits).map(([k, v]) => (
+                        <div key={k} className="flex gap-2 border-b border-slate-50 py-1">
+                          <dt className="w-40 shrink-0 truncate text-slate-500">group.{k}</dt>
+                          <dd className="truncate font-mono text-slate-900" title={show(v)}>{show(v)}</dd>
+                        </div>
+                      ))}
+                    </dl>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
           )}
         </section>
       </div>

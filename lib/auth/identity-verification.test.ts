@@ -83,6 +83,9 @@ describe("with a database", () => {
     expect((await checkIngestIdentity(t.db.sql, caller, req(hashOf("u1")), "batch", named)).ok).toBe(true);
     expect((await checkIngestIdentity(t.db.sql, caller, req(), "batch", { batch: [{ type: "identify", userId: "u1", userHash: hashOf("u1") }] })).ok).toBe(true);
     expect((await checkIngestIdentity(t.db.sql, caller, req(), "alias", { previousId: "a1", userId: "u1" })).ok).toBe(false);
+    // A group call puts the named person in an account (group.<trait> then steers their flows): checked too.
+    expect((await checkIngestIdentity(t.db.sql, caller, req(), "group", { userId: "u1", groupId: "acme" })).ok).toBe(false);
+    expect((await checkIngestIdentity(t.db.sql, caller, req(), "batch", { batch: [{ type: "group", userId: "u1", groupId: "acme", userHash: hashOf("u1") }] })).ok).toBe(true);
     expect((await checkIngestIdentity(t.db.sql, caller, req(), "alias", { previousId: "a1", userId: "u1", userHash: hashOf("u1") })).ok).toBe(false);
     const both = { previousId: "a1", userId: "u1", userHash: hashOf("u1"), previousIdHash: hashOf("a1") };
     expect((await checkIngestIdentity(t.db.sql, caller, req(), "alias", both)).ok).toBe(true);

@@ -35,6 +35,8 @@ export type ProfileContext = {
   profileId: string;
   /** Current traits; may contain nested objects, read by dotted names. */
   traits: Record<string, unknown>;
+  /** The traits of the profile's current group plus its `id`; `group.<name>` trait rules read here. */
+  group?: Record<string, unknown> | null;
   summary: EventSummary;
   /** The run's split buckets: split node id -> branch id. */
   variants?: Record<string, string>;
@@ -139,7 +141,13 @@ function compileNode(c: Condition, leaves: Leaf[]): Eval {
   }
   if ("trait" in c) {
     const readPath = compilePath(c.trait);
-    const read = (ctx: ProfileContext) => readPath(ctx.traits);
+    let read = (ctx: ProfileContext) => readPath(ctx.traits);
+    if (c.trait.startsWith("group.") && c.trait.length > 6) {
+      // `group.<trait>` reads the profile's group (CONTRACT §4 group); a profile in no group falls back
+      // to its own traits, where an identify may have stored a nested `group` object.
+      const readGroup = compilePath(c.trait.slice(6));
+      read = (ctx: ProfileContext) => (ctx.group ? readGroup(ctx.group) : readPath(ctx.traits));
+    }
     const test: ValueTest = compileOp(c.op, c.value);
     leaves.push({ kind: "trait", name: c.trait, read });
     if (c.op === "exists" || c.op === "not_exists") return (ctx) => (test(read(ctx)) ? "yes" : "no");

@@ -30,6 +30,7 @@ export const TABLES: Record<string, Placement> = {
   touchpoints: { kind: "distributed", column: "profile_id", colocateWith: PERSON_ANCHOR },
   outcomes: { kind: "distributed", column: "profile_id", colocateWith: PERSON_ANCHOR },
   send_counters: { kind: "distributed", column: "profile_id", colocateWith: PERSON_ANCHOR },
+  group_members: { kind: "distributed", column: "profile_id", colocateWith: PERSON_ANCHOR, why: "the groups a person belongs to; the group's traits are read by id from groups" },
   jobs: {
     kind: "distributed",
     column: "profile_id",
@@ -41,6 +42,11 @@ export const TABLES: Record<string, Placement> = {
     kind: "distributed",
     column: "value",
     why: "answers 'which profile is this userId / anonymousId' by the id itself: one shard per lookup, whichever shard the profile is on",
+  },
+  groups: {
+    kind: "distributed",
+    column: "id",
+    why: "a group's (account's) traits, kept once per group: read and written by the group id, one shard per group; never joined with a person's rows",
   },
   // ---- copied to every node ----
   flows: { kind: "reference" },

@@ -22,7 +22,7 @@ export const MULTI_SHARD: Array<{ match: RegExp; why: string }> = [
     why: "the worker's claim of due jobs looks at every person's queue; on Citus each worker claims shard by shard (the same statement run per shard placement)",
   },
   {
-    match: /^(UPDATE (events|event_dedupe|runs r|touchpoints|jobs|identities) SET profile_id = \$2|INSERT INTO send_counters .* SELECT \$2, channel)/,
+    match: /^(UPDATE (events|event_dedupe|runs r|touchpoints|jobs|identities) SET profile_id = \$2|INSERT INTO send_counters .* SELECT \$2, channel|INSERT INTO group_members .* SELECT \$2, group_id)/,
     why: "an identity merge moves one person's rows between the two profiles' shards; on Citus it is copy-then-delete in one distributed transaction (docs/scaling.md)",
   },
 ];
@@ -63,6 +63,15 @@ describe("hot statements on a store sharded by person (4 shards)", () => {
       ],
       edges: [edge("t", "w"), edge("w", "m"), edge("m", "h")],
     }, { goal: { event: "Order Completed", within: "P7D" } });
+    // Reads the person's group (group.<trait>): the group calls and group reads are on the hot path too.
+    await publish(base, "Plan check", {
+      nodes: [
+        node("p", "trigger", { on: { type: "event", event: "Plan Checked" } }),
+        node("c", "condition", { if: { trait: "group.plan", op: "eq", value: "pro" } }),
+        node("f", "message", { channel: "in_app", placement: "footer", content: "{{ group.name }} is on pro" }),
+      ],
+      edges: [edge("p", "c"), edge("c", "f", "yes")],
+    });
     await publish(base, "Win back", { nodes: [node("i", "trigger", { on: { type: "inactivity", after: "P3D" } }), node("x", "exit", {})], edges: [edge("i", "x")] });
     probe.enabled = true;
   }, 60_000);
@@ -87,10 +96,13 @@ describe("hot statements on a store sharded by person (4 shards)", () => {
       const a = `hot-anon-${i}`;
       await send([{ type: "track", userId: u, event: "Signed Up" }]);
       await send([{ type: "page", anonymousId: a, name: "Pricing", properties: { path: "/pricing" } }]);
+      // The visitor names their company before signing in: the merge below moves the membership.
+      await send([{ type: "group", anonymousId: a, groupId: `hot-co-${i}`, traits: { name: `Co${i}`, plan: "pro" } }]);
       // identify joins the anonymous profile to the user's: a merge of two stored profiles.
       await send([{ type: "identify", userId: u, anonymousId: a, traits: { name: `N${i}` } }]);
       await send([{ type: "track", userId: u, anonymousId: a, event: "Cart Abandoned", timestamp: past.toISOString() }]);
       await send([{ type: "alias", previousId: `old-${i}`, userId: u }]);
+      await send([{ type: "track", userId: u, event: "Plan Checked" }]);
       await send([
         { type: "track", userId: u, event: "Product Viewed", properties: { sku: "A" } },
         { type: "track", userId: u, event: "Product Viewed", properties: { sku: "B" } },
@@ -105,6 +117,7 @@ describe("hot statements on a store sharded by person (4 shards)", () => {
     for (let i = 0; i < 6; i++) {
       const d = await decide(db.sql, { userId: `hot-user-${i}`, placements: ["home", "footer"] });
       expect(d.decisions.home?.content).toBe(`Come back N${i}`);
+      expect(d.decisions.footer?.content).toBe(`Co${i} is on pro`);
       expect(await recordOutcome(db.sql, { decisionId: d.decisions.home!.decisionId, type: "shown" })).toEqual({ recorded: true });
       await decide(db.sql, { anonymousId: `hot-anon-${i}`, placements: ["home"] });
       await send([{ type: "track", userId: `hot-user-${i}`, anonymousId: `hot-anon-${i}`, event: "Order Completed" }]);

@@ -85,6 +85,10 @@ async function exerciseEveryModel(db: Db) {
   await p.sendCounter.create({ data: { ...counterId, count: 1, expiresAt: new Date() } });
   await p.sendCounter.update({ where: { profileId_channel_period: counterId }, data: { count: 2 } });
   expect((await p.sendCounter.findUniqueOrThrow({ where: { profileId_channel_period: counterId } })).count).toBe(2);
+  await p.group.create({ data: { id: "acme", traits: { plan: "enterprise" } } });
+  await p.group.update({ where: { id: "acme" }, data: { traits: { plan: "team" } } });
+  await p.groupMember.create({ data: { profileId: profile.id, groupId: "acme" } });
+  expect((await p.groupMember.findUniqueOrThrow({ where: { profileId_groupId: { profileId: profile.id, groupId: "acme" } } })).joinedAt).toBeInstanceOf(Date);
 
   // Test cases: one row per flow and version (0: the draft), gone with the flow.
   await p.flowTestSuite.create({ data: { flowId: flow.id, version: 0, cases: [{ name: "c" }] } });
@@ -108,6 +112,10 @@ async function exerciseEveryModel(db: Db) {
   expect(await p.sendCounter.count()).toBe(0);
   expect(await p.eventSummary.count()).toBe(0);
   expect(await p.eventDedupe.count()).toBe(0);
+  // Memberships go with the person; the group (an account) stays.
+  expect(await p.groupMember.count()).toBe(0);
+  expect((await p.group.findUniqueOrThrow({ where: { id: "acme" } })).traits).toEqual({ plan: "team" });
+  await p.group.delete({ where: { id: "acme" } });
   await p.flow.delete({ where: { id: flow.id } });
   expect(await p.flowVersion.count()).toBe(0);
   expect(await p.flowTestSuite.count()).toBe(0);

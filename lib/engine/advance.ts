@@ -95,6 +95,7 @@ class Walk {
         userId: this.profile.userId,
         event: this.run.event ?? null,
         flow: { id: this.flow.flowId, name: this.flow.flowName },
+        group: this.profile.group,
       });
     }
     return this.liquid;

@@ -145,4 +145,34 @@ describe("simulate", () => {
     expect(r.messages[0].suppressed).toBe("holdout");
     expect(r.converted).toBe(true);
   });
+
+  //   t1 (Signed Up) ──▶ w1 (PT1H) ──▶ c1 {group.plan eq enterprise} ──yes──▶ m1 "Call us, {{ group.name }}"
+  //                                                                  ├──no──▶ m2 "Self-serve"
+  //                                                                  └──missing──▶ m2
+  it("reads group traits in conditions and Liquid, from the profile or from group events, as they are when read", () => {
+    const b2b = graph(
+      [
+        n.onEvent("t1", "Signed Up"),
+        n.waitFor("w1", "PT1H"),
+        n.condition("c1", { trait: "group.plan", op: "eq", value: "enterprise" }),
+        n.inApp("m1", "Call us, {{ group.name }} ({{ group.id }})"),
+        n.inApp("m2", "Self-serve"),
+      ],
+      ["t1->w1", "w1->c1", "c1-yes->m1", "c1-no->m2", "c1-missing->m2"],
+    );
+    const run = (input: Parameters<typeof simulate>[1]) => simulate({ graph: b2b }, input).messages.map((m) => (m as { content?: string }).content);
+    expect(run({ profile: { userId: "u1" }, events: [{ at: "PT0S", type: "track", event: "Signed Up" }] })).toEqual(["Self-serve"]);
+    expect(run({ profile: { userId: "u1", group: { id: "acme", name: "Acme", plan: "enterprise" } }, events: [{ at: "PT0S", type: "track", event: "Signed Up" }] })).toEqual(["Call us, Acme (acme)"]);
+    // The group upgrades during the wait: the condition reads it after the wait.
+    const upgraded = run({
+      profile: { userId: "u1" },
+      events: [
+        { at: "PT0S", type: "group", groupId: "acme", traits: { name: "Acme", plan: "free" } },
+        { at: "PT1M", type: "track", event: "Signed Up" },
+        { at: "PT10M", type: "group", groupId: "acme", traits: { plan: "enterprise" } },
+      ],
+    });
+    expect(upgraded).toEqual(["Call us, Acme (acme)"]);
+    expect(simulate({ graph: b2b }, { profile: {}, events: [{ at: "PT0S", type: "group", traits: {} }] }).problems).toEqual(['events.0: a group event needs "groupId"; skipped']);
+  });
 });

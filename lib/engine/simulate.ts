@@ -37,8 +37,10 @@ const MAX_DEFAULT_TAIL_MS = 400 * 86_400_000;
 
 export type SimulationEvent = {
   at: string;
-  type: "track" | "identify" | "page";
+  type: "track" | "identify" | "page" | "screen" | "group";
   event?: string;
+  /** group: the group (account) the person joins; its traits are `traits`. */
+  groupId?: string;
   name?: string;
   properties?: Record<string, unknown>;
   traits?: Record<string, unknown>;
@@ -46,7 +48,8 @@ export type SimulationEvent = {
 };
 
 export type SimulationInput = {
-  profile: { traits?: Record<string, unknown>; userId?: string };
+  /** `group`: the traits of the person's current group (and its `id`), read as group.<trait>. */
+  profile: { traits?: Record<string, unknown>; userId?: string; group?: Record<string, unknown> | null };
   events: SimulationEvent[];
   until?: string;
   start?: number;
@@ -126,6 +129,7 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
 
   let traits: Record<string, unknown> = { ...(input.profile.traits ?? {}) };
   let userId = input.profile.userId;
+  let group: Record<string, unknown> | null = input.profile.group ? { ...input.profile.group } : null;
   let summary: EventSummary = emptySummary();
   let lastEventAt = start;
   for (const h of [...(input.history ?? [])].sort((a, b) => (a.timestamp ?? start) - (b.timestamp ?? start))) {
@@ -197,7 +201,7 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
   const flows = singleFlow(flow);
   /** One input through the dispatcher (the same one ingestion and the worker call). */
   const send = (input: DispatchInput) => {
-    const res = dispatch(flows, runs, { userId, profileId: userId ?? "simulated-profile", traits, summary }, input, engineOpts());
+    const res = dispatch(flows, runs, { userId, profileId: userId ?? "simulated-profile", traits, group, summary }, input, engineOpts());
     runs.splice(0, runs.length, ...res.runs);
     for (const { result } of res.entries) {
       if (result.entered) entries.push({ at: iso(input.at), entered: true, trigger: result.triggerNodeId, runId: result.run.id, holdout: result.run.holdout });
@@ -249,8 +253,22 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
       send({ kind: "identify", first: identifies === 1, event: { name: "Identify", properties: e.traits ?? {}, timestamp: now }, at: now });
     } else {
       let event: EngineEvent;
-      if (e.type === "page") {
-        event = { name: "Page Viewed", properties: { ...(e.properties ?? {}), ...(e.name !== undefined ? { name: e.name } : {}) }, timestamp: now };
+      if (e.type === "page" || e.type === "screen") {
+        event = { name: e.type === "page" ? "Page Viewed" : "Screen Viewed", properties: { ...(e.properties ?? {}), ...(e.name !== undefined ? { name: e.name } : {}) }, timestamp: now };
+      } else if (e.type === "group") {
+        if (!e.groupId) {
+          problems.push(`events.${i}: a group event needs "groupId"; skipped`);
+          continue;
+        }
+        // As ingestion keeps it: the group's traits merged (null removes one), this group now current.
+        const base = group && group.id === e.groupId ? group : {};
+        const merged: Record<string, unknown> = { ...base };
+        for (const [k, v] of Object.entries(e.traits ?? {})) {
+          if (v === null) delete merged[k];
+          else if (v !== undefined) merged[k] = v;
+        }
+        group = { ...merged, id: e.groupId };
+        event = { name: "Group", properties: { groupId: e.groupId, traits: e.traits ?? {} }, timestamp: now };
       } else if (e.event) {
         event = { name: e.event, properties: e.properties ?? {}, timestamp: now };
       } else {

@@ -263,10 +263,12 @@ export const FlowDocument = z
     updatedAt: z.string(),
     publishedAt: z.string().nullable(),
     hasUnpublishedChanges: z.boolean(),
+    /** The published version new users enter (null before the first publish). */
+    activeVersionId: z.string().nullable().optional(),
   })
   .meta({ id: "Flow" });
 export type FlowDocument = z.infer<typeof FlowDocument>;
 
 export const FlowSummary = z
-  .object({ id: z.string(), name: z.string(), status: FlowStatus, version: z.number().int(), updatedAt: z.string() })
+  .object({ id: z.string(), name: z.string(), description: z.string().nullable().optional(), status: FlowStatus, version: z.number().int(), createdAt: z.string().optional(), updatedAt: z.string() })
   .meta({ id: "FlowSummary" });

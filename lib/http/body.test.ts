@@ -1,7 +1,8 @@
 // Body reading: limits, malformed JSON, and text PostgreSQL cannot store refused as 400 with its path.
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./errors";
-import { assertStorableText, MAX_NESTING, readJson } from "./body";
+import zlib from "node:zlib";
+import { assertStorableText, MAX_NESTING, readJson, readText } from "./body";
 
 const req = (text: string) => new Request("http://x/", { method: "POST", body: text });
 const fails = async (text: string, limit?: number) => {
@@ -43,5 +44,58 @@ describe("readJson", () => {
     expect(await readJson(req(deep(MAX_NESTING)))).toBeTypeOf("object");
     // Brackets inside strings are text, not nesting.
     expect(await readJson(req(JSON.stringify({ s: "{[".repeat(1000) })))).toEqual({ s: "{[".repeat(1000) });
+  });
+});
+
+describe("compressed bodies", () => {
+  const gz = (text: string | Buffer, encoding = "gzip") =>
+    new Request("http://x/", { method: "POST", headers: { "content-encoding": encoding }, body: zlib.gzipSync(text) });
+  const refused = async (r: Request, limit = 1024) => {
+    try {
+      await readText(r, limit);
+    } catch (err) {
+      return err as ApiError;
+    }
+    throw new Error("no error");
+  };
+
+  it("inflates gzip and deflate bodies", async () => {
+    expect(await readJson(gz('{"a":1}'))).toEqual({ a: 1 });
+    expect(await readJson(gz('{"a":2}', "x-gzip"))).toEqual({ a: 2 });
+    const deflated = new Request("http://x/", { method: "POST", headers: { "content-encoding": "deflate" }, body: zlib.deflateSync('{"b":1}') });
+    expect(await readJson(deflated)).toEqual({ b: 1 });
+  });
+
+  it("applies the limit to the inflated size", async () => {
+    const text = JSON.stringify({ a: "x".repeat(2000) });
+    expect(zlib.gzipSync(text).length).toBeLessThan(1024);
+    expect((await refused(gz(text))).status).toBe(413);
+    expect(await readText(gz(text), 4096)).toBe(text);
+  });
+
+  it("stops inflating a bomb at the limit: a stream broken only at its end is refused as too large, not as broken", async () => {
+    // 64 MB of zeros, whose trailing checksum is wrong: inflating it all would reach the bad checksum (400).
+    const bomb = Buffer.from(zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024)));
+    bomb[bomb.length - 8] ^= 0xff;
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    expect(await readText(gz(Buffer.alloc(0)), 1024)).toBe(""); // an empty gzip stream is an empty body
+    const r = new Request("http://x/", { method: "POST", headers: { "content-encoding": "gzip" }, body: bomb });
+    const err = await refused(r, 500 * 1024);
+    expect(err.status).toBe(413);
+    // The same broken stream under a limit it fits in is inflated to the end and found broken.
+    const small = Buffer.from(zlib.gzipSync(Buffer.alloc(4096)));
+    small[small.length - 8] ^= 0xff;
+    const broken = await refused(new Request("http://x/", { method: "POST", headers: { "content-encoding": "gzip" }, body: small }), 500 * 1024);
+    expect(broken.status).toBe(400);
+  });
+
+  it("refuses compressed garbage (400) and unknown encodings (415)", async () => {
+    const garbage = await refused(new Request("http://x/", { method: "POST", headers: { "content-encoding": "gzip" }, body: "not gzip at all" }));
+    expect(garbage.status).toBe(400);
+    expect(garbage.code).toBe("invalid_encoding");
+    const truncated = zlib.gzipSync('{"a":"' + "y".repeat(300) + '"}').subarray(0, 20);
+    expect((await refused(new Request("http://x/", { method: "POST", headers: { "content-encoding": "gzip" }, body: truncated }))).status).toBe(400);
+    const br = await refused(new Request("http://x/", { method: "POST", headers: { "content-encoding": "br" }, body: "x" }));
+    expect(br.status).toBe(415);
   });
 });

@@ -1,19 +1,37 @@
-// Reads a request body as JSON within a byte limit: 413 past the limit, 400 for malformed JSON.
-import { badRequest, tooLarge } from "./errors";
+// Reads a request body as text or JSON within a byte limit: 413 past the limit, 400 for malformed
+// JSON. A gzip (or deflate) body is inflated with the limit applied to the inflated size, and the
+// inflation stops as soon as the limit is passed, so a decompression bomb costs at most the limit.
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+import { ApiError, badRequest, tooLarge } from "./errors";
 
 export const KB = 1024;
 
-export async function readText(req: Request, limit: number): Promise<string> {
+const unzip = promisify(zlib.unzip);
+
+/** How the body is encoded: null for none, else the one compression we inflate. */
+function contentEncoding(req: Request): "gzip" | "deflate" | null {
+  const raw = (req.headers.get("content-encoding") ?? "").trim().toLowerCase();
+  if (raw === "" || raw === "identity") return null;
+  if (raw === "gzip" || raw === "x-gzip") return "gzip";
+  if (raw === "deflate") return "deflate";
+  throw new ApiError(415, "unsupported_encoding", `Content-Encoding "${raw.slice(0, 40)}" is not supported; send gzip, deflate or an uncompressed body`, [{ path: "content-encoding", message: "Expected gzip, deflate or identity" }]);
+}
+
+/** The compressed body may be a little larger than its content (incompressible data gains a few bytes). */
+const compressedLimit = (limit: number) => limit + Math.ceil(limit / 100) + KB;
+
+async function readBytes(req: Request, limit: number): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   // The data plane read the bytes already (lib/dataplane/server.ts): no web stream to go through.
   const preread = (req as unknown as { preread?: Buffer | null }).preread;
-  if (preread !== undefined && !req.headers.get("content-encoding")) {
-    if (preread === null) return "";
+  if (preread !== undefined) {
+    if (preread === null) return Buffer.alloc(0);
     if (preread.length > limit) throw tooLarge(limit);
-    return preread.toString("utf8");
+    return preread;
   }
-  if (!req.body) return "";
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -27,7 +45,27 @@ export async function readText(req: Request, limit: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** Inflates at most limit + 1 bytes: zlib stops (and errors) as soon as its output passes that. */
+export async function inflate(data: Buffer, limit: number): Promise<Buffer> {
+  try {
+    return await unzip(data, { maxOutputLength: limit + 1 });
+  } catch (err) {
+    if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) throw tooLarge(limit);
+    throw badRequest(`The compressed body could not be inflated: ${(err as Error).message}`, [{ path: "(body)", message: "Not a valid gzip or deflate stream" }], "invalid_encoding");
+  }
+}
+
+export async function readText(req: Request, limit: number): Promise<string> {
+  const encoding = contentEncoding(req);
+  if (!encoding) return (await readBytes(req, limit)).toString("utf8");
+  const compressed = await readBytes(req, compressedLimit(limit));
+  if (compressed.length === 0) return "";
+  const text = await inflate(compressed, limit);
+  if (text.length > limit) throw tooLarge(limit);
+  return text.toString("utf8");
 }
 
 export async function readJson(req: Request, limit = 1024 * KB): Promise<unknown> {

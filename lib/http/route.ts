@@ -10,7 +10,7 @@ import { ANONYMOUS, authenticate, authenticateBodyKey, sameOrigin, type Access, 
 import { ApiError, badRequest, errorReply, forbidden, notFound, unauthorized, zodToDetails } from "./errors";
 import { readJson, readText, KB, UNSTORABLE, assertStorableText } from "./body";
 import { metrics } from "./metrics";
-import { CORS_HEADERS } from "./cors";
+import { CORS_HEADERS, isCorsPath } from "./cors";
 import { callerOf, enforceRateLimit } from "./rate-limit";
 import { withFairShare } from "./fair-gate";
 
@@ -33,7 +33,7 @@ type Options<S extends z.ZodType | undefined> = {
   body?: S;
   /** Body limit in bytes (default 1 MB). */
   limit?: number;
-  /** Answers carry CORS headers (browser endpoints called with a write key from other sites). */
+  /** Answers carry CORS headers even outside /api/v1 (every /api/v1 answer carries them anyway). */
   cors?: boolean;
   /** The status for a body of the wrong shape: 400 by default. */
   invalidStatus?: 400 | 422;
@@ -169,7 +169,7 @@ export function route<S extends z.ZodType | undefined = undefined>(opts: Options
       const e = errorReply(err);
       out = { status: e.status, headers: { ...e.headers, "content-type": "application/json" }, json: e.json };
     }
-    if (opts.cors) {
+    if (opts.cors || corsFor(req)) {
       if (out.response) for (const [k, v] of Object.entries(CORS_HEADERS)) out.response.headers.set(k, v);
       else Object.assign(out.headers, CORS_HEADERS);
     }
@@ -183,6 +183,15 @@ export function route<S extends z.ZodType | undefined = undefined>(opts: Options
     return out.response ?? new Response(out.json ?? null, { status: out.status, headers: out.headers });
   };
   return Object.assign(next, { reply, routeName: opts.name });
+
+}
+
+/** Every answer under /api/v1 carries CORS headers (CONTRACT §4), errors included. */
+function corsFor(req: Request): boolean {
+  // The path without building a URL: this runs on every request.
+  const u = req.url;
+  const start = u.indexOf("/", u.indexOf("//") + 2);
+  return start >= 0 && isCorsPath(u.slice(start).split(/[?#]/, 1)[0]);
 }
 
 export const json = (data: unknown, status = 200, headers?: Record<string, string>) => Response.json(data, { status, headers });

@@ -1,6 +1,7 @@
 // The data area's OpenAPI entries build into a valid document naming every endpoint.
 import { describe, expect, it } from "vitest";
 import { buildOpenApi } from "@/lib/http/openapi";
+import { apiDocument } from "@/lib/http/api-document";
 import { endpoints } from "./api-docs";
 
 describe("data area OpenAPI", () => {
@@ -8,6 +9,17 @@ describe("data area OpenAPI", () => {
     const doc = buildOpenApi(endpoints, { version: "test" }) as { paths: Record<string, Record<string, unknown>> };
     for (const p of ["/api/v1/track", "/api/v1/batch", "/api/v1/users/{userId}", "/api/v1/import/{id}", "/api/v1/sources/{id}/webhook", "/api/v1/tracking-plan"]) expect(doc.paths[p]).toBeDefined();
     expect(JSON.stringify(doc.paths["/api/v1/track"])).toContain("413");
+  });
+
+  it("documents screen, group, analytics.js's short paths, gzip's 415 and the CORS preflight of every /api/v1 path", () => {
+    const doc = apiDocument() as unknown as { paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: { content: Record<string, { schema: { $ref?: string } }> } }>> };
+    for (const p of ["screen", "group", "t", "i", "p", "s", "g", "a", "b"]) {
+      const op = doc.paths[`/api/v1/${p}`]?.post;
+      expect(op, p).toBeDefined();
+      expect(Object.keys(op.responses), p).toEqual(expect.arrayContaining(["200", "400", "401", "413", "415"]));
+    }
+    expect(doc.paths["/api/v1/g"].post.requestBody!.content["application/json"].schema.$ref).toBe("#/components/schemas/GroupMessage");
+    for (const [path, item] of Object.entries(doc.paths)) if (path.startsWith("/api/v1/")) expect(item.options?.responses["204"], path).toBeDefined();
   });
 });
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 export const MESSAGE_LIMIT = 32 * 1024;
 export const BATCH_LIMIT = 500 * 1024;
 
-export const MESSAGE_TYPES = ["track", "identify", "page", "alias"] as const;
+export const MESSAGE_TYPES = ["track", "identify", "page", "screen", "group", "alias"] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 // Segment accepts numeric ids and stores them as strings; so do we.
@@ -58,12 +58,24 @@ export const PageMessage = z
   .superRefine(needsId)
   .meta({ id: "PageMessage" });
 
+export const ScreenMessage = z
+  .object({ ...common, name: z.string().max(256).nullish(), category: z.string().max(256).nullish(), properties: Dict.nullish() })
+  .loose()
+  .superRefine(needsId)
+  .meta({ id: "ScreenMessage" });
+
+export const GroupMessage = z
+  .object({ ...common, groupId: Id, traits: Dict.nullish() })
+  .loose()
+  .superRefine(needsId)
+  .meta({ id: "GroupMessage" });
+
 export const AliasMessage = z
   .object({ ...common, previousId: Id, userId: Id })
   .loose()
   .meta({ id: "AliasMessage" });
 
-const SCHEMAS = { track: TrackMessage, identify: IdentifyMessage, page: PageMessage, alias: AliasMessage } as const;
+const SCHEMAS = { track: TrackMessage, identify: IdentifyMessage, page: PageMessage, screen: ScreenMessage, group: GroupMessage, alias: AliasMessage } as const;
 
 export const BatchBody = z
   .object({
@@ -84,10 +96,13 @@ export type Message = {
   anonymousId: string | null;
   /** alias only: the id being joined to userId. */
   previousId: string | null;
-  /** The stored event name: the track event, "Page Viewed", "Identify" or "Alias". */
+  /** The stored event name: the track event, "Page Viewed", "Screen Viewed", "Identify", "Group" or "Alias". */
   name: string;
   properties: Record<string, unknown>;
+  /** identify: the person's traits; group: the group's traits. */
   traits: Record<string, unknown> | null;
+  /** group only: the group (account) the person belongs to. */
+  groupId?: string;
   context: Record<string, unknown>;
   timestamp: Date;
   messageId: string;
@@ -119,8 +134,20 @@ function normalise(type: MessageType, data: Record<string, unknown>, index: numb
       for (const f of PAGE_FIELDS) if (properties[f] === undefined && page[f] !== undefined) properties[f] = page[f];
       return { ...base, name: "Page Viewed", properties };
     }
+    case "screen": {
+      // A mobile screen view, stored as "Screen Viewed" with its name and category in the properties.
+      const properties: Record<string, unknown> = { ...((data.properties as Record<string, unknown>) ?? {}) };
+      if (data.name != null && properties.name === undefined) properties.name = data.name;
+      if (data.category != null && properties.category === undefined) properties.category = data.category;
+      return { ...base, name: "Screen Viewed", properties };
+    }
     case "identify":
       return { ...base, name: "Identify", properties: {}, traits: (data.traits as Record<string, unknown>) ?? {} };
+    case "group": {
+      const traits = (data.traits as Record<string, unknown>) ?? {};
+      const groupId = String(data.groupId);
+      return { ...base, name: "Group", properties: { groupId, traits }, traits, groupId };
+    }
     case "alias":
       return { ...base, name: "Alias", properties: { previousId: str(data.previousId) }, previousId: str(data.previousId), anonymousId: null };
   }
@@ -141,7 +168,7 @@ function validateOne(type: MessageType, raw: unknown, prefix: string): { ok: tru
 
 const notObject = (path: string): ParseFailure => ({ ok: false, status: 400, message: "The message must be a JSON object", details: [{ path, message: "Expected an object" }] });
 
-/** One message of a single-message endpoint (track, identify, page, alias). */
+/** One message of a single-message endpoint (track, identify, page, screen, group, alias). */
 export function parseMessage(type: MessageType, raw: unknown, receivedAt: Date): ParseResult {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return notObject("");
   if (byteLength(raw) > MESSAGE_LIMIT) return { ok: false, status: 413, message: `A message may be at most ${MESSAGE_LIMIT} bytes`, details: [] };

@@ -15,6 +15,7 @@ import { loadSettings, type DataSettings } from "./settings";
 import { planFor, type Violation } from "./tracking-plan";
 import { engagementScore } from "./engagement";
 import { applyTraits, mergeSummaries } from "./profile-math";
+import { applyGroupCalls, moveMemberships } from "@/lib/profiles/groups";
 import { dict, own } from "@/lib/dict";
 import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/render";
 
@@ -90,7 +91,7 @@ export async function prepareIngest(db: Db, input: Message[], opts: IngestOption
   if (settings.plan.events.length) {
     const problems: Problem[] = [];
     for (const m of messages) {
-      if (m.type !== "track" && m.type !== "page") continue;
+      if (m.type !== "track" && m.type !== "page" && m.type !== "screen") continue;
       const v = plan.check(m.name, m.properties);
       if (!v.length) continue;
       if (plan.mode === "reject") {
@@ -239,6 +240,13 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
   const idOf = (m: Message) => eventIds.get(eventKey(profileOf(m), m.messageId));
   const accepted = ctx.storeEvents ? messages.filter((m) => idOf(m) !== undefined) : messages;
 
+  // Group calls: the group's traits (kept once per group) and the person's membership, before the
+  // executor runs so that group.<trait> reads what this request said.
+  await applyGroupCalls(
+    sql,
+    accepted.filter((m) => m.type === "group").map((m) => ({ profileId: profileOf(m), groupId: m.groupId!, traits: m.traits ?? {}, timestamp: m.timestamp })),
+  );
+
   // Per profile, in timestamp then arrival order.
   const byProfile = new Map<string, Message[]>();
   for (const m of accepted) {
@@ -270,7 +278,7 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
         traits = applyTraits(traits, m.traits ?? {});
         // An imported row is not the person identifying themselves (identify triggers).
         if (ctx.storeEvents) identified = identified === null ? t : Math.min(identified, t);
-      } else if (m.type === "track" || m.type === "page") {
+      } else if (m.type === "track" || m.type === "page" || m.type === "screen") {
         summary = updateSummary(summary, { name: m.name, properties: m.properties, timestamp: t });
         active = true;
       }
@@ -612,6 +620,7 @@ export async function mergeStoredProfiles(sql: Sql, fromId: string, intoId: stri
   const moved = await sql.query<{ kind: string; value: string }>(`UPDATE identities SET profile_id = $2 WHERE profile_id = $1 RETURNING kind, value`, [fromId, intoId]);
   // The directory is keyed by the identity: each entry repointed by its own key.
   for (const m of moved) await sql.query(`UPDATE identity_directory SET profile_id = $3 WHERE kind = $1 AND value = $2`, [m.kind, m.value, intoId]);
+  await moveMemberships(sql, fromId, intoId);
   const traits = { ...(from.traits ?? {}), ...(into.traits ?? {}) };
   const intoSummary = sums.get(intoId)!;
   const summary = mergeSummaries(intoSummary, sums.get(fromId)!);

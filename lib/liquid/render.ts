@@ -24,6 +24,8 @@ import { Liquid, type Template } from "liquidjs";
 
 export type LiquidContext = {
   user: Record<string, unknown>;
+  /** The user's group (account): its traits plus `id`; empty when the user belongs to none. */
+  group: Record<string, unknown>;
   event: { name: string | null; properties: Record<string, unknown> };
   flow: { id: string; name: string };
 };
@@ -152,17 +154,19 @@ export function renderTemplate(template: string, ctx: LiquidContext, fallback?: 
   }
 }
 
-/** The context of CONTRACT §5: `user` (traits plus `user.id`), `event`, `flow`. */
+/** The context of CONTRACT §5: `user` (traits plus `user.id`), `group` (the user's group traits), `event`, `flow`. */
 export function liquidContext(input: {
   traits: Record<string, unknown>;
   userId?: string | null;
   event?: { name: string; properties?: Record<string, unknown> | null } | null;
   flow: { id: string; name: string };
+  group?: Record<string, unknown> | null;
 }): LiquidContext {
   return {
     // `id` last so a trait named "id" cannot impersonate the user id; null (not absent) for an anonymous
     // user, so `{{ user.id | default: "friend" }}` and `{% if user.id %}` behave.
     user: { ...input.traits, id: input.userId ?? null },
+    group: input.group ?? {},
     event: { name: input.event?.name ?? null, properties: input.event?.properties ?? {} },
     flow: { id: input.flow.id, name: input.flow.name },
   };

@@ -82,5 +82,6 @@ export async function exportProfile(sql: Sql, id: string) {
        FROM outcomes o WHERE o.profile_id = $1 ORDER BY o.at`,
     [profileId],
   );
-  return { exportedAt: new Date().toISOString(), profile, identities, events: events.map(eventView), runs, steps, touchpoints, outcomes };
+  const groups = await sql.query(`SELECT group_id AS "groupId", joined_at AS "joinedAt" FROM group_members WHERE profile_id = $1 ORDER BY joined_at`, [profileId]);
+  return { exportedAt: new Date().toISOString(), profile, identities, groups, events: events.map(eventView), runs, steps, touchpoints, outcomes };
 }

@@ -1,6 +1,7 @@
 // Profile reads: one profile with its identities, recent events and runs (CONTRACT §7), and search.
 import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
+import { ProfileGroup, profileGroups } from "./groups";
 import { MessageFate, messageFates } from "./message-fates";
 
 export const ProfileEvent = z.object({
@@ -44,6 +45,7 @@ export const ProfileView = z
     anonymousIds: z.array(z.string()),
     userIds: z.array(z.string()),
     traits: z.record(z.string(), z.unknown()),
+    groups: z.array(ProfileGroup),
     firstSeen: z.string(),
     lastSeen: z.string(),
     runs: z.array(ProfileRun),
@@ -131,6 +133,7 @@ export async function getProfile(sql: Sql, id: string, opts: { eventLimit?: numb
     anonymousIds: identities.filter((i) => i.kind === "anonymous").map((i) => i.value),
     userIds: identities.filter((i) => i.kind === "user").map((i) => i.value),
     traits: p.traits ?? {},
+    groups: await profileGroups(sql, profileId),
     firstSeen: p.first_seen.toISOString(),
     lastSeen: p.last_seen.toISOString(),
     runs: runs.map((r) => ({

@@ -21,6 +21,6 @@ export const endpoints: Endpoint[] = [
     query: range,
   },
   { method: "get", path: "/api/v1/flows/:id/results", summary: "The results dashboard: funnel, outcomes, daily series, time to convert, variants and holdout with intervals", tag: "Results", access: "viewer", response: FlowResults, errors: [400, 404], query: range },
-  { method: "get", path: "/api/v1/flows/:id/results/csv", summary: "The results dashboard as a CSV download (text/csv)", tag: "Results", access: "viewer", errors: [400, 404], query: range },
+  { method: "get", path: "/api/v1/flows/:id/results/csv", summary: "The results dashboard as a CSV download (text/csv)", tag: "Results", access: "viewer", responseType: "text/csv", errors: [400, 404], query: range },
   { method: "get", path: "/api/v1/overview", summary: "Home: flows with entered, converted and a daily sparkline; event volume; alerts", tag: "Results", access: "viewer", response: Overview, errors: [400], query: { days: "How many days the flows' numbers and sparklines cover (1–365, default 30)" } },
 ];

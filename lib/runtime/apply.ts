@@ -12,6 +12,8 @@ export type ProfileRow = {
   id: string;
   userId: string | null;
   traits: Record<string, unknown>;
+  /** The profile's current group: its traits plus `id` (read as group.<trait>); null when none. */
+  group?: Record<string, unknown> | null;
   summary: unknown;
   lastSeen: Date;
 };

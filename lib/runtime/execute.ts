@@ -17,6 +17,7 @@ import { compiledVersion, flowIndex, type LiveFlow } from "./flow-cache";
 import { enqueueMany, type NewJob } from "./jobs";
 import { runtimeMetrics } from "./counters";
 import { loadPolicyGates } from "@/lib/policies/runtime";
+import { currentGroups } from "@/lib/profiles/groups";
 
 export type ExecuteOptions = {
   /** True when this batch holds the profile's first identify (identify triggers). */
@@ -43,7 +44,7 @@ export async function loadRuns(sql: Sql, profileId: string, flowId?: string): Pr
 }
 
 export function profileContext(profile: ProfileRow, now: number): ProfileContext {
-  return { userId: profile.userId ?? undefined, profileId: profile.id, traits: profile.traits, summary: asSummary(profile.summary), now };
+  return { userId: profile.userId ?? undefined, profileId: profile.id, traits: profile.traits, group: profile.group ?? null, summary: asSummary(profile.summary), now };
 }
 
 function engineEvent(e: StoredEvent): EngineEvent {
@@ -94,6 +95,8 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
   if (todo.length) {
     const runsOf = await loadBatchRuns(sql, todo.map((it) => it.profile.id), index.goalVersions);
     const policies = await loadPolicyGates(sql, todo.map((it) => it.profile.id), now);
+    // group.<trait> in conditions and templates: read only for profiles whose events matter to a flow.
+    const groups = index.group ? await currentGroups(sql, todo.filter((it) => it.profile.group === undefined).map((it) => it.profile.id)) : new Map<string, Record<string, unknown>>();
     // The dispatcher is pure: every version it may need is compiled before it runs.
     const needed = new Map<string, LiveFlow>();
     for (const flow of active) needed.set(flow.activeVersionId, flow);
@@ -112,7 +115,8 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
     const outbox = outboxOf(sql);
     for (const it of todo) {
       const profile = it.profile;
-      const row: ProfileRow = { id: profile.id, userId: profile.userId, traits: profile.traits, summary: profile.summary, lastSeen: profile.lastSeen };
+      const group = profile.group !== undefined ? profile.group : (groups.get(profile.id) ?? null);
+      const row: ProfileRow = { id: profile.id, userId: profile.userId, traits: profile.traits, group, summary: profile.summary, lastSeen: profile.lastSeen };
       const applier = outbox.applier(row);
       const policy = policies.gateFor(row);
       const loaded = runsOf.get(profile.id) ?? { runs: [], light: new Set<string>() };

@@ -31,6 +31,10 @@ export type FlowIndex = {
   inactivity: boolean;
   /** Versions (of active flows) with a goal: only their ended runs may still convert. */
   goalVersions: Set<string>;
+  /** Some version of an active flow may read the person's group (group.<trait> in a condition or a
+   *  template): only then does the executor load it. Any such reference spells "group", so a graph
+   *  without that word cannot read it. */
+  group: boolean;
 };
 
 type Cache = {
@@ -71,7 +75,7 @@ export async function flowIndex(sql: Sql): Promise<FlowIndex> {
   const c = cache();
   if (c.index && c.index.flows === flows) return c.index;
   const active = [...flows.values()].filter((f) => f.status === "active");
-  const index: FlowIndex = { flows, active, names: new Set(), identify: false, inactivity: false, goalVersions: new Set() };
+  const index: FlowIndex = { flows, active, names: new Set(), identify: false, inactivity: false, goalVersions: new Set(), group: false };
   if (active.length) {
     const rows = await sql.query<VersionRow>(
       `SELECT v.id, v.flow_id, v.version, v.schema_version, v.graph, v.settings, f.name
@@ -91,6 +95,7 @@ export async function flowIndex(sql: Sql): Promise<FlowIndex> {
         index.goalVersions.add(compiled.versionId);
       }
       for (const n of compiled.nodes.values()) if (n.type === "wait" && n.kind === "until") index.names.add(n.event);
+      if (!index.group && JSON.stringify(r.graph).includes("group")) index.group = true;
     }
   }
   c.index = index;

@@ -17,8 +17,9 @@ const Props = z.record(z.string(), z.unknown());
 export const SimulationEventBody = z
   .object({
     at: Duration.describe("Offset from the start of the simulation"),
-    type: z.enum(["track", "identify", "page"]),
+    type: z.enum(["track", "identify", "page", "screen", "group"]),
     event: z.string().min(1).optional(),
+    groupId: z.string().min(1).optional().describe("group: the group (account) the person joins, with `traits` as its traits"),
     name: z.string().optional(),
     properties: Props.optional(),
     traits: Props.optional(),
@@ -26,6 +27,7 @@ export const SimulationEventBody = z
     anonymousId: z.string().optional(),
   })
   .refine((e) => e.type !== "track" || e.event !== undefined, { message: "A track event needs `event`", path: ["event"] })
+  .refine((e) => e.type !== "group" || e.groupId !== undefined, { message: "A group event needs `groupId`", path: ["groupId"] })
   .meta({ id: "SimulationEvent" });
 
 export const SimulateBody = z
@@ -33,7 +35,7 @@ export const SimulateBody = z
     flowId: z.string().min(1).optional(),
     graph: z.unknown().optional(),
     settings: z.unknown().optional(),
-    profile: z.object({ traits: Props.optional(), userId: z.string().optional() }).default({}),
+    profile: z.object({ traits: Props.optional(), userId: z.string().optional(), group: Props.optional().describe("The traits of the person's group (and its id), read as group.<trait>") }).default({}),
     events: z.array(SimulationEventBody).max(1000).default([]),
     until: Duration.optional(),
     policies: Policies.nullable().optional().describe("Caps, quiet hours and time zone to apply; absent: the workspace's; null: none"),
@@ -80,7 +82,7 @@ async function simulateFlow(db: Db, body: SimulateBody, start: number): Promise<
   const result = simulate(
     { graph: checked.graph, settings: checked.settings, flowId, flowName },
     {
-      profile: { traits: body.profile.traits ?? {}, userId: body.profile.userId },
+      profile: { traits: body.profile.traits ?? {}, userId: body.profile.userId, group: body.profile.group ?? null },
       events: body.events.map((e) => ({ ...e, userId: e.userId ?? e.anonymousId })),
       until: body.until,
       start,

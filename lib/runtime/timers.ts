@@ -11,6 +11,7 @@ import { enqueue, type Job, type JobResult } from "./jobs";
 import { runtimeMetrics } from "./counters";
 import { loadSummary } from "./summaries";
 import { loadPolicyGate } from "@/lib/policies/runtime";
+import { currentGroups } from "@/lib/profiles/groups";
 
 /** How long a timer or delivery of a paused flow waits before it looks again. */
 export function pausedRecheckMs(): number {
@@ -24,7 +25,9 @@ async function lockProfile(sql: Sql, profileId: string): Promise<ProfileRow | nu
     [profileId],
   );
   const r = rows[0];
-  return r ? { id: r.id, userId: r.user_id, traits: r.traits ?? {}, summary: await loadSummary(sql, r.id), lastSeen: r.last_seen } : null;
+  if (!r) return null;
+  const group = (await currentGroups(sql, [r.id])).get(r.id) ?? null;
+  return { id: r.id, userId: r.user_id, traits: r.traits ?? {}, group, summary: await loadSummary(sql, r.id), lastSeen: r.last_seen };
 }
 
 export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResult> {

@@ -1,11 +1,11 @@
 // Shapes passed between ingestion and the executor inside one transaction.
-export type MessageType = "track" | "identify" | "page" | "alias";
+export type MessageType = "track" | "identify" | "page" | "screen" | "group" | "alias";
 
 /** An event as stored (events table), handed to the executor right after it is written. */
 export type StoredEvent = {
   id: number;
   type: MessageType;
-  name: string; // track: the event; page: "Page Viewed"; identify: "Identify"; alias: "Alias"
+  name: string; // track: the event; page: "Page Viewed"; screen: "Screen Viewed"; identify: "Identify"; group: "Group"; alias: "Alias"
   properties: Record<string, unknown>;
   traits?: Record<string, unknown>; // identify: the traits it carried
   timestamp: Date;
@@ -19,6 +19,8 @@ export type ProfileState = {
   /** Not read by the executor; ingestion leaves it out rather than spend a query on it. */
   anonymousIds?: string[];
   traits: Record<string, unknown>;
+  /** The traits of the profile's current group plus its `id` (group.<trait> in conditions and Liquid); loaded by the executor when it needs them. */
+  group?: Record<string, unknown> | null;
   summary: unknown; // the event summary of lib/conditions (jsonb)
   firstSeen: Date;
   lastSeen: Date;

@@ -2,6 +2,7 @@
 // and the checks every error answer must pass (CONTRACT §3).
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are arbitrary JSON from the outside; each test asserts the shape it reads */
 import { expect } from "vitest";
+import type { OpenApiCheck } from "./openapi-check";
 
 export type Answer<T = any> = { status: number; headers: Headers; text: string; json: T; contentType: string };
 
@@ -15,7 +16,8 @@ export type Req = {
   redirect?: RequestRedirect;
 };
 
-export function client(baseUrl: string, defaultKey: string) {
+/** `check`, when given, sees every answer (the served OpenAPI document must describe it). */
+export function client(baseUrl: string, defaultKey: string, check?: () => OpenApiCheck | undefined) {
   async function call<T = any>(method: string, path: string, req: Req = {}): Promise<Answer<T>> {
     const headers: Record<string, string> = { ...(req.headers ?? {}) };
     const key = req.key === undefined ? defaultKey : req.key;
@@ -36,7 +38,9 @@ export function client(baseUrl: string, defaultKey: string) {
     } catch {
       json = undefined;
     }
-    return { status: res.status, headers: res.headers, text, json, contentType: res.headers.get("content-type") ?? "" };
+    const contentType = res.headers.get("content-type") ?? "";
+    check?.()?.check(method, baseUrl + path, res.status, contentType, text);
+    return { status: res.status, headers: res.headers, text, json, contentType };
   }
   return {
     call,

@@ -95,7 +95,7 @@ export function ingestSection(ctx: Ctx) {
       const noId = await ctx.api.post("/api/v1/batch", { batch: [{ type: "track", userId: users[0], event: "Fine" }, { type: "track", event: "No id" }] });
       expectError(noId, 400);
       expect(detailPaths(noId).some((p) => /(^|\D)1(\D|$)/.test(p)), JSON.stringify(noId.json.error.details)).toBe(true);
-      const badType = await ctx.api.post("/api/v1/batch", { batch: [{ type: "track", userId: users[0], event: "Fine" }, { type: "screen", userId: users[0] }] });
+      const badType = await ctx.api.post("/api/v1/batch", { batch: [{ type: "track", userId: users[0], event: "Fine" }, { type: "bogus", userId: users[0] }] });
       expectError(badType, 400);
       expect((await ctx.api.get(`/api/v1/users/${users[0]}`)).status).toBe(404);
     });

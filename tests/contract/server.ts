@@ -16,7 +16,9 @@ export type Store = { kind: "pglite"; dataDir: string } | { kind: "pg"; database
 /** A port nobody listens on, in the suite's range when one is free there. */
 export async function freePort(): Promise<number> {
   const base = Number(process.env.CONTRACT_PORT_BASE ?? 3900);
-  for (let p = base + Math.floor(Math.random() * 90); p < base + 100; p++) {
+  // CONTRACT_PORT_SPAN: how many ports from the base the suite may use (a shared machine gives out ranges).
+  const span = Math.max(2, Number(process.env.CONTRACT_PORT_SPAN ?? 100));
+  for (let p = base + Math.floor(Math.random() * (span - 1)); p < base + span; p++) {
     if (await canListen(p)) return p;
   }
   return new Promise((resolve, reject) => {

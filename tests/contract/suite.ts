@@ -1,6 +1,6 @@
 // The contract suite for one database kind: one server shared by every section, started before and
 // stopped (and its store dropped) after; the restart checks run last because they replace the process.
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_KEY, Server, dropStore, freshPglite, freshPostgres, type Store } from "./server";
 import { client, type Client } from "./http";
 import { authSection } from "./s2-auth";
@@ -13,6 +13,8 @@ import { consoleSection } from "./s8-console";
 import { runningSection } from "./s1-running";
 import { deliveriesSection } from "./s6b-deliveries";
 import { Receivers } from "./receivers";
+import { loadOpenApiCheck, type OpenApiCheck } from "./openapi-check";
+import { segmentClientsSection } from "./s4b-segment-clients";
 
 export type Ctx = {
   kind: "pglite" | "pg";
@@ -23,13 +25,15 @@ export type Ctx = {
   url: string;
   key: string;
   receivers: Receivers;
+  /** The served OpenAPI document, checking every answer `api` receives. */
+  openapi: OpenApiCheck;
 };
 
 export function contractSuite(kind: "pglite" | "pg", opts: { console?: boolean } = {}) {
   const ctx = { kind, key: API_KEY } as Ctx;
   const bind = () => {
     ctx.url = ctx.server.url;
-    ctx.api = client(ctx.server.url, API_KEY);
+    ctx.api = client(ctx.server.url, API_KEY, () => ctx.openapi);
   };
 
   beforeAll(async () => {
@@ -43,6 +47,7 @@ export function contractSuite(kind: "pglite" | "pg", opts: { console?: boolean }
       PATHWISE_DELIVERY_ATTEMPTS: "2",
     });
     await ctx.server.start();
+    ctx.openapi = await loadOpenApiCheck(ctx.server.url);
     bind();
   });
 
@@ -56,11 +61,19 @@ export function contractSuite(kind: "pglite" | "pg", opts: { console?: boolean }
     authSection(ctx);
     errorsSection(ctx);
     ingestSection(ctx);
+    segmentClientsSection(ctx);
     flowsSection(ctx);
     decideSection(ctx);
     deliveriesSection(ctx);
     opsSection(ctx);
     if (opts.console) consoleSection(ctx);
     runningSection(ctx, bind);
+
+    describe("the OpenAPI document", () => {
+      it("describes every status and body the suite received (ajv, JSON Schema 2020-12)", () => {
+        expect(ctx.openapi.checked).toBeGreaterThan(200);
+        expect(ctx.openapi.report(), `${ctx.openapi.violations.size} answers differ from the served document`).toBe("");
+      });
+    });
   });
 }

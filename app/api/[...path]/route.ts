@@ -1,11 +1,9 @@
-// Any /api path that is not an endpoint: a JSON 404, never an HTML page.
-import { errorBody } from "@/lib/http/errors";
+// Any /api path that is not an endpoint: a JSON 404, never an HTML page (CORS under /api/v1).
+import { apiNotFound, apiNotFoundPreflight } from "@/lib/http/not-found";
 
-const notFound = (req: Request) =>
-  Response.json(errorBody("not_found", `No endpoint at ${req.method} ${new URL(req.url).pathname}`), { status: 404 });
-
-export const GET = notFound;
-export const POST = notFound;
-export const PUT = notFound;
-export const PATCH = notFound;
-export const DELETE = notFound;
+export const GET = apiNotFound;
+export const POST = apiNotFound;
+export const PUT = apiNotFound;
+export const PATCH = apiNotFound;
+export const DELETE = apiNotFound;
+export const OPTIONS = apiNotFoundPreflight;

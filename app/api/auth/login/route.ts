@@ -7,7 +7,7 @@ import { verifyLogin } from "@/lib/auth/accounts";
 import { createSession, SESSION_COOKIE, SESSION_MAX_AGE_S } from "@/lib/auth/sessions";
 import { clearLoginFailures, loginBlockedFor, loginDelayFor, loginKeys, recordLoginFailure } from "@/lib/auth/throttle";
 import { safeNext } from "@/lib/auth/redirect";
-import { errorBody } from "@/lib/http/errors";
+import { ApiError, errorBody } from "@/lib/http/errors";
 import { readText, KB, UNSTORABLE } from "@/lib/http/body";
 import { clientAddress } from "@/lib/http/client-address";
 
@@ -25,7 +25,9 @@ export const POST = route({ name: "auth.login", access: "public" }, async ({ req
     let text = "";
     try {
       text = await readText(req, 16 * KB);
-    } catch {
+    } catch (err) {
+      // Too large, or a compressed body that does not inflate: the body reader's own answer.
+      if (err instanceof ApiError) return fail(err.status, err.code, err.message);
       return fail(413, "payload_too_large", "The sign-in form is too large");
     }
     let email = "";

@@ -1,0 +1,5 @@
+// POST /api/v1/a: analytics.js's path for alias (apiHost "<host>/api/v1"), the same endpoint (CONTRACT §4).
+import { corsPreflight, ingestRoute } from "@/lib/ingest/endpoint";
+
+export const POST = ingestRoute("alias");
+export const OPTIONS = corsPreflight;

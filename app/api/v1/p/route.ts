@@ -1,0 +1,5 @@
+// POST /api/v1/p: analytics.js's path for page (apiHost "<host>/api/v1"), the same endpoint (CONTRACT §4).
+import { corsPreflight, ingestRoute } from "@/lib/ingest/endpoint";
+
+export const POST = ingestRoute("page");
+export const OPTIONS = corsPreflight;

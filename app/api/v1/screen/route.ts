@@ -1,0 +1,5 @@
+// POST /api/v1/screen: Segment-compatible screen (CONTRACT §4).
+import { corsPreflight, ingestRoute } from "@/lib/ingest/endpoint";
+
+export const POST = ingestRoute("screen");
+export const OPTIONS = corsPreflight;
