@@ -4,10 +4,10 @@
 // DATA_DIR, stopped at the end. The PostgreSQL rows need the local server (PATHWISE_TEST_PG).
 //
 //   npm run bench                         everything
-//   npm run bench -- --fast               skip the slow ones (results: 1,000,000 runs; canvas: a browser)
+//   npm run bench -- --fast               skip the slow ones (results: 1,000,000 runs; canvas: a browser; why: 1,000,000 events)
 //   npm run bench -- --skip=canvas,pg     skip some;  --only=conditions,ingest  run only some
 //
-// Names: conditions, ingest, ingest-pg, decide, shards, summary, results, canvas.
+// Names: conditions, cases, ingest, ingest-pg, decide, shards, summary, results, canvas, why.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -19,6 +19,7 @@ type Bench = { name: string; script: string; args?: string[]; env?: Record<strin
 
 const BENCHES: Bench[] = [
   { name: "conditions", script: "bench/conditions.ts", what: "compiled conditions vs json-rules-engine" },
+  { name: "cases", script: "bench/cases.ts", what: "100 test cases of a 50-node flow in the sandbox" },
   { name: "ingest", script: "bench/ingest.ts", what: "ingestion vs raw INSERT on PGlite, 0 and 5 active flows" },
   { name: "ingest-pg", script: "bench/ingest.ts", env: { BENCH_PG: "1" }, needs: "pg", what: "ingestion vs raw INSERT on PostgreSQL, 0 and 5 active flows" },
   { name: "decide", script: "bench/decide.ts", needs: "server", what: "/decide vs /api/health on one running server" },
@@ -26,6 +27,7 @@ const BENCHES: Bench[] = [
   { name: "summary", script: "bench/summary-writes.ts", needs: "pg", slow: true, what: "event summary write cost at 10k and 1M stored events vs a raw INSERT" },
   { name: "results", script: "bench/results.ts", needs: "pg", slow: true, what: "results from rollups vs raw scans on PostgreSQL" },
   { name: "canvas", script: "bench/canvas.ts", needs: "server", slow: true, what: "300-node canvas in chromium" },
+  { name: "why", script: "bench/why.ts", needs: "pg", slow: true, what: "trigger funnel and why-not on 1,000,000 events on PostgreSQL" },
 ];
 
 function flag(name: string): string | null {

@@ -67,6 +67,9 @@ function decodable(path) {
 
 await app.prepare();
 const server = http.createServer((req, res) => {
+  // The socket's address for rate limits and login throttling (lib/http/client-address.ts); whatever
+  // a client sent under this name is replaced, so it cannot choose its own.
+  req.headers["x-pathwise-peer"] = req.socket.remoteAddress ?? "";
   // Next answers a path whose percent-encoding is not UTF-8 (%FF) with a plain-text 500.
   if (req.url?.startsWith("/api/") && !decodable(req.url.split("?")[0])) {
     const body = JSON.stringify({ error: { code: "invalid_path", message: "The path is not valid percent-encoded UTF-8", details: [] } });

@@ -82,10 +82,12 @@ describe("identity", () => {
     await c.identify("u1", { role: "admin" }, { userHash: "abc123" });
     const id = batches().find((m) => m.type === "identify")!;
     expect(id).toMatchObject({ userId: "u1", anonymousId: anon, traits: { role: "admin" }, userHash: "abc123" });
-    // Tracks need no hash; decisions for the user carry it.
+    // Every message naming the user carries the hash (the server refuses it otherwise), decisions too.
     c.track("After");
+    c.page("Next");
     await c.decide(["x"]);
-    expect(batches().find((m) => m.event === "After")!.userHash).toBeUndefined();
+    expect(batches().find((m) => m.event === "After")!.userHash).toBe("abc123");
+    expect(batches().find((m) => m.type === "page" && m.name === "Next")!.userHash).toBe("abc123");
     expect(requests.find((r) => r.path === "/api/v1/decide")!.body).toMatchObject({ userId: "u1", userHash: "abc123" });
     c.reset();
     expect(c.user().userId).toBeNull();

@@ -34,9 +34,10 @@ export function createClient(defaultHost: string) {
   const early: Array<() => void> = [];
 
   const ready = () => queue !== null;
-  const ids = () => (user ? { userId: user.userId, anonymousId } : { anonymousId });
   // Identity verification: the hash the customer's server made for this userId (body field userHash).
+  // Every message that names the userId carries it, or the server refuses the message.
   const hash = () => (user?.userHash ? { userHash: user.userHash } : {});
+  const ids = () => (user ? { userId: user.userId, anonymousId, ...hash() } : { anonymousId });
 
   function context(): Props {
     return {
@@ -133,10 +134,20 @@ export function createClient(defaultHost: string) {
       });
     },
 
-    /** Joins another id (previousId, default this browser's anonymousId) to userId. */
-    alias(userId: string, previousId?: string): void {
-      if (!ready()) return void early.push(() => api.alias(userId, previousId));
-      enqueue({ type: "alias", userId, previousId: previousId || user?.userId || anonymousId, ...(user?.userId === userId ? hash() : {}) });
+    /**
+     * Joins another id (previousId, default this browser's anonymousId) to userId. With identity
+     * verification on, both ids need their hashes from your server (userHash, previousIdHash).
+     */
+    alias(userId: string, previousId?: string, o?: { userHash?: string; previousIdHash?: string }): void {
+      if (!ready()) return void early.push(() => api.alias(userId, previousId, o));
+      const userHash = o?.userHash ?? (user?.userId === userId ? user.userHash : undefined);
+      enqueue({
+        type: "alias",
+        userId,
+        previousId: previousId || user?.userId || anonymousId,
+        ...(userHash ? { userHash } : {}),
+        ...(o?.previousIdHash ? { previousIdHash: o.previousIdHash } : {}),
+      });
     },
 
     /** Sign-out: forget the user and start a new anonymous identity. */

@@ -2,6 +2,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentAccount } from "@/lib/auth/current";
+import { safeNext } from "@/lib/auth/redirect";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -15,7 +16,7 @@ const MESSAGES: Record<string, string> = {
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ error?: string; next?: string }> }) {
   const { error, next } = await searchParams;
-  if (await currentAccount().catch(() => null)) redirect(next && next.startsWith("/") && !next.startsWith("//") ? next : "/flows");
+  if (await currentAccount().catch(() => null)) redirect(safeNext(next));
   return (
     <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-slate-50 to-brand-50 px-4">
       <div className="w-full max-w-sm rounded-2xl border border-slate-200 bg-white p-8 shadow-sm">
@@ -29,7 +30,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           </p>
         ) : null}
         <form action="/api/auth/login" method="post" className="space-y-4">
-          <input type="hidden" name="next" value={next ?? "/flows"} />
+          <input type="hidden" name="next" value={safeNext(next)} />
           <label className="block">
             <span className="mb-1 block text-sm font-medium text-slate-700">Email</span>
             <input name="email" type="email" autoComplete="username" required autoFocus className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-brand-500 focus:outline-none" />

@@ -11,9 +11,13 @@ export type Decor = {
   current: string | null;
   stats: Readonly<Record<string, { entered: number }>> | null;
   readOnly: boolean;
+  /** Test cases: node id → the failing cases that expect to pass it but no longer reach it. */
+  unreached: ReadonlyMap<string, string[]>;
+  /** Node labels (the name people see), by node id. */
+  labels: ReadonlyMap<string, string>;
 };
 
-export const EMPTY_DECOR: Decor = { problems: new Map(), path: new Map(), current: null, stats: null, readOnly: false };
+export const EMPTY_DECOR: Decor = { problems: new Map(), path: new Map(), current: null, stats: null, readOnly: false, unreached: new Map(), labels: new Map() };
 
 export const DecorContext = createContext<Decor>(EMPTY_DECOR);
 

@@ -1,6 +1,6 @@
 "use client";
 // The flow editor page: toolbar (name, autosave state, problems, publish, pause/resume), palette,
-// canvas and a side panel (inspector or flow settings, simulate, version history).
+// canvas and a side panel (inspector or flow settings, simulate, test cases, version history).
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
@@ -8,6 +8,8 @@ import { useFlow, usePauseFlow, usePublishFlow, useResumeFlow } from "@/componen
 import { readBackup, backupKey, snapshotOf, useFlowEditor, type FlowEditor as Editor } from "@/components/hooks/use-flow-editor";
 import { useFlowVersion, useRestoreVersion } from "@/components/hooks/use-flow-editor-versions";
 import { useFlowStats } from "@/components/hooks/use-flow-stats";
+import { useFlowTestRun, useFlowTests, useSaveFlowTests, type ExpectedChange } from "@/components/hooks/use-flow-tests";
+import type { TestCase } from "@/lib/cases/schema";
 import { useCan } from "@/components/account-context";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { ApiRequestError } from "@/lib/client/api";
@@ -18,13 +20,14 @@ import { Palette } from "./palette";
 import { NodeInspector, SettingsInspector } from "./inspector";
 import { SimulatePanel, type SimPath } from "./simulate-panel";
 import { PublishDialog } from "./publish-dialog";
+import { TestsPanel, freeCaseName } from "./tests-panel";
 import { VersionHistory } from "./version-history";
 import { ShortcutsHelp } from "./shortcuts-help";
 import { DecorContext, type Decor } from "./decor";
 import { kindByKey, type Kind } from "./node-kinds";
 import type { SplitRef } from "./condition-builder";
 
-type Panel = "inspect" | "simulate" | "history";
+type Panel = "inspect" | "simulate" | "tests" | "history";
 
 export function FlowEditorPage({ flowId, initial }: { flowId: string; initial?: FlowDocument }) {
   const flow = useFlow(flowId, initial);
@@ -96,6 +99,22 @@ function Editor({ flow }: { flow: FlowDocument }) {
   const [restoring, setRestoring] = useState<number | null>(null);
   const live = useFlowVersion(flow.id, publishOpen && flow.version > 0 ? flow.version : null);
   const stats = useFlowStats(flow.id, statsOn && flow.version > 0);
+  const tests = useFlowTests(flow.id);
+  const saveTests = useSaveFlowTests(flow.id);
+  const caseList = tests.data?.cases;
+  // Runs on the saved draft: a new run after each autosave (updatedAt) and each change to the cases.
+  const testRun = useFlowTestRun(flow.id, flow.updatedAt, tests.data?.updatedAt, (caseList?.length ?? 0) > 0);
+  const runResults = caseList?.length ? testRun.data : undefined;
+  const failingCases = useMemo(() => (runResults?.results ?? []).filter((r) => !r.passed).map((r) => ({ name: r.name, failures: r.failures })), [runResults]);
+  const saveCase = useCallback(
+    async (c: TestCase) => {
+      const current = tests.data?.cases ?? [];
+      const name = freeCaseName(c.name, current);
+      const doc = await saveTests.mutateAsync([...current, { ...c, name }]);
+      return `Saved test case “${name}” (${doc.cases.length} case${doc.cases.length === 1 ? "" : "s"} in this flow)`;
+    },
+    [tests.data, saveTests],
+  );
 
 
   const selected = useMemo(() => editor.nodes.filter((n) => n.selected), [editor.nodes]);
@@ -112,6 +131,14 @@ function Editor({ flow }: { flow: FlowDocument }) {
   }, [problemsKey]);
   const problemEdges = useMemo(() => new Set((JSON.parse(problemsKey) as Problem[]).flatMap((p) => (p.edgeId ? [p.edgeId] : []))), [problemsKey]);
 
+  const unreached = useMemo(() => {
+    const m = new Map<string, string[]>();
+    for (const r of runResults?.results ?? []) if (!r.passed) for (const id of r.unreached) m.set(id, [...(m.get(id) ?? []), r.name]);
+    return m;
+  }, [runResults]);
+  const labelsKey = graph.nodes.map((n) => `${n.id}\u0000${n.label ?? ""}`).join("\u0001");
+  const labels = useMemo(() => new Map(graph.nodes.flatMap((n) => (n.label ? [[n.id, n.label] as const] : []))), [labelsKey]); // eslint-disable-line react-hooks/exhaustive-deps
+
   const decor: Decor = useMemo(
     () => ({
       problems: problemsByNode,
@@ -119,8 +146,10 @@ function Editor({ flow }: { flow: FlowDocument }) {
       current: simPath?.current ?? null,
       stats: statsOn && stats.data?.stats ? stats.data.stats.nodes : statsOn && flow.version > 0 && stats.data ? {} : null,
       readOnly,
+      unreached,
+      labels,
     }),
-    [problemsByNode, simPath, statsOn, stats.data, flow.version, readOnly],
+    [problemsByNode, simPath, statsOn, stats.data, flow.version, readOnly, unreached, labels],
   );
 
   const edges = useMemo(
@@ -275,6 +304,13 @@ function Editor({ flow }: { flow: FlowDocument }) {
 
   const selectedId = one?.id ?? null;
   const changeSelected = useMemo(() => (selectedId ? changeNode(selectedId) : () => {}), [selectedId, changeNode]);
+  const labelSelected = useCallback(
+    (label: string) => {
+      if (!selectedId) return;
+      update((s) => ({ ...s, nodes: s.nodes.map((n) => (n.id === selectedId ? { ...n, label: label.trim() ? label : undefined } : n)) }), `${selectedId}:label`);
+    },
+    [selectedId, update],
+  );
   const inspectorFlow = useMemo(() => ({ id: flow.id, name: editor.name }), [flow.id, editor.name]);
 
   const deleteSelected = useCallback(() => {
@@ -293,8 +329,8 @@ function Editor({ flow }: { flow: FlowDocument }) {
     }
     setPublishOpen(true);
   };
-  const confirmPublish = () =>
-    publish.mutate(undefined, {
+  const confirmPublish = (expectedToChange: ExpectedChange[]) =>
+    publish.mutate({ expectedToChange }, {
       onSuccess: () => setPublishOpen(false),
       onError: (e) => setPublishError(e instanceof ApiRequestError && e.details.length ? `${e.message}: ${(e.details as Problem[]).map((p) => p.message).join("; ")}` : e.message),
     });
@@ -481,6 +517,7 @@ function Editor({ flow }: { flow: FlowDocument }) {
                 [
                   ["inspect", one ? "Inspector" : "Settings"],
                   ["simulate", "Simulate"],
+                  ["tests", failingCases.length ? `Tests (${failingCases.length} failing)` : "Tests"],
                   ["history", "Versions"],
                 ] as const
               ).map(([id, label]) => (
@@ -492,7 +529,7 @@ function Editor({ flow }: { flow: FlowDocument }) {
             <div className="min-h-0 flex-1 overflow-y-auto" role="tabpanel">
               {panel === "inspect" ? (
                 one ? (
-                  <NodeInspector key={one.id} node={one} onChange={changeSelected} onDelete={deleteSelected} splits={splits} flow={inspectorFlow} readOnly={readOnly} />
+                  <NodeInspector key={one.id} node={one} onChange={changeSelected} onLabel={labelSelected} onDelete={deleteSelected} splits={splits} flow={inspectorFlow} readOnly={readOnly} />
                 ) : selected.length > 1 ? (
                   <div className="px-4 py-6 text-sm text-slate-600">
                     <p className="font-medium text-slate-900">{selected.length} nodes selected</p>
@@ -507,7 +544,22 @@ function Editor({ flow }: { flow: FlowDocument }) {
                   <SettingsInspector settings={editor.settings} onChange={(s, key) => update((cur) => ({ ...cur, settings: s }), key ? `settings:${key}` : undefined)} readOnly={readOnly} />
                 )
               ) : panel === "simulate" ? (
-                <SimulatePanel flow={{ id: flow.id, name: editor.name }} graph={graph} settings={editor.settings} onPath={setSimPath} onSelect={focusNode} />
+                <SimulatePanel flow={{ id: flow.id, name: editor.name }} graph={graph} settings={editor.settings} onPath={setSimPath} onSelect={focusNode} onSaveCase={readOnly ? undefined : saveCase} />
+              ) : panel === "tests" ? (
+                <TestsPanel
+                  flowId={flow.id}
+                  graph={graph}
+                  settings={editor.settings}
+                  cases={caseList}
+                  run={runResults}
+                  running={testRun.isFetching}
+                  runError={testRun.isError ? testRun.error.message : null}
+                  notes={tests.data?.notes ?? []}
+                  saving={saveTests.isPending}
+                  saveError={saveTests.isError ? saveTests.error.message : null}
+                  onSave={(cases) => saveTests.mutate(cases)}
+                  readOnly={readOnly}
+                />
               ) : (
                 <VersionHistory flowId={flow.id} liveVersion={flow.version} onRestore={onRestore} restoring={restoring} canEdit={canEdit} />
               )}
@@ -523,6 +575,7 @@ function Editor({ flow }: { flow: FlowDocument }) {
             loadingLive={flow.version > 0 && live.isPending}
             publishing={publish.isPending}
             error={publishError}
+            failingCases={failingCases}
             onConfirm={confirmPublish}
             onPublished={() => setPublishOpen(false)}
             onClose={() => setPublishOpen(false)}

@@ -253,9 +253,26 @@ function parseLoose(text: string): unknown {
 
 // Memoised on the node's document fields: dragging a node changes its position every frame, and the
 // inspector (with its live Liquid preview) must not re-render for that.
-export const NodeInspector = memo(NodeInspectorForm, (a, b) => a.node.id === b.node.id && a.node.type === b.node.type && a.node.data === b.node.data && a.readOnly === b.readOnly && a.splits === b.splits && a.flow.name === b.flow.name && a.onChange === b.onChange && a.onDelete === b.onDelete);
+export const NodeInspector = memo(NodeInspectorForm, (a, b) => a.node.id === b.node.id && a.node.type === b.node.type && a.node.data === b.node.data && a.node.label === b.node.label && a.onLabel === b.onLabel && a.readOnly === b.readOnly && a.splits === b.splits && a.flow.name === b.flow.name && a.onChange === b.onChange && a.onDelete === b.onDelete);
 
-function NodeInspectorForm({ node, onChange, onDelete, splits, flow, readOnly }: { node: CanvasNode; onChange: Change; onDelete: () => void; splits: SplitRef[]; flow: { id: string; name: string }; readOnly?: boolean }) {
+function NodeInspectorForm({
+  node,
+  onChange,
+  onLabel,
+  onDelete,
+  splits,
+  flow,
+  readOnly,
+}: {
+  node: CanvasNode;
+  onChange: Change;
+  /** The node's label: the name shown on the canvas and used by test cases. */
+  onLabel?: (label: string) => void;
+  onDelete: () => void;
+  splits: SplitRef[];
+  flow: { id: string; name: string };
+  readOnly?: boolean;
+}) {
   const doc = { id: node.id, type: node.type, data: node.data } as FlowNode;
   const kind = kindOf(node.type, node.data);
   const parsed = NODE_DATA[node.type].safeParse(node.data);
@@ -281,6 +298,11 @@ function NodeInspectorForm({ node, onChange, onDelete, splits, flow, readOnly }:
         )}
       </div>
       <fieldset disabled={readOnly} className="min-w-0">
+        {onLabel ? (
+          <div className="border-b border-slate-100 px-4 py-3">
+            <TextField label="Step label" value={node.label ?? ""} onChange={(v) => onLabel(v.slice(0, 200))} placeholder="e.g. Admin tour" hint="The name shown on the canvas and used by test cases" />
+          </div>
+        ) : null}
         <Section title="Settings">
           {doc.type === "trigger" ? (
             <TriggerEditor node={doc} onChange={onChange} />

@@ -38,8 +38,12 @@ function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
   const steps = decor.path.get(id);
   const isCurrent = decor.current === id;
   const entered = decor.stats?.[id]?.entered;
+  const lostBy = decor.unreached.get(id);
+  const label = decor.labels.get(id);
   const ring = problems
     ? "ring-2 ring-red-400"
+    : lostBy
+      ? "ring-2 ring-amber-500 ring-offset-2"
     : isCurrent
       ? "ring-4 ring-brand-500/60"
       : steps
@@ -52,7 +56,8 @@ function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
     <div
       className={`group relative w-[260px] rounded-xl border-t-4 bg-white shadow-sm transition-shadow ${kind.accent} ${ring} ${dim} ${selected ? "shadow-md" : ""}`}
       data-testid={`node-${id}`}
-      aria-label={`${kind.label} ${id}: ${summary}${problems ? `. Problems: ${problems.join("; ")}` : ""}`}
+      data-unreached={lostBy ? "true" : undefined}
+      aria-label={`${kind.label} ${label ? `“${label}” ` : ""}${id}: ${summary}${problems ? `. Problems: ${problems.join("; ")}` : ""}${lostBy ? `. No longer reached by failing test cases: ${lostBy.join(", ")}` : ""}`}
     >
       {type !== "trigger" ? <Handle type="target" position={Position.Top} className="!h-3 !w-3 !border-2 !border-white !bg-slate-400" aria-label={`Into ${id}`} /> : null}
       <div className="flex items-start gap-3 px-3 pt-2.5 pb-3">
@@ -62,12 +67,18 @@ function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
             <span className="text-[11px] font-semibold uppercase tracking-wide text-slate-500">{kind.label}</span>
             <span className="truncate font-mono text-[10px] text-slate-400">{id}</span>
           </div>
+          {label ? <p className="truncate text-[13px] font-semibold text-slate-900">{label}</p> : null}
           <p className="mt-0.5 line-clamp-3 text-[13px] leading-snug text-slate-800">{summary}</p>
         </div>
       </div>
       {problems ? (
         <span className="absolute -top-3 -right-2 flex h-5 min-w-5 items-center justify-center rounded-full bg-red-500 px-1 text-[11px] font-bold text-white shadow" title={problems.join("\n")} data-testid="node-problem">
           {problems.length}
+        </span>
+      ) : null}
+      {lostBy ? (
+        <span className="absolute -bottom-3 left-3 rounded-full bg-amber-500 px-1.5 py-0.5 text-[10px] font-bold text-white shadow" title={`Failing test cases no longer reach this step: ${lostBy.join(", ")}`} data-testid="node-unreached">
+          {lostBy.length} failing case{lostBy.length === 1 ? "" : "s"}
         </span>
       ) : null}
       {steps ? (

@@ -2,7 +2,7 @@
 // Publish confirmation: what this publish changes against the live version (nodes added, removed,
 // changed; rewired edges; settings), then publish — keeping the users inside on their version, or
 // moving them to the new one (the migration step, with its dry run).
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { MigrationStep } from "@/components/policies/MigrationStep";
 import type { PublishResult } from "@/components/hooks/use-policies";
 import { diffFlows } from "@/lib/flow/diff";
@@ -39,6 +39,7 @@ export function PublishDialog({
   loadingLive,
   publishing,
   error,
+  failingCases = [],
   onConfirm,
   onPublished,
   onClose,
@@ -50,8 +51,10 @@ export function PublishDialog({
   loadingLive: boolean;
   publishing: boolean;
   error: string | null;
+  /** Test cases that fail on the draft: publish is refused unless each is marked expected to change, with why. */
+  failingCases?: { name: string; failures: string[] }[];
   /** The first publish: nobody is inside yet, so there is nothing to migrate. */
-  onConfirm: () => void;
+  onConfirm: (expectedToChange: { name: string; reason: string }[]) => void;
   /** A later publish, done by the migration step (kept or moved users). */
   onPublished: (r: PublishResult) => void;
   onClose: () => void;
@@ -61,6 +64,9 @@ export function PublishDialog({
   const republish = liveVersion > 0;
   useEffect(() => (republish ? box.current : ref.current)?.focus(), [republish]);
   const d = diffFlows(live, draft);
+  const [marked, setMarked] = useState<Record<string, { on: boolean; reason: string }>>({});
+  const expectedToChange = failingCases.flatMap((c) => (marked[c.name]?.on ? [{ name: c.name, reason: marked[c.name].reason }] : []));
+  const mark = (name: string, patch: Partial<{ on: boolean; reason: string }>) => setMarked((m) => ({ ...m, [name]: { ...(m[name] ?? { on: false, reason: "" }), ...patch } }));
   return (
     <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/40 p-4" onKeyDown={(e) => e.key === "Escape" && onClose()}>
       <div ref={box} tabIndex={-1} role="dialog" aria-modal="true" aria-labelledby="publish-title" className="flex max-h-[90vh] w-full max-w-2xl flex-col rounded-2xl bg-white shadow-xl focus:outline-none">
@@ -107,6 +113,33 @@ export function PublishDialog({
                 {d.settingsChanged.length ? <p className="text-sm text-slate-600">Settings changed: {d.settingsChanged.join(", ")}</p> : null}
               </>
             )}
+            {failingCases.length ? (
+              <section className="rounded-md border border-red-200 bg-red-50/50 p-3" aria-labelledby="publish-tests-title" data-testid="publish-failing-cases">
+                <h3 id="publish-tests-title" className="text-sm font-semibold text-red-800">
+                  {failingCases.length} test case{failingCases.length === 1 ? "" : "s"} fail{failingCases.length === 1 ? "s" : ""}
+                </h3>
+                <p className="mt-0.5 text-xs text-red-800">Publishing is refused until each passes, or you mark it as expected to change and say why (kept in the audit log).</p>
+                <ul className="mt-2 space-y-2">
+                  {failingCases.map((c) => (
+                    <li key={c.name} className="text-sm">
+                      <label className="flex items-start gap-2">
+                        <input type="checkbox" className="mt-1" checked={marked[c.name]?.on ?? false} onChange={(e) => mark(c.name, { on: e.target.checked })} />
+                        <span>
+                          <span className="font-medium">Expected to change: {c.name}</span>
+                          <span className="block text-xs text-slate-600">{c.failures.join("; ")}</span>
+                        </span>
+                      </label>
+                      {marked[c.name]?.on ? (
+                        <label className="mt-1 block pl-6 text-xs">
+                          <span className="mb-0.5 block font-medium text-slate-700">Why is “{c.name}” expected to change?</span>
+                          <input className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm" value={marked[c.name]?.reason ?? ""} onChange={(e) => mark(c.name, { reason: e.target.value })} />
+                        </label>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            ) : null}
             {error ? (
               <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-700">
                 {error}
@@ -115,7 +148,7 @@ export function PublishDialog({
           </div>
           {republish ? (
             <div className="border-t border-slate-100 pt-4">
-              <MigrationStep flowId={flowId} onPublished={onPublished} onCancel={onClose} />
+              <MigrationStep flowId={flowId} onPublished={onPublished} onCancel={onClose} expectedToChange={expectedToChange} />
             </div>
           ) : null}
         </div>
@@ -124,7 +157,7 @@ export function PublishDialog({
             <button type="button" onClick={onClose} className="rounded-md px-4 py-2 text-sm text-slate-700 hover:bg-slate-100">
               Cancel
             </button>
-            <button ref={ref} type="button" onClick={onConfirm} disabled={publishing || loadingLive} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-50">
+            <button ref={ref} type="button" onClick={() => onConfirm(expectedToChange)} disabled={publishing || loadingLive} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-50">
               {publishing ? "Publishing…" : `Publish v${liveVersion + 1}`}
             </button>
           </div>

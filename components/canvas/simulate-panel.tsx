@@ -4,6 +4,8 @@
 import { useEffect, useMemo, useState } from "react";
 import type { Graph, Settings } from "@/lib/flow/schema";
 import { useSimulate, type SimEvent, type SimResponse } from "@/components/hooks/use-simulate";
+import { caseFromRun } from "@/lib/cases/run";
+import type { TestCase } from "@/lib/cases/schema";
 import { SelectField, SmallButton, TextArea, TextField } from "./fields";
 
 export type SimPath = { path: Map<string, number[]>; current: string | null; edges: Set<string> };
@@ -40,8 +42,26 @@ function reasonText(r?: Record<string, unknown>): string {
   return parts.join(" · ");
 }
 
-export function SimulatePanel({ flow, graph, settings, onPath, onSelect }: { flow: { id: string; name: string }; graph: Graph; settings: Settings; onPath: (p: SimPath | null) => void; onSelect: (nodeId: string) => void }) {
+export function SimulatePanel({
+  flow,
+  graph,
+  settings,
+  onPath,
+  onSelect,
+  onSaveCase,
+}: {
+  flow: { id: string; name: string };
+  graph: Graph;
+  settings: Settings;
+  onPath: (p: SimPath | null) => void;
+  onSelect: (nodeId: string) => void;
+  /** "Save as test case": the run just seen, with its observed path as the (editable) expectation. */
+  onSaveCase?: (c: TestCase) => Promise<string>;
+}) {
   const sim = useSimulate();
+  const [caseName, setCaseName] = useState("");
+  const [caseSaved, setCaseSaved] = useState<string | null>(null);
+  const [ran, setRan] = useState<{ traits: Record<string, unknown>; events: SimEvent[] } | null>(null);
   const [traits, setTraits] = useState(PROFILES["Sample user"]);
   const [rows, setRows] = useState<Row[]>(() => defaultRows(graph));
   const [step, setStep] = useState(0);
@@ -86,10 +106,19 @@ export function SimulatePanel({ flow, graph, settings, onPath, onSelect }: { flo
       }
       events.push(r.type === "identify" ? { at: r.at, type: "identify", traits: props } : r.type === "page" ? { at: r.at, type: "page", name: r.name, properties: props } : { at: r.at, type: "track", event: r.name, properties: props });
     }
+    setCaseSaved(null);
     sim.mutate(
       { flowId: flow.id, flowName: flow.name, graph, settings, profile: { traits: t, userId: "simulated-user" }, events },
-      { onSuccess: (r) => setStep(r.trace.length) },
+      { onSuccess: (r) => { setStep(r.trace.length); setRan({ traits: t, events }); } },
     );
+  };
+
+  const saveCase = async () => {
+    if (!ran || !onSaveCase) return;
+    const name = caseName.trim() || `Case from simulation ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
+    const events = ran.events.map((e) => (e.type === "track" ? { at: e.at, type: e.type, event: e.event, properties: e.properties } : e.type === "page" ? { at: e.at, type: e.type, name: e.name, properties: e.properties } : { at: e.at, type: e.type, traits: e.traits }));
+    const c = caseFromRun({ graph, settings, flowId: flow.id, flowName: flow.name }, { name, profile: { traits: ran.traits }, events });
+    setCaseSaved(await onSaveCase(c));
   };
 
   return (
@@ -148,6 +177,12 @@ export function SimulatePanel({ flow, graph, settings, onPath, onSelect }: { flo
           <p className="text-sm">
             {result.trace.length === 0 ? "The user did not enter the flow." : `${result.trace.length} steps.`} {result.converted ? <span className="font-semibold text-emerald-700">Converted ✓</span> : null}
           </p>
+          {result.why ? (
+            <div className="rounded-md bg-slate-50 p-2 text-sm" data-testid="sim-why">
+              <p className="font-medium">{result.why.summary}</p>
+              {!result.why.wouldEnter && result.why.reasons[0] ? <p className="text-xs text-slate-600">{result.why.reasons[0].message}</p> : null}
+            </div>
+          ) : null}
           {result.trace.length ? (
             <div>
               <label htmlFor="sim-step" className="mb-1 block text-xs font-medium text-slate-600">
@@ -167,6 +202,19 @@ export function SimulatePanel({ flow, graph, settings, onPath, onSelect }: { flo
               </li>
             ))}
           </ol>
+          {onSaveCase && ran ? (
+            <div className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-2">
+              <TextField label="Test case name" value={caseName} onChange={setCaseName} placeholder="e.g. Admin gets the admin tour" />
+              <button type="button" onClick={() => void saveCase()} className="w-full rounded-md bg-white px-3 py-1.5 text-sm font-semibold text-brand-700 ring-1 ring-brand-600/40 hover:bg-brand-50">
+                Save as test case
+              </button>
+              {caseSaved ? (
+                <p role="status" className="text-xs text-emerald-700">
+                  {caseSaved}
+                </p>
+              ) : null}
+            </div>
+          ) : null}
           {result.messages.length ? (
             <div>
               <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Messages</h3>

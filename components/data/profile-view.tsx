@@ -9,6 +9,8 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { relativeTime } from "@/components/ui/time";
 import { ErrorNote, Loading, PageShell, secondaryButtonClass } from "./data-tabs";
 import { explainStep, type Tone } from "./explain-step";
+import { WhyNotPanel } from "./why-not-panel";
+import type { MessageFate } from "@/lib/profiles/message-fates";
 
 const fmt = (iso: string) => new Date(iso).toLocaleString();
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
@@ -20,7 +22,9 @@ const TONE: Record<Tone, string> = {
   muted: "bg-slate-50 text-slate-500",
 };
 
-function StepLine({ step }: { step: { nodeId: string; at: string; result: string; reason: unknown } }) {
+const FATE_TONE: Record<MessageFate["fate"], Tone> = { seen: "ok", sent: "ok", lost: "warn", failed: "bad", suppressed: "muted", waiting: "info", expired: "muted", not_seen: "info" };
+
+function StepLine({ step }: { step: { nodeId: string; at: string; result: string; reason: unknown; delivery?: MessageFate } }) {
   const e = explainStep(step);
   const raw = step.reason && typeof step.reason === "object" && Object.keys(step.reason).length ? JSON.stringify(step.reason) : null;
   return (
@@ -29,6 +33,11 @@ function StepLine({ step }: { step: { nodeId: string; at: string; result: string
       <span className={`rounded px-1.5 py-0.5 font-medium ${TONE[e.tone]}`} data-result={step.result}>{e.label}</span>{" "}
       <span className="text-slate-500">{fmt(step.at)}</span>
       {e.details.length ? <span className="block text-slate-700">{e.details.join(" ")}</span> : null}
+      {step.delivery ? (
+        <span className={`mt-0.5 inline-block rounded px-1.5 py-0.5 ${TONE[FATE_TONE[step.delivery.fate]]}`} data-fate={step.delivery.fate}>
+          {step.delivery.message}
+        </span>
+      ) : null}
       {raw ? (
         <details className="text-slate-500">
           <summary className="cursor-pointer select-none focus-visible:outline-2 focus-visible:outline-brand-500">Raw reason</summary>
@@ -105,6 +114,8 @@ export function ProfileView({ id }: { id: string }) {
           )}
         </section>
       </div>
+
+      <WhyNotPanel userId={id} />
 
       <section aria-labelledby="runs" className="mt-6 rounded-xl border border-slate-200 bg-white p-4">
         <h2 id="runs" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Flow runs</h2>

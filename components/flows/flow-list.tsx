@@ -120,7 +120,7 @@ function EmptyState({ canEdit, onBlank }: { canEdit: boolean; onBlank: () => voi
   const start = (t: FlowTemplate) => {
     setPendingId(t.id);
     create.mutate(
-      { name: t.name, graph: t.graph, settings: t.settings, description: t.description },
+      { name: t.name, graph: t.graph, settings: t.settings, description: t.description, tests: t.tests },
       { onSuccess: (flow) => router.push(`/flows/${flow.id}`), onError: () => setPendingId(null) },
     );
   };
@@ -178,7 +178,7 @@ function NewFlowDialog({ onClose }: { onClose: () => void }) {
     e.preventDefault();
     const t = TEMPLATES.find((x) => x.id === template) ?? TEMPLATES[0];
     create.mutate(
-      { name: name.trim() || t.name, graph: t.graph, settings: t.settings },
+      { name: name.trim() || t.name, graph: t.graph, settings: t.settings, tests: t.tests },
       { onSuccess: (flow) => router.push(`/flows/${flow.id}`) },
     );
   };

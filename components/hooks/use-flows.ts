@@ -1,6 +1,7 @@
 "use client";
 // Flow hooks: list, one flow, create, update, delete, publish, pause, resume, versions.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { TestCaseInput } from "@/lib/cases/schema";
 import { api } from "@/lib/client/api";
 import { qk } from "@/lib/client/query-keys";
 import type { FlowDocument, Graph, SettingsInput } from "@/lib/flow/schema";
@@ -19,8 +20,12 @@ export function useFlow(id: string, initial?: FlowDocument) {
 export function useCreateFlow() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; graph?: Graph; settings?: SettingsInput; description?: string }) =>
-      api<FlowDocument>("/api/v1/flows", { method: "POST", json: input }),
+    // A flow made from a template starts with the template's test cases.
+    mutationFn: async ({ tests, ...input }: { name: string; graph?: Graph; settings?: SettingsInput; description?: string; tests?: TestCaseInput[] }) => {
+      const flow = await api<FlowDocument>("/api/v1/flows", { method: "POST", json: input });
+      if (tests?.length) await api(`/api/v1/flows/${flow.id}/tests`, { method: "PUT", json: { cases: tests } });
+      return flow;
+    },
     onSettled: () => qc.invalidateQueries({ queryKey: qk.flows }),
   });
 }
@@ -42,7 +47,7 @@ export function useDeleteFlow() {
   });
 }
 
-function useFlowAction(id: string, action: "publish" | "pause" | "resume") {
+function useFlowAction(id: string, action: "pause" | "resume") {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => api<{ id: string; status: string; version: number }>(`/api/v1/flows/${id}/${action}`, { method: "POST" }),
@@ -53,7 +58,19 @@ function useFlowAction(id: string, action: "publish" | "pause" | "resume") {
     },
   });
 }
-export const usePublishFlow = (id: string) => useFlowAction(id, "publish");
+/** Publish; `expectedToChange` lets failing test cases through, each with why (kept in the audit log). */
+export function usePublishFlow(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body?: { expectedToChange?: { name: string; reason: string }[] }) =>
+      api<{ id: string; status: string; version: number }>(`/api/v1/flows/${id}/publish`, { method: "POST", ...(body?.expectedToChange?.length ? { json: body } : {}) }),
+    onSettled: () => {
+      qc.invalidateQueries({ queryKey: qk.flow(id) });
+      qc.invalidateQueries({ queryKey: qk.flows });
+      qc.invalidateQueries({ queryKey: qk.flowVersions(id) });
+    },
+  });
+}
 export const usePauseFlow = (id: string) => useFlowAction(id, "pause");
 export const useResumeFlow = (id: string) => useFlowAction(id, "resume");
 

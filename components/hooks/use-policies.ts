@@ -36,8 +36,10 @@ export function useMigrationPlan(flowId: string, mapping: NodeMapping, enabled =
 export function usePublishWithMigration(flowId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { mapping?: NodeMapping }) =>
-      api<PublishResult>(`/api/v1/flows/${flowId}/publish`, { method: "POST", ...(input.mapping ? { json: { migration: { mapping: input.mapping } } } : {}) }),
+    mutationFn: (input: { mapping?: NodeMapping; expectedToChange?: { name: string; reason: string }[] }) => {
+      const json = { ...(input.mapping ? { migration: { mapping: input.mapping } } : {}), ...(input.expectedToChange?.length ? { expectedToChange: input.expectedToChange } : {}) };
+      return api<PublishResult>(`/api/v1/flows/${flowId}/publish`, { method: "POST", ...(Object.keys(json).length ? { json } : {}) });
+    },
     onSettled: () => {
       qc.invalidateQueries({ queryKey: qk.flow(flowId) });
       qc.invalidateQueries({ queryKey: qk.flows, exact: true });

@@ -5,6 +5,7 @@ import { api } from "@/lib/client/api";
 import { qk } from "@/lib/client/query-keys";
 import type { FlowResults } from "@/lib/results/results";
 import type { Overview } from "@/lib/results/overview";
+import type { TriggerFunnel } from "@/lib/why/trigger-funnel";
 
 export type DateRange = { from?: string; to?: string };
 
@@ -27,4 +28,13 @@ export function useFlowResults(id: string, range: DateRange) {
 
 export function useOverview(days = 30) {
   return useQuery({ queryKey: qk.overview(days), queryFn: () => api<Overview>(`/api/v1/overview?days=${days}`), refetchInterval: 60_000 });
+}
+
+/** The flow's trigger funnel for the range (who sent the trigger event, what each test let through). */
+export function useTriggerFunnel(id: string, range: DateRange) {
+  return useQuery({
+    queryKey: qk.triggerFunnel(id, range),
+    queryFn: () => api<TriggerFunnel>(`/api/v1/flows/${id}/trigger-funnel${rangeQuery(range)}`),
+    placeholderData: keepPreviousData,
+  });
 }

@@ -10,7 +10,8 @@ export type SimEvent = { at: string; type: "track" | "identify" | "page"; event?
 export type SimRequest = { flowId: string; flowName: string; graph: Graph; settings: Settings; profile: { traits: Record<string, unknown>; userId?: string }; events: SimEvent[]; until?: string };
 export type SimTraceEntry = { nodeId: string; at: string; result: string; reason?: Record<string, unknown> };
 export type SimMessage = { nodeId: string; channel: string; at: string; content?: string; placement?: string; subject?: string; body?: string; url?: string; suppressed?: boolean } & Record<string, unknown>;
-export type SimResponse = { trace: SimTraceEntry[]; messages: SimMessage[]; converted: boolean; problems?: string[]; source: "server" | "browser" };
+export type SimWhy = { wouldEnter: boolean; summary: string; reasons: { code: string; message: string; at?: string }[] };
+export type SimResponse = { why?: SimWhy; trace: SimTraceEntry[]; messages: SimMessage[]; converted: boolean; problems?: string[]; source: "server" | "browser" };
 
 export function useSimulate() {
   return useMutation({
@@ -26,6 +27,7 @@ export function useSimulate() {
           trace: r.trace.map((t) => ({ nodeId: t.nodeId, at: t.at, result: t.result, reason: t.reason as Record<string, unknown> | undefined })),
           messages: r.messages as unknown as SimMessage[],
           converted: r.converted,
+          why: r.why,
           problems: r.problems,
           source: "browser",
         };

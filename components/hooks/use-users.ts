@@ -4,6 +4,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { api } from "@/lib/client/api";
 import { qk } from "@/lib/client/query-keys";
 import type { ProfileList, ProfileView } from "@/lib/profiles/read";
+import type { WhyAnswer } from "@/lib/why/why-not";
 
 export function useUsers(q: string, offset: number, limit = 50) {
   const params = new URLSearchParams({ q, offset: String(offset), limit: String(limit) });
@@ -23,5 +24,14 @@ export function useEraseUser() {
   return useMutation({
     mutationFn: (id: string) => api<void>(`/api/v1/users/${encodeURIComponent(id)}`, { method: "DELETE" }),
     onSettled: () => qc.invalidateQueries({ queryKey: ["users"] }),
+  });
+}
+
+/** Why this user is or is not in a flow (GET /users/:userId/why); idle until a flow is chosen. */
+export function useWhy(userId: string, flowId: string | null) {
+  return useQuery({
+    queryKey: qk.why(userId, flowId ?? ""),
+    queryFn: () => api<WhyAnswer>(`/api/v1/users/${encodeURIComponent(userId)}/why?flowId=${encodeURIComponent(flowId!)}`),
+    enabled: !!flowId,
   });
 }

@@ -6,7 +6,18 @@ import { useMigrationPlan, usePublishWithMigration, type NodeMapping, type Publi
 
 const select = "rounded-md border border-slate-300 px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-brand-600";
 
-export function MigrationStep({ flowId, onPublished, onCancel }: { flowId: string; onPublished?: (r: PublishResult) => void; onCancel?: () => void }) {
+export function MigrationStep({
+  flowId,
+  onPublished,
+  onCancel,
+  expectedToChange,
+}: {
+  flowId: string;
+  onPublished?: (r: PublishResult) => void;
+  onCancel?: () => void;
+  /** Failing test cases marked as expected to change in the publish dialog, with why. */
+  expectedToChange?: { name: string; reason: string }[];
+}) {
   const [mode, setMode] = useState<"keep" | "migrate">("keep");
   const [overrides, setOverrides] = useState<NodeMapping>({});
   const plan = useMigrationPlan(flowId, overrides);
@@ -131,7 +142,7 @@ export function MigrationStep({ flowId, onPublished, onCancel }: { flowId: strin
           disabled={publish.isPending || plan.isPending}
           // Only the choices made here: the server completes them exactly as the dry run did (the
           // completed mapping also pairs the triggers, which publishing refuses as targets).
-          onClick={() => publish.mutate(mode === "migrate" && p ? { mapping: overrides } : {}, { onSuccess: (r) => onPublished?.(r) })}
+          onClick={() => publish.mutate({ ...(mode === "migrate" && p ? { mapping: overrides } : {}), expectedToChange }, { onSuccess: (r) => onPublished?.(r) })}
           className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 disabled:opacity-50"
         >
           {publish.isPending ? "Publishing…" : mode === "migrate" ? `Publish and move ${p?.moved ?? 0} user${p?.moved === 1 ? "" : "s"}` : p ? `Publish v${p.toVersion}` : "Publish"}

@@ -11,6 +11,7 @@ import { DateRangePicker } from "./date-range";
 import { Experiments } from "./experiments";
 import { count, percent } from "./format";
 import { Card, Empty, Skeleton, Stat } from "./parts";
+import { TriggerFunnelCard } from "./trigger-funnel";
 
 export function ResultsDashboard({ flowId }: { flowId: string }) {
   const [range, setRange] = useState<DateRange>({});
@@ -59,13 +60,13 @@ export function ResultsDashboard({ flowId }: { flowId: string }) {
           Could not load the results: {q.error.message}
         </p>
       ) : (
-        <Body r={r!} refreshing={q.isFetching && q.isPlaceholderData} />
+        <Body r={r!} refreshing={q.isFetching && q.isPlaceholderData} range={range} />
       )}
     </div>
   );
 }
 
-function Body({ r, refreshing }: { r: FlowResults; refreshing: boolean }) {
+function Body({ r, refreshing, range }: { r: FlowResults; refreshing: boolean; range: DateRange }) {
   const s = r.stats;
   return (
     <div className={`space-y-6 transition-opacity ${refreshing ? "opacity-60" : ""}`} aria-busy={refreshing}>
@@ -81,6 +82,8 @@ function Body({ r, refreshing }: { r: FlowResults; refreshing: boolean }) {
           testId="kpi-rate"
         />
       </div>
+
+      <TriggerFunnelCard flowId={r.flow.id} range={range} />
 
       {s.entered === 0 ? (
         <Card title="No results yet" id="no-data">

@@ -71,17 +71,21 @@ describe("with a database", () => {
     expect(await identitySecretFor(t.db.sql, { kind: "write", keyId: writeId })).toBe(SECRET);
   });
 
-  it("checks identify and alias in a batch, by message field or header; tracks and anonymous identifies pass", async () => {
+  it("checks every message naming a userId in a batch, by message field or header; anonymous messages pass", async () => {
     process.env.PATHWISE_IDENTITY_SECRET = SECRET;
     const caller = { kind: "write" as const, keyId: writeId };
     const req = (h?: string) => new Request("http://x", { headers: h ? { "x-pathwise-user-hash": h } : {} });
-    const anon = { batch: [{ type: "track", userId: "u1", event: "E" }, { type: "identify", anonymousId: "a1", traits: {} }] };
+    const anon = { batch: [{ type: "track", anonymousId: "a1", event: "E" }, { type: "identify", anonymousId: "a1", traits: {} }] };
     expect(await checkIngestIdentity(t.db.sql, caller, req(), "batch", anon)).toEqual({ ok: true });
+    expect((await checkIngestIdentity(t.db.sql, caller, req(), "batch", { batch: [{ type: "track", userId: "u1", event: "E" }] })).ok).toBe(false);
     const named = { batch: [{ type: "identify", userId: "u1" }] };
     expect((await checkIngestIdentity(t.db.sql, caller, req(), "batch", named)).ok).toBe(false);
     expect((await checkIngestIdentity(t.db.sql, caller, req(hashOf("u1")), "batch", named)).ok).toBe(true);
     expect((await checkIngestIdentity(t.db.sql, caller, req(), "batch", { batch: [{ type: "identify", userId: "u1", userHash: hashOf("u1") }] })).ok).toBe(true);
     expect((await checkIngestIdentity(t.db.sql, caller, req(), "alias", { previousId: "a1", userId: "u1" })).ok).toBe(false);
+    expect((await checkIngestIdentity(t.db.sql, caller, req(), "alias", { previousId: "a1", userId: "u1", userHash: hashOf("u1") })).ok).toBe(false);
+    const both = { previousId: "a1", userId: "u1", userHash: hashOf("u1"), previousIdHash: hashOf("a1") };
+    expect((await checkIngestIdentity(t.db.sql, caller, req(), "alias", both)).ok).toBe(true);
     expect((await checkDecideIdentity(t.db.sql, caller, req(), { userId: "u1" })).ok).toBe(false);
     expect((await checkDecideIdentity(t.db.sql, caller, req(), { userId: "u1", userHash: hashOf("u1") })).ok).toBe(true);
     expect((await checkDecideIdentity(t.db.sql, caller, req(), { anonymousId: "a1" } as never)).ok).toBe(true);
@@ -98,7 +102,8 @@ describe("with a database", () => {
 
     expect((await post(identify, { userId: "u9", traits: { role: "admin" }, userHash: hashOf("u9") }, t.write)).status).toBe(200);
     expect((await post(identify, { userId: "u9", traits: {} }, t.write, { "X-Pathwise-User-Hash": hashOf("u9") })).status).toBe(200);
-    expect((await post(track, { userId: "u9", event: "Clicked" }, t.write)).status).toBe(200);
+    expect((await post(track, { userId: "u9", event: "Clicked" }, t.write)).status).toBe(403);
+    expect((await post(track, { userId: "u9", event: "Clicked", userHash: hashOf("u9") }, t.write)).status).toBe(200);
     // Servers with a secret key are trusted.
     const server = await identify(new Request("http://localhost/api/v1/identify", { method: "POST", headers: { authorization: `Bearer ${t.secret}`, "content-type": "application/json" }, body: JSON.stringify({ userId: "victim" }) }));
     expect(server.status).toBe(200);

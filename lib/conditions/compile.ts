@@ -49,7 +49,13 @@ export type CompiledCondition = ((ctx: ProfileContext) => Outcome) & {
   traits: string[];
 };
 
-export type PropsTest = (props: Record<string, unknown> | SummaryProps | null | undefined) => boolean;
+export type PropsTest = ((props: Record<string, unknown> | SummaryProps | null | undefined) => boolean) & {
+  /** The first predicate that fails, with the value it read; null when all hold. Same closures as the test. */
+  explain: (props: Record<string, unknown> | SummaryProps | null | undefined) => WhereFailure | null;
+};
+
+/** Why a `where` did not hold: which predicate (by index) and the value it saw (undefined: absent). */
+export type WhereFailure = { index: number; predicate: Predicate; value: unknown };
 
 type Eval = (ctx: ProfileContext) => Outcome;
 type Leaf =
@@ -57,20 +63,32 @@ type Leaf =
   | { kind: "event"; label: string; count: (ctx: ProfileContext) => number }
   | { kind: "variant"; node: string };
 
+const ALWAYS: PropsTest = Object.assign(() => true, { explain: () => null });
+
 /** Every predicate holds against a property bag (event properties or a summary occurrence). */
 export function compileWhere(where: Predicate[] | undefined): PropsTest {
-  if (!where || where.length === 0) return () => true;
+  if (!where || where.length === 0) return ALWAYS;
   const tests = where.map((p) => ({ read: compilePath(p.property), test: compileOp(p.op, p.value) }));
+  const explain = (props: Record<string, unknown> | SummaryProps | null | undefined): WhereFailure | null => {
+    for (let i = 0; i < tests.length; i++) {
+      const value = tests[i].read(props as Record<string, unknown>);
+      if (!tests[i].test(value)) return { index: i, predicate: where[i], value };
+    }
+    return null;
+  };
   if (tests.length === 1) {
     const [{ read, test }] = tests;
-    return (props) => test(read(props as Record<string, unknown>));
+    return Object.assign((props: Record<string, unknown> | SummaryProps | null | undefined) => test(read(props as Record<string, unknown>)), { explain });
   }
-  return (props) => {
-    for (let i = 0; i < tests.length; i++) {
-      if (!tests[i].test(tests[i].read(props as Record<string, unknown>))) return false;
-    }
-    return true;
-  };
+  return Object.assign(
+    (props: Record<string, unknown> | SummaryProps | null | undefined) => {
+      for (let i = 0; i < tests.length; i++) {
+        if (!tests[i].test(tests[i].read(props as Record<string, unknown>))) return false;
+      }
+      return true;
+    },
+    { explain },
+  );
 }
 
 /** A count bound `{gte: 3}`; absent means "at least one". Every given bound must hold. */

@@ -45,6 +45,7 @@ export const TABLES: Record<string, Placement> = {
   // ---- copied to every node ----
   flows: { kind: "reference" },
   flow_versions: { kind: "reference" },
+  flow_test_suites: { kind: "reference", why: "a flow's test cases by flow and version: flow-level, no person's rows" },
   api_keys: { kind: "reference" },
   system_settings: { kind: "reference" },
   data_settings: { kind: "reference" },

@@ -81,6 +81,12 @@ async function exerciseEveryModel(db: Db) {
   await p.sendCounter.update({ where: { profileId_channel_period: counterId }, data: { count: 2 } });
   expect((await p.sendCounter.findUniqueOrThrow({ where: { profileId_channel_period: counterId } })).count).toBe(2);
 
+  // Test cases: one row per flow and version (0: the draft), gone with the flow.
+  await p.flowTestSuite.create({ data: { flowId: flow.id, version: 0, cases: [{ name: "c" }] } });
+  await p.flowTestSuite.update({ where: { flowId_version: { flowId: flow.id, version: 0 } }, data: { updatedBy: "me" } });
+  await p.flowTestSuite.create({ data: { flowId: flow.id, version: 1, cases: [] } });
+  await expect(p.flowTestSuite.create({ data: { flowId: flow.id, version: 1, cases: [] } })).rejects.toThrow();
+
   await p.outcome.delete({ where: { profileId_id: { profileId: profile.id, id: outcome.id } } });
   await p.step.delete({ where: { profileId_id: { profileId: profile.id, id: step.id } } });
   await p.identity.delete({ where: { profileId_id: { profileId: profile.id, id: identity.id } } });
@@ -99,6 +105,7 @@ async function exerciseEveryModel(db: Db) {
   expect(await p.eventDedupe.count()).toBe(0);
   await p.flow.delete({ where: { id: flow.id } });
   expect(await p.flowVersion.count()).toBe(0);
+  expect(await p.flowTestSuite.count()).toBe(0);
   await p.account.delete({ where: { id: account.id } });
   expect(await p.session.count()).toBe(0);
 }

@@ -28,6 +28,7 @@ import { Policies, userTimeZone, type PoliciesInput } from "@/lib/policies/schem
 import { compileFlow } from "./compile-flow";
 import { dispatch, singleFlow, type DispatchInput } from "./dispatch";
 import { inactivityDueAt } from "./triggers";
+import { explainEntry, whySummary, type WhyEvent, type WhyReason } from "./why";
 import type { AdvanceOptions, Effect, EngineEvent, MessageEffect, Run, StepReason } from "./types";
 
 export const MAX_SIMULATION_STEPS = 5000;
@@ -49,6 +50,9 @@ export type SimulationInput = {
   events: SimulationEvent[];
   until?: string;
   start?: number;
+  /** Events the profile sent before `start` (timestamps in epoch ms): they count in event conditions and
+   *  inactivity, and let nobody in. */
+  history?: EngineEvent[];
   /** Workspace policies to apply (caps, quiet hours, time zone); absent: every message goes out when reached. */
   policies?: PoliciesInput | null;
 };
@@ -60,7 +64,11 @@ export type TraceEntry = { nodeId: string; at: string; result: string; reason?: 
 export type SimulatedMessage = Omit<MessageEffect, "type" | "at" | "deliverAt"> & { at: string; dueAt?: string };
 export type SimulatedEntry = { at: string; entered: boolean; reason?: string; trigger?: string; runId?: string; holdout?: boolean };
 
+/** The why-not answer for the typed-in history: would the user enter, and if not, what stopped them. */
+export type SimulationWhy = { wouldEnter: boolean; summary: string; reasons: WhyReason[] };
+
 export type SimulationResult = {
+  why: SimulationWhy;
   trace: TraceEntry[];
   messages: SimulatedMessage[];
   converted: boolean;
@@ -120,6 +128,11 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
   let userId = input.profile.userId;
   let summary: EventSummary = emptySummary();
   let lastEventAt = start;
+  for (const h of [...(input.history ?? [])].sort((a, b) => (a.timestamp ?? start) - (b.timestamp ?? start))) {
+    const at = Math.min(h.timestamp ?? start, start);
+    summary = updateSummary(summary, { name: h.name, properties: h.properties ?? {}, timestamp: at });
+    lastEventAt = at;
+  }
   let identifies = 0;
   const runs: Run[] = [];
   const trace: TraceEntry[] = [];
@@ -129,6 +142,7 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
   let stopped = false;
   let seq = 0;
   const pending: Pending[] = [];
+  const seenEvents: WhyEvent[] = [];
 
   // The time zone is read per walk: an identify may change the `timezone` trait.
   const engineOpts = (): AdvanceOptions =>
@@ -229,6 +243,7 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
     if (e.type === "identify") {
       traits = { ...traits, ...(e.traits ?? {}) };
       identifies++;
+      seenEvents.push({ type: "identify", name: "Identify", properties: e.traits ?? {}, timestamp: now, firstIdentify: identifies === 1 });
       send({ kind: "identify", first: identifies === 1, event: { name: "Identify", properties: e.traits ?? {}, timestamp: now }, at: now });
     } else {
       let event: EngineEvent;
@@ -241,6 +256,7 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
         continue;
       }
       summary = updateSummary(summary, { name: event.name, properties: event.properties, timestamp: now });
+      seenEvents.push({ type: "track", name: event.name, properties: event.properties ?? {}, timestamp: now });
       send({ kind: "event", event, at: now });
     }
     scheduleInactivity();
@@ -257,5 +273,15 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
 
   // Delayed messages were listed when decided; list every message in the order it goes out.
   messages.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return { trace, messages, converted, entries, runs, traits, until: iso(untilAt), problems };
+  const explained = explainEntry({
+    flowId: flow.flowId,
+    versions: [{ flow, liveFrom: -Infinity }],
+    events: seenEvents,
+    runs,
+    profile: { userId, profileId: userId ?? "simulated-profile", traits },
+    lastEventAt,
+    now: untilAt,
+  });
+  const why: SimulationWhy = { wouldEnter: explained.entered, summary: whySummary(explained.entered, explained.reasons), reasons: explained.reasons };
+  return { why, trace, messages, converted, entries, runs, traits, until: iso(untilAt), problems };
 }

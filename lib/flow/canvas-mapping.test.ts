@@ -8,7 +8,7 @@ const graph: Graph = {
   nodes: [
     { id: "t", type: "trigger", position: { x: 0, y: 0 }, data: { on: { type: "event", event: "Product Viewed" } } },
     { id: "c", type: "condition", position: { x: 10, y: 150 }, data: { if: { trait: "plan", op: "eq", value: "pro" } } },
-    { id: "m", type: "message", position: { x: -200, y: 300 }, data: { channel: "in_app", placement: "banner", content: "Hi" } },
+    { id: "m", type: "message", label: "Pro welcome", position: { x: -200, y: 300 }, data: { channel: "in_app", placement: "banner", content: "Hi" } },
     { id: "x", type: "exit", position: { x: 200, y: 300 }, data: {} },
   ],
   edges: [
@@ -22,6 +22,11 @@ describe("canvas mapping", () => {
   it("round-trips a document", () => {
     expect(toDocument(toCanvas(graph))).toEqual(graph);
     for (const t of TEMPLATES) expect(toDocument(toCanvas(t.graph))).toEqual(normalizeGraph(t.graph));
+  });
+
+  it("keeps a node's label through the canvas", () => {
+    expect(toCanvas(graph).nodes[2].label).toBe("Pro welcome");
+    expect(toDocument(toCanvas(graph)).nodes[2].label).toBe("Pro welcome");
   });
 
   it("round-trips editor state (minus editor-only fields)", () => {

@@ -3,7 +3,8 @@
 import type { Edge, Node } from "@xyflow/react";
 import { handleOf, handlesOf, type FlowEdge, type FlowNode, type Graph, type NodeType } from "./schema";
 
-export type CanvasNode = Node<Record<string, unknown>, NodeType>;
+/** `label` rides beside React Flow's fields so that saving from the canvas keeps it. */
+export type CanvasNode = Node<Record<string, unknown>, NodeType> & { label?: string };
 export type CanvasEdge = Edge;
 export type CanvasState = { nodes: CanvasNode[]; edges: CanvasEdge[] };
 
@@ -41,7 +42,7 @@ export function fallbackPositions(graph: Graph): Map<string, { x: number; y: num
 }
 
 export function toCanvasNode(node: FlowNode, position?: { x: number; y: number }): CanvasNode {
-  return { id: node.id, type: node.type, position: node.position ?? position ?? { x: 0, y: 0 }, data: node.data as Record<string, unknown> };
+  return { id: node.id, type: node.type, position: node.position ?? position ?? { x: 0, y: 0 }, data: node.data as Record<string, unknown>, ...(node.label !== undefined ? { label: node.label } : {}) };
 }
 
 export function toCanvasEdge(edge: FlowEdge): CanvasEdge {
@@ -59,7 +60,7 @@ export function toCanvas(graph: Graph): CanvasState {
 export function toDocument(state: { nodes: readonly CanvasNode[]; edges: readonly CanvasEdge[] }): Graph {
   return {
     nodes: state.nodes.map(
-      (n) => ({ id: n.id, type: n.type, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) }, data: n.data }) as FlowNode,
+      (n) => ({ id: n.id, type: n.type, ...(n.label !== undefined ? { label: n.label } : {}), position: { x: Math.round(n.position.x), y: Math.round(n.position.y) }, data: n.data }) as FlowNode,
     ),
     edges: state.edges.map((e) => {
       const handle = e.sourceHandle ?? "next";

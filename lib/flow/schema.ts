@@ -134,6 +134,8 @@ const nodeOf = <T extends NodeType>(type: T) =>
     id: z.string().min(1),
     type: z.literal(type),
     position: Position.optional(),
+    /** The name people see on the canvas, in results and in test cases. */
+    label: z.string().max(200).optional(),
     data: NODE_DATA[type] as (typeof NODE_DATA)[T],
   });
 

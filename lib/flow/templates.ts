@@ -1,7 +1,12 @@
 // "New flow" templates: whole, valid flow documents a marketer starts from.
+import type { TestCaseInput } from "@/lib/cases/schema";
 import type { Graph, SettingsInput } from "./schema";
 
-export type FlowTemplate = { id: string; name: string; description: string; graph: Graph; settings: SettingsInput };
+/** `tests`: the cases a flow made from the template starts with (steps named by node id). */
+export type FlowTemplate = { id: string; name: string; description: string; graph: Graph; settings: SettingsInput; tests?: TestCaseInput[] };
+
+const track = (at: string, event: string, properties?: Record<string, unknown>) => ({ at, type: "track" as const, event, ...(properties ? { properties } : {}) });
+const identify = (at: string, traits: Record<string, unknown>) => ({ at, type: "identify" as const, traits });
 
 // Grid of the hand-placed templates: columns 300 px apart, rows 170 px apart.
 const at = (col: number, row: number) => ({ x: col * 300, y: row * 170 });
@@ -46,6 +51,23 @@ export const TEMPLATES: FlowTemplate[] = [
         { id: "e10", source: "wait-1d", target: "checklist" },
       ],
     },
+    tests: [
+      {
+        name: "Admin gets the admin tour, then the checklist",
+        events: [identify("PT1M", { role: "admin", name: "Ada", email: "ada@example.com" })],
+        expect: { enters: true, steps: ["identified", "is-admin", "admin-tour", "wait-1d", "checklist"], messages: [{ step: "admin-tour", contains: "Welcome, Ada!" }, { step: "checklist", channel: "email", contains: "three steps remain" }] },
+      },
+      {
+        name: "Manager gets the manager tour",
+        events: [identify("PT1M", { role: "manager", name: "Max" })],
+        expect: { enters: true, steps: ["is-admin", "is-manager", "manager-tour"], messages: [{ step: "manager-tour", contains: "team dashboard, Max" }] },
+      },
+      {
+        name: "Unknown role is asked for it",
+        events: [identify("PT1M", { name: "Sam" })],
+        expect: { enters: true, steps: ["is-admin", "ask-role"], messages: [{ step: "ask-role", contains: "Tell us about your role" }] },
+      },
+    ],
     settings: { goal: { event: "Onboarding Completed", within: "P14D" }, exitOnGoal: true },
   },
   {
@@ -71,6 +93,19 @@ export const TEMPLATES: FlowTemplate[] = [
         { id: "e6", source: "wait-1d", target: "discount", sourceHandle: "timeout" },
       ],
     },
+    tests: [
+      {
+        name: "Orders within 4 hours: no reminder",
+        events: [track("PT0S", "Product Added", { name: "shoes" }), track("PT2H", "Order Completed")],
+        expect: { enters: true, steps: ["cart", "wait-order"], converts: true },
+      },
+      {
+        name: "Never orders: reminder, then discount",
+        profile: { traits: { name: "Ada", email: "ada@example.com" } },
+        events: [track("PT0S", "Product Added", { name: "shoes" })],
+        expect: { enters: true, steps: ["wait-order", "reminder", "wait-1d", "discount"], messages: [{ step: "reminder", contains: "your shoes are waiting" }, { step: "discount", contains: "CART10" }], converts: false },
+      },
+    ],
     settings: { goal: { event: "Order Completed", within: "P2D" }, exitOnGoal: true, reentry: "P7D" },
   },
   {
@@ -90,6 +125,20 @@ export const TEMPLATES: FlowTemplate[] = [
         { id: "e3", source: "viewed-twice", target: "not-yet", sourceHandle: "no" },
       ],
     },
+    tests: [
+      {
+        name: "Second view this week: discount",
+        profile: { pastEvents: [{ ago: "P2D", event: "Product Viewed", properties: { name: "Product A" } }] },
+        events: [track("PT1M", "Product Viewed", { name: "Product A" })],
+        expect: { enters: true, steps: ["viewed-twice", "discount"], messages: [{ step: "discount", contains: "PRODUCTA10" }] },
+      },
+      {
+        name: "First view: no discount yet",
+        events: [track("PT1M", "Product Viewed", { name: "Product A" })],
+        expect: { enters: true, steps: ["viewed-twice", "not-yet"], messages: [] },
+      },
+      { name: "Product B does not enter", events: [track("PT1M", "Product Viewed", { name: "Product B" })], expect: { enters: false } },
+    ],
     settings: { goal: { event: "Order Completed", where: [{ property: "name", op: "eq", value: "Product A" }], within: "P7D" }, exitOnGoal: true, reentry: "P30D" },
   },
   {
@@ -111,6 +160,18 @@ export const TEMPLATES: FlowTemplate[] = [
         { id: "e4", source: "wait-return", target: "gave-up", sourceHandle: "timeout" },
       ],
     },
+    tests: [
+      {
+        name: "Comes back after the nudge",
+        profile: { traits: { name: "Ada", email: "ada@example.com" } },
+        events: [track("P1DT2H", "Session Started")],
+        expect: { enters: true, steps: ["quiet", "nudge", "wait-return", "welcome-back"], messages: [{ step: "nudge", contains: "Pick up where you left off" }, { step: "welcome-back", contains: "Welcome back!" }], converts: true },
+      },
+      {
+        name: "Stays away: marked as a churn risk",
+        expect: { enters: true, steps: ["nudge", "wait-return", "gave-up"], converts: false },
+      },
+    ],
     settings: { goal: { event: "Session Started", within: "P3D" }, reentry: "P7D" },
   },
   {
@@ -132,6 +193,21 @@ export const TEMPLATES: FlowTemplate[] = [
         { id: "e4", source: "is-free", target: "paid", sourceHandle: "no" },
       ],
     },
+    tests: [
+      {
+        name: "Free user on the third pricing view: sales offer",
+        profile: { traits: { plan: "free" } },
+        events: [track("PT1M", "Page Viewed", { path: "/pricing" }), track("PT2M", "Page Viewed", { path: "/pricing" }), track("PT3M", "Page Viewed", { path: "/pricing" })],
+        expect: { enters: true, steps: ["pricing-3x", "mark-intent", "is-free", "sales-offer"], messages: [{ step: "sales-offer", contains: "Book 15 minutes" }] },
+      },
+      {
+        name: "Paying user: intent recorded, no offer",
+        profile: { traits: { plan: "pro" } },
+        events: [track("PT1M", "Page Viewed", { path: "/pricing" }), track("PT2M", "Page Viewed", { path: "/pricing" }), track("PT3M", "Page Viewed", { path: "/pricing" })],
+        expect: { enters: true, steps: ["mark-intent", "is-free", "paid"], messages: [] },
+      },
+      { name: "Two views do not enter", events: [track("PT1M", "Page Viewed", { path: "/pricing" }), track("PT2M", "Page Viewed", { path: "/pricing" })], expect: { enters: false } },
+    ],
     settings: { goal: { event: "Plan Upgraded", within: "P14D" }, exitOnGoal: true, reentry: "P30D" },
   },
   {
@@ -151,6 +227,22 @@ export const TEMPLATES: FlowTemplate[] = [
         { id: "e3", source: "ab", target: "banner-b", sourceHandle: "b" },
       ],
     },
+    tests: [
+      {
+        name: "Variant A sees the two-months-free banner",
+        profile: { userId: "case-variant-a" },
+        variants: { ab: "a" },
+        events: [track("PT1M", "Session Started")],
+        expect: { enters: true, variant: { step: "ab", branch: "Variant A" }, messages: [{ step: "banner-a", contains: "2 months free" }] },
+      },
+      {
+        name: "Variant B sees the ship-faster banner",
+        profile: { userId: "case-variant-b" },
+        variants: { ab: "b" },
+        events: [track("PT1M", "Session Started")],
+        expect: { enters: true, variant: { step: "ab", branch: "Variant B" }, messages: [{ step: "banner-b", contains: "ship 30% faster" }] },
+      },
+    ],
     settings: { goal: { event: "Plan Upgraded", within: "P14D" }, holdout: 10, reentry: "never" },
   },
 ];

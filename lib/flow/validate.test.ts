@@ -22,6 +22,17 @@ describe("graph problems", () => {
     expect(graphProblems(g)).toEqual([]);
   });
 
+  it("a webhook URL that is not http(s) is a problem on its node; a templated URL is checked at delivery", () => {
+    const hook = (url: string): FlowNode => ({ id: "w", type: "message", data: { channel: "webhook", url } });
+    const g = (url: string): Graph => ({ nodes: [trigger(), hook(url)], edges: [edge("e", "t", "w")] });
+    for (const bad of ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "file:///etc/passwd", "ftp://example.com/x", "//example.com", "example.com/hook", "http://"]) {
+      expect(graphProblems(g(bad)).filter((p) => p.code === "webhook_url_scheme" && p.nodeId === "w"), bad).toHaveLength(1);
+    }
+    for (const good of ["https://hooks.example.com/x", "HTTP://10.0.0.1:8080/x", "https://{{ user.domain }}/x", "{{ user.hook_url }}"]) {
+      expect(codes(g(good)), good).not.toContain("webhook_url_scheme");
+    }
+  });
+
   it("no trigger", () => {
     expect(codes({ nodes: [message("m")], edges: [] })).toContain("no_trigger");
   });

@@ -193,6 +193,14 @@ export function graphProblems(graph: Graph, settings?: Settings): Problem[] {
         ids.add(b.id);
       }
     }
+    if (node.type === "message" && node.data.channel === "webhook") {
+      // Only http(s) is ever delivered; say so in the draft rather than fail every delivery later.
+      // A URL that starts with a template ({{ ... }}) is checked when rendered, at delivery.
+      const url = node.data.url.trim();
+      if (!/^(\{\{|\{%)/.test(url) && !/^https?:\/\/[^\s/?#]/i.test(url)) {
+        problems.push({ code: "webhook_url_scheme", message: `Webhook "${node.id}" must call an http:// or https:// URL, not "${url.slice(0, 60)}"`, nodeId: node.id });
+      }
+    }
     if (node.type === "condition") {
       const refs: { node: string; branch: string }[] = [];
       conditionVariants(node.data.if, refs);

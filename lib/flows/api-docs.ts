@@ -12,7 +12,7 @@ const CreatedKey = z.object({ id: z.string(), kind: z.enum(["write", "secret"]),
 
 export const endpoints: Endpoint[] = [
   { method: "get", path: "/api/health", summary: "Ready when the database answers", tag: "Operations", access: "public", response: z.object({ status: z.literal("ok") }) },
-  { method: "get", path: "/api/metrics", summary: "Prometheus metrics (text format)", tag: "Operations", access: "public" },
+  { method: "get", path: "/api/metrics", summary: "Prometheus metrics (text format); a secret key or PATHWISE_METRICS_TOKEN", tag: "Operations", access: "admin" },
   { method: "get", path: "/api/v1/openapi.json", summary: "This document", tag: "Operations", access: "public" },
   { method: "post", path: "/api/v1/keys", summary: "Create an API key (shown once)", tag: "Keys", access: "admin", body: CreateKeyBody, response: CreatedKey, status: 201 },
   { method: "get", path: "/api/v1/keys", summary: "List API keys (never their secrets)", tag: "Keys", access: "admin" },

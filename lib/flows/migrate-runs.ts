@@ -10,6 +10,7 @@ import { badRequest, unprocessable, zodToDetails } from "@/lib/http/errors";
 import { completeMapping, mappingProblems, planMigration, type MigrationPlan, type NodeMapping } from "@/lib/engine/run-migration";
 import { Applier, runFromRow, wakeWorkerSoon, type RunRow } from "@/lib/runtime/apply";
 import { getFlow, getVersion, publishFlow } from "./store";
+import { ExpectedToChange } from "@/lib/cases/store";
 
 export const NodeMappingSchema = z
   .record(z.string(), z.string().nullable())
@@ -22,7 +23,7 @@ export const MigrationRequest = z
 export type MigrationRequest = z.infer<typeof MigrationRequest>;
 
 /** The optional body of POST /flows/:id/publish. No body (or no `migration`) keeps users on their version. */
-export const PublishBody = z.object({ migration: MigrationRequest.optional() }).meta({ id: "PublishRequest" });
+export const PublishBody = z.object({ migration: MigrationRequest.optional(), expectedToChange: ExpectedToChange.optional() }).meta({ id: "PublishRequest" });
 export type PublishBody = z.infer<typeof PublishBody>;
 
 const NodeInfo = z.object({ id: z.string(), type: z.string(), label: z.string() });

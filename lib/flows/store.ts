@@ -6,6 +6,7 @@ import { checkFlow, graphProblems } from "@/lib/flow/validate";
 import { Graph, SCHEMA_VERSION, Settings, type FlowDocument, type FlowStatus, type Problem } from "@/lib/flow/schema";
 import { upgradeDocument } from "@/lib/flow/upgrade";
 import { ApiError, notFound, unprocessable } from "@/lib/http/errors";
+import { copyCasesToVersion } from "@/lib/cases/copy";
 
 type FlowRow = {
   id: string;
@@ -139,6 +140,7 @@ export async function publishFlow(db: Db, id: string, publishedBy?: string, onPu
       `UPDATE flows SET status = 'active', version = $2, active_version_id = $3, published_at = now(), updated_at = now() WHERE id = $1`,
       [id, version, v[0].id],
     );
+    await copyCasesToVersion(sql, id, version);
     if (onPublished) await onPublished(sql, { previousVersionId: row.active_version_id, versionId: v[0].id, version });
     return { id, status: "active" as const, version, versionId: v[0].id };
   });

@@ -1,6 +1,6 @@
 // Token buckets on a fake clock, the limit syntax, and 429 + Retry-After through a real route handler.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createRateLimiter, enforceRateLimit, parseLimit, resetRateLimiter, TokenBuckets } from "./rate-limit";
+import { createRateLimiter, enforceRateLimit, parseLimit, resetRateLimiter, TokenBuckets, type Verdict } from "./rate-limit";
 import { route } from "./route";
 import { call, errorOf, installTestDb, keyFor, removeTestDb, sessionFor } from "@/lib/auth/test-harness";
 import type { Db } from "@/lib/db/client";
@@ -50,9 +50,9 @@ describe("TokenBuckets", () => {
   it("keeps write and api budgets apart, and 0 turns one off", () => {
     const now = 0;
     const l = createRateLimiter({ write: "1/s burst 1", api: "0" }, () => now);
-    expect(l.check("write", "k").ok).toBe(true);
-    expect(l.check("write", "k").ok).toBe(false);
-    for (let i = 0; i < 100; i++) expect(l.check("api", "k").ok).toBe(true);
+    expect((l.check("write", "k") as Verdict).ok).toBe(true);
+    expect((l.check("write", "k") as Verdict).ok).toBe(false);
+    for (let i = 0; i < 100; i++) expect((l.check("api", "k") as Verdict).ok).toBe(true);
   });
 });
 
@@ -61,8 +61,8 @@ describe("through a route handler", () => {
   const ingest = route({ name: "test.ingest", access: "write" }, () => ({ success: true }));
   const read = route({ name: "test.read", access: "viewer" }, () => ({ ok: true }));
   const open = route({ name: "test.public", access: "public" }, () => ({ ok: true }));
-  const selfLimited = route({ name: "test.self", access: "public" }, ({ req }) => {
-    enforceRateLimit(req, "write", null);
+  const selfLimited = route({ name: "test.self", access: "public" }, async ({ req }) => {
+    await enforceRateLimit(req, "write", null);
     return { ok: true };
   });
 
@@ -106,14 +106,14 @@ describe("through a route handler", () => {
   });
 
   it("limits unauthenticated callers per address, failed keys included", async () => {
-    const h = (ip: string) => ({ headers: { "x-forwarded-for": ip } });
+    const h = (ip: string) => ({ headers: { "x-pathwise-peer": ip } });
     expect((await call(selfLimited, "/api/x", h("10.0.0.1"))).status).toBe(200);
     expect((await call(selfLimited, "/api/x", h("10.0.0.1"))).status).toBe(200); // write burst is 2
     expect((await call(selfLimited, "/api/x", h("10.0.0.1"))).status).toBe(429);
     expect((await call(selfLimited, "/api/x", h("10.0.0.2"))).status).toBe(200);
     // route() leaves public routes to limit themselves.
     for (let i = 0; i < 5; i++) expect((await call(open, "/api/x", h("10.0.0.1"))).status).toBe(200);
-    const guess = (ip: string) => ({ caller: { key: "pw_sk_guess" }, headers: { "x-forwarded-for": ip } });
+    const guess = (ip: string) => ({ caller: { key: "pw_sk_guess" }, headers: { "x-pathwise-peer": ip } });
     expect((await call(read, "/api/v1/flows", guess("10.0.0.3"))).status).toBe(401);
     expect((await call(read, "/api/v1/flows", guess("10.0.0.3"))).status).toBe(429);
   });

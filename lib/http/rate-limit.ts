@@ -1,15 +1,20 @@
-// Rate limits per caller (token buckets): one budget for ingestion-type routes ("write") and one for
-// everything else, per API key, per console session, or per client address when unauthenticated.
+// Rate limits per caller (token buckets), counted in messages: one budget for ingestion-type routes
+// ("write": a batch of 500 costs 500), one for everything else ("api"), and two for source webhooks
+// (per source, and per client address). The caller is the API key, the console session, or the
+// client address when unauthenticated.
 //
-// Where the state lives: in this process's memory. That keeps the check free (no database round
-// trip on the hottest path, ingestion) and means that with several instances behind a load balancer
-// each instance enforces its own buckets: the effective limit for one key is N × instances. A
-// restart refills every bucket. Limits are a guard against runaway clients, not a billing meter, so
-// that trade is deliberate; put a shared limiter in the proxy in front if a hard global cap is needed.
+// Where the state lives: with REDIS_URL set, in Redis (one Lua script per check, so every instance
+// shares the same buckets and a restart keeps them); if Redis does not answer, each instance falls
+// back to its own memory until it does (logged once). Without REDIS_URL, in this process's memory:
+// free, but with N instances the effective limit for one key is N times the configured one.
+import Redis from "ioredis";
 import type { Access, Principal } from "./route";
 import { ApiError } from "./errors";
+import { clientAddress } from "./client-address";
 
-export type Budget = "write" | "api";
+export { clientAddress };
+
+export type Budget = "write" | "api" | "webhook" | "webhook_address";
 export type Limit = { ratePerSec: number; burst: number };
 export type Verdict = { ok: true } | { ok: false; retryAfterSec: number };
 
@@ -17,6 +22,15 @@ export type Verdict = { ok: true } | { ok: false; retryAfterSec: number };
 export const DEFAULT_LIMITS: Record<Budget, string> = {
   write: "5000/s burst 10000",
   api: "1000/s burst 2000",
+  webhook: "100/s burst 200",
+  webhook_address: "20/s burst 40",
+};
+
+const ENV: Record<Budget, string> = {
+  write: "PATHWISE_RATE_LIMIT_WRITE",
+  api: "PATHWISE_RATE_LIMIT_API",
+  webhook: "PATHWISE_RATE_LIMIT_WEBHOOK",
+  webhook_address: "PATHWISE_RATE_LIMIT_WEBHOOK_ADDRESS",
 };
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hour: 3600 };
@@ -58,6 +72,8 @@ export class TokenBuckets {
   take(caller: string, cost = 1): Verdict {
     const t = this.now();
     const { ratePerSec, burst } = this.limit;
+    // A request bigger than the burst could never pass: it costs a full bucket instead.
+    cost = Math.min(cost, burst);
     let b = this.buckets.get(caller);
     if (!b) {
       if (this.buckets.size >= MAX_BUCKETS) this.sweep(t);
@@ -89,50 +105,116 @@ export class TokenBuckets {
   }
 }
 
-export type RateLimiter = { check(budget: Budget, caller: string): Verdict };
+export type RateLimiter = {
+  check(budget: Budget, caller: string, cost?: number): Verdict | Promise<Verdict>;
+  /** Resolves once a shared store answers (tests; checks before that use memory). */
+  ready?(): Promise<void>;
+  close?(): Promise<void>;
+};
+export type LimitTexts = Partial<Record<Budget, string>>;
 
-/** Builds the limiter from PATHWISE_RATE_LIMIT_WRITE and PATHWISE_RATE_LIMIT_API (or given texts). */
-export function createRateLimiter(env: { write?: string; api?: string } = {}, now?: () => number): RateLimiter {
-  const write = parseLimit(env.write ?? DEFAULT_LIMITS.write);
-  const api = parseLimit(env.api ?? DEFAULT_LIMITS.api);
-  const sets: Record<Budget, TokenBuckets | null> = {
-    write: write ? new TokenBuckets(write, now) : null,
-    api: api ? new TokenBuckets(api, now) : null,
-  };
+function limitsOf(env: LimitTexts): Record<Budget, Limit | null> {
+  const out = {} as Record<Budget, Limit | null>;
+  for (const b of Object.keys(DEFAULT_LIMITS) as Budget[]) out[b] = parseLimit(env[b] ?? DEFAULT_LIMITS[b]);
+  return out;
+}
+
+/** The limiter in this process's memory (given texts, else the defaults). */
+export function createRateLimiter(env: LimitTexts = {}, now?: () => number): RateLimiter {
+  const limits = limitsOf(env);
+  const sets = {} as Record<Budget, TokenBuckets | null>;
+  for (const b of Object.keys(limits) as Budget[]) sets[b] = limits[b] ? new TokenBuckets(limits[b]!, now) : null;
   return {
-    check(budget, caller) {
-      return sets[budget]?.take(caller) ?? { ok: true };
+    check(budget, caller, cost = 1) {
+      return sets[budget]?.take(caller, cost) ?? { ok: true };
+    },
+  };
+}
+
+// One token bucket in a Redis hash {tokens, at}; the server's clock, so instances need not agree on time.
+const TAKE_SCRIPT = `
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(b[1])
+local at = tonumber(b[2])
+if tokens == nil or at == nil then tokens = burst; at = now end
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
+local ok = 0
+if tokens >= cost then tokens = tokens - cost; ok = 1 end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate) + 1000)
+if ok == 1 then return 0 end
+return math.ceil((cost - tokens) / rate)
+`;
+
+/**
+ * The limiter shared by every instance through Redis. A check that Redis cannot answer in time is
+ * made against this process's memory instead (so an outage neither blocks traffic nor lifts limits).
+ */
+export function createRedisRateLimiter(url: string, env: LimitTexts = {}, opts: { prefix?: string; timeoutMs?: number } = {}): RateLimiter {
+  const limits = limitsOf(env);
+  const local = createRateLimiter(env);
+  const prefix = opts.prefix ?? "pathwise:rl:";
+  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: opts.timeoutMs ?? 200 });
+  let warned = false;
+  redis.on("error", (err: Error) => {
+    if (!warned) console.warn(`[rate-limit] Redis unavailable (${err.message}); limits are per instance until it answers`);
+    warned = true;
+  });
+  redis.on("ready", () => {
+    warned = false;
+  });
+  redis.defineCommand("pathwiseTake", { numberOfKeys: 1, lua: TAKE_SCRIPT });
+  const take = (redis as unknown as { pathwiseTake(key: string, rate: number, burst: number, cost: number): Promise<number> }).pathwiseTake.bind(redis);
+  return {
+    async check(budget, caller, cost = 1) {
+      const limit = limits[budget];
+      if (!limit) return { ok: true };
+      const c = Math.min(cost, limit.burst);
+      // Not connected (starting, or Redis is down): this instance's memory, with no wait.
+      if (redis.status !== "ready") return local.check(budget, caller, c);
+      try {
+        const waitMs = Number(await take(`${prefix}${budget}:${caller}`, limit.ratePerSec / 1000, limit.burst, c));
+        return waitMs <= 0 ? { ok: true } : { ok: false, retryAfterSec: Math.max(1, Math.ceil(waitMs / 1000)) };
+      } catch {
+        return local.check(budget, caller, c);
+      }
+    },
+    ready() {
+      return redis.status === "ready" ? Promise.resolve() : new Promise<void>((resolve) => redis.once("ready", () => resolve()));
+    },
+    async close() {
+      redis.disconnect();
     },
   };
 }
 
 const holder = globalThis as unknown as { __pathwiseRateLimiter?: RateLimiter };
 
-/** The process's limiter, read from the environment once. */
+function envTexts(): LimitTexts {
+  const out: LimitTexts = {};
+  for (const b of Object.keys(ENV) as Budget[]) if (process.env[ENV[b]]) out[b] = process.env[ENV[b]];
+  return out;
+}
+
+/** The process's limiter, read from the environment once: Redis when REDIS_URL is set. */
 export function rateLimiter(): RateLimiter {
-  holder.__pathwiseRateLimiter ??= createRateLimiter({
-    write: process.env.PATHWISE_RATE_LIMIT_WRITE || undefined,
-    api: process.env.PATHWISE_RATE_LIMIT_API || undefined,
-  });
+  holder.__pathwiseRateLimiter ??= process.env.REDIS_URL ? createRedisRateLimiter(process.env.REDIS_URL, envTexts()) : createRateLimiter(envTexts());
   return holder.__pathwiseRateLimiter;
 }
 
 /** Replaces the process's limiter (tests) or, with no argument, makes it re-read the environment. */
 export function resetRateLimiter(limiter?: RateLimiter) {
+  void holder.__pathwiseRateLimiter?.close?.();
   holder.__pathwiseRateLimiter = limiter;
 }
 
 export function budgetFor(access: Access): Budget {
   return access === "write" ? "write" : "api";
-}
-
-/**
- * The client's address for unauthenticated callers. X-Forwarded-For is what a proxy in front sets;
- * without one a client can forge it, which only lets it pick which anonymous bucket it drains.
- */
-export function clientAddress(req: Request): string {
-  const fwd = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return fwd || req.headers.get("x-real-ip")?.trim() || "local";
 }
 
 /** Whose bucket a request drains: its key, its console session, or (unauthenticated) its address. */
@@ -146,16 +228,28 @@ export function callerOf(req: Request, principal: Principal | null): string {
  * Throws 429 with Retry-After when the caller's budget for this route is spent. route() calls it for
  * every non-public route; a "public" route that authenticates by itself (ingestion reads the write
  * key from the body too) calls it with the principal it found, or null for an unknown caller.
+ * `cost` is the number of messages the request carries (a batch of 500 costs 500).
  */
-export function enforceRateLimit(req: Request, access: Access, principal: Principal | null) {
-  const verdict = rateLimiter().check(budgetFor(access), callerOf(req, principal));
+export async function enforceRateLimit(req: Request, access: Access, principal: Principal | null, cost = 1): Promise<void> {
+  await enforceBudget(budgetFor(access), callerOf(req, principal), cost);
+}
+
+/** Throws 429 with Retry-After when `caller`'s bucket of `budget` cannot pay `cost`. */
+export async function enforceBudget(budget: Budget, caller: string, cost = 1): Promise<void> {
+  const verdict = await rateLimiter().check(budget, caller, cost);
   if (!verdict.ok) {
     throw new ApiError(
       429,
       "rate_limited",
       `Too many requests; try again in ${verdict.retryAfterSec} second${verdict.retryAfterSec === 1 ? "" : "s"}`,
-      [{ budget: budgetFor(access), retryAfter: verdict.retryAfterSec }],
+      [{ budget, retryAfter: verdict.retryAfterSec }],
       { "retry-after": String(verdict.retryAfterSec) },
     );
   }
+}
+
+/** A source webhook: its per-source budget and the sender address's budget (wrong secrets included). */
+export async function enforceWebhookLimit(req: Request, sourceId: string): Promise<void> {
+  await enforceBudget("webhook_address", `ip:${clientAddress(req)}`);
+  await enforceBudget("webhook", `source:${sourceId}`);
 }

@@ -9,7 +9,8 @@ import { ApiError, badRequest, errorResponse, forbidden, notFound, unauthorized,
 import { readJson, KB, UNSTORABLE } from "./body";
 import { metrics } from "./metrics";
 import { CORS_HEADERS } from "./cors";
-import { enforceRateLimit } from "./rate-limit";
+import { callerOf, enforceRateLimit } from "./rate-limit";
+import { withFairShare } from "./fair-gate";
 
 export type Principal =
   | { kind: "secret"; keyId: string; name: string; role: "admin"; actor: string }
@@ -81,7 +82,7 @@ function cookie(req: Request, name: string): string | null {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** A cookie-authenticated mutation must come from our own pages: refuse other origins (CSRF). */
-function sameOrigin(req: Request): boolean {
+export function sameOrigin(req: Request): boolean {
   const site = req.headers.get("sec-fetch-site");
   if (site) return site === "same-origin" || site === "none";
   const origin = req.headers.get("origin");
@@ -138,7 +139,7 @@ export function route<S extends z.ZodType | undefined = undefined>(
       if (opts.access !== "public") {
         const p = await authenticate(req, db);
         // Failed authentications drain the address's bucket too, which slows key guessing.
-        enforceRateLimit(req, opts.access, p);
+        await enforceRateLimit(req, opts.access, p);
         if (!p) throw unauthorized();
         principal = p;
       }
@@ -165,7 +166,9 @@ export function route<S extends z.ZodType | undefined = undefined>(
       for (const [k, v] of url.searchParams) {
         if (UNSTORABLE.test(v)) throw badRequest(`${k}: text may not contain NUL characters or unpaired surrogates`, [{ path: k, message: "Text may not contain NUL characters or unpaired surrogates" }]);
       }
-      const result = await handler({ req, db, principal, body: body as never, params, url });
+      const run = () => Promise.resolve(handler({ req, db, principal, body: body as never, params, url }));
+      // Write-path routes (/decide, /outcomes) share this instance's slots fairly between callers.
+      const result = opts.access === "write" ? await withFairShare(callerOf(req, principal), run) : await run();
       const res = result instanceof Response ? result : Response.json(result ?? { success: true });
       status = res.status;
       return opts.cors ? withCors(res) : res;

@@ -1,10 +1,11 @@
 // The HTTP side of the Segment-compatible endpoints, shared by track/identify/page/alias/batch:
 // body limits (413), write-key auth (header, or the body's writeKey as analytics.js sends it),
 // CORS for browsers, and the pipeline's outcome as CONTRACT §3 answers.
-import { route, authenticate, type Principal } from "@/lib/http/route";
+import { route, authenticate, sameOrigin, type Principal } from "@/lib/http/route";
 import { ApiError, forbidden, unauthorized } from "@/lib/http/errors";
 import { assertStorableText, readText } from "@/lib/http/body";
-import { enforceRateLimit } from "@/lib/http/rate-limit";
+import { callerOf, enforceRateLimit } from "@/lib/http/rate-limit";
+import { withFairShare } from "@/lib/http/fair-gate";
 import { findKey } from "@/lib/auth/keys";
 import type { Db } from "@/lib/db/client";
 import { BATCH_LIMIT, MESSAGE_LIMIT, parseBatch, parseMessage, type MessageType } from "./messages";
@@ -16,24 +17,20 @@ export { CORS_HEADERS, corsPreflight };
 
 const withCors = (err: ApiError) => new ApiError(err.status, err.code, err.message, err.details, { ...err.headers, ...CORS_HEADERS });
 
-/** The caller, once its ingestion budget (per key, or per address when unknown) is charged: 429 when spent. */
+/** The caller; an unknown one drains its address's ingestion budget (slows key guessing): 429 when spent. */
 async function who(req: Request, db: Db, body: unknown): Promise<Principal> {
-  const p = await findCaller(req, db, body).catch((err) => {
-    enforceRateLimit(req, "write", null);
+  return findCaller(req, db, body).catch(async (err) => {
+    await enforceRateLimit(req, "write", null);
     throw err;
   });
-  enforceRateLimit(req, "write", p);
-  return p;
 }
 
 async function findCaller(req: Request, db: Db, body: unknown): Promise<Principal> {
   const hasHeader = req.headers.has("authorization");
   const p = await authenticate(req, db);
   if (p) {
-    if (p.kind === "session") {
-      const site = req.headers.get("sec-fetch-site");
-      if (site && site !== "same-origin" && site !== "none") throw forbidden("Cross-origin requests may not use the console session");
-    }
+    // The same CSRF rule as every other cookie-authenticated mutation: Sec-Fetch-Site, else Origin.
+    if (p.kind === "session" && !sameOrigin(req)) throw forbidden("Cross-origin requests may not use the console session");
     return p;
   }
   if (hasHeader) throw unauthorized();
@@ -67,16 +64,20 @@ export function ingestRoute(type: MessageType | "batch") {
         raw = parseJson(text);
       } catch (err) {
         // Who is asking comes first: a stranger's malformed body is a 401, not a 400.
-        await who(req, db, undefined);
+        await enforceRateLimit(req, "write", await who(req, db, undefined));
         throw err;
       }
       const principal = await who(req, db, raw);
+      // Limits count messages, not requests: a batch of 500 costs 500 (at least 1 for a bad body).
+      const size = type === "batch" && raw && typeof raw === "object" && Array.isArray((raw as { batch?: unknown }).batch) ? (raw as { batch: unknown[] }).batch.length : 1;
+      await enforceRateLimit(req, "write", principal, Math.max(1, size));
       assertStorableText(text, raw);
       const parsed = type === "batch" ? parseBatch(raw, receivedAt) : parseMessage(type, raw, receivedAt);
       if (!parsed.ok) throw new ApiError(parsed.status, parsed.status === 413 ? "payload_too_large" : "invalid_request", parsed.message, parsed.details);
       const verified = await checkIngestIdentity(db.sql, principal, req, type, raw);
       if (!verified.ok) throw forbidden(verified.message);
-      const out = await ingest(db, parsed.messages, { receivedAt, batch: type === "batch" });
+      // One key's flood waits behind itself: this instance's slots are shared fairly between callers.
+      const out = await withFairShare(callerOf(req, principal), () => ingest(db, parsed.messages, { receivedAt, batch: type === "batch" }));
       if (!out.ok) throw new ApiError(out.status, out.code, out.message, out.details);
       return Response.json(type === "batch" ? { success: true, accepted: out.accepted } : { success: true }, { headers: CORS_HEADERS });
     } catch (err) {

@@ -9,7 +9,8 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { enqueue, type Job, type JobResult } from "@/lib/runtime/jobs";
-import type { Message } from "./messages";
+import { MESSAGE_LIMIT, type Message } from "./messages";
+import { UNSTORABLE } from "@/lib/http/body";
 import { ingest } from "./pipeline";
 import { dict } from "@/lib/dict";
 
@@ -48,8 +49,16 @@ export const JsonImportRow = z.object({
 
 export type UploadProblem = { ok: false; message: string; status: 400 | 413 };
 
-/** Reads an upload as bytes within a limit. */
-export async function readUpload(body: ReadableStream<Uint8Array> | null, limit = IMPORT_LIMIT): Promise<{ ok: true; data: Buffer } | UploadProblem> {
+/**
+ * Reads an upload as bytes within a limit: a declared Content-Length over it is refused before
+ * reading, and a body that grows past it is cut off with 413 — never silently truncated.
+ */
+export async function readUpload(body: ReadableStream<Uint8Array> | null, limit = IMPORT_LIMIT, declaredLength?: string | null): Promise<{ ok: true; data: Buffer } | UploadProblem> {
+  const declared = declaredLength ? Number(declaredLength) : NaN;
+  if (Number.isFinite(declared) && declared > limit) {
+    await body?.cancel().catch(() => undefined);
+    return { ok: false, status: 413, message: `An import may be at most ${limit} bytes (${Math.round(limit / 1024 / 1024)} MB); this one is ${declared}` };
+  }
   if (!body) return { ok: false, status: 400, message: "The upload is empty" };
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
@@ -177,7 +186,31 @@ function csvRow(record: Record<string, string>, row: number): Row {
 function jsonRow(value: unknown, row: number): Row {
   const p = JsonImportRow.safeParse(value);
   if (!p.success) return { row, userId: null, traits: {}, error: p.error.issues.map((i) => `${i.path.join(".") || "(row)"}: ${i.message}`).join("; ") };
-  return { row, userId: p.data.userId, traits: p.data.traits };
+  // Keep a "__proto__" trait as given (zod's record drops that key).
+  const given = (value as { traits?: unknown }).traits;
+  const traits = given && typeof given === "object" && !Array.isArray(given) ? dict(given as Record<string, unknown>) : p.data.traits;
+  return { row, userId: p.data.userId, traits };
+}
+
+/**
+ * The checks every message passes (CONTRACT §3, §4), applied to an imported row: text PostgreSQL can
+ * store, and at most 32 KB — one oversized trait would otherwise slow every later event of that user.
+ */
+function checkRow(r: Row): Row {
+  if (r.error || r.userId === null) return r;
+  const text = JSON.stringify({ userId: r.userId, traits: r.traits });
+  if (UNSTORABLE.test(r.userId) || hasUnstorable(r.traits)) {
+    return { ...r, error: "The row holds text that cannot be stored (a NUL character or broken UTF-16)" };
+  }
+  if (Buffer.byteLength(text, "utf8") > MESSAGE_LIMIT) return { ...r, error: `The row is larger than 32 KB (${MESSAGE_LIMIT} bytes), the limit of one message` };
+  return r;
+}
+
+function hasUnstorable(v: unknown): boolean {
+  if (typeof v === "string") return UNSTORABLE.test(v);
+  if (Array.isArray(v)) return v.some(hasUnstorable);
+  if (v && typeof v === "object") return Object.entries(v).some(([k, x]) => UNSTORABLE.test(k) || hasUnstorable(x));
+  return false;
 }
 
 async function* readData(sql: Sql, id: string): AsyncGenerator<Buffer> {
@@ -197,13 +230,13 @@ function csvRecords(sql: Sql, id: string): AsyncIterable<Record<string, string>>
 async function* rows(db: Db, id: string, format: ImportFormat): AsyncGenerator<Row> {
   if (format === "csv") {
     let n = 0;
-    for await (const record of csvRecords(db.sql, id)) yield csvRow(record, ++n);
+    for await (const record of csvRecords(db.sql, id)) yield checkRow(csvRow(record, ++n));
     return;
   }
   const chunks: Buffer[] = [];
   for await (const c of readData(db.sql, id)) chunks.push(c);
   const list = JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown[];
-  for (let i = 0; i < list.length; i++) yield jsonRow(list[i], i + 1);
+  for (let i = 0; i < list.length; i++) yield checkRow(jsonRow(list[i], i + 1));
 }
 
 async function countCsv(sql: Sql, id: string): Promise<number> {
@@ -215,31 +248,67 @@ async function countCsv(sql: Sql, id: string): Promise<number> {
   return n;
 }
 
+const toMessage = (id: string, now: Date) => (r: Row, i: number): Message => ({
+  type: "identify",
+  userId: r.userId,
+  anonymousId: null,
+  previousId: null,
+  name: "Identify",
+  properties: {},
+  traits: r.traits,
+  context: {},
+  timestamp: now,
+  messageId: `import-${id}-${r.row}`,
+  index: i,
+});
+
+/** PostgreSQL refused the data itself (class 22: data exception; 23: integrity), not the moment. */
+const isDataError = (err: unknown) => /^2[23]/.test(String((err as { code?: unknown }).code ?? ""));
+
 async function applyChunk(db: Db, id: string, chunk: Row[]) {
-  const good = chunk.filter((r) => !r.error);
+  let good = chunk.filter((r) => !r.error);
   const bad = chunk.filter((r) => r.error).map((r) => ({ row: r.row, message: r.error! }));
   if (good.length) {
     const now = new Date();
-    const messages: Message[] = good.map((r, i) => ({
-      type: "identify",
-      userId: r.userId,
-      anonymousId: null,
-      previousId: null,
-      name: "Identify",
-      properties: {},
-      traits: r.traits,
-      context: {},
-      timestamp: now,
-      messageId: `import-${id}-${r.row}`,
-      index: i,
-    }));
-    await ingest(db, messages, { storeEvents: false, runFlows: false, receivedAt: now });
+    try {
+      await ingest(db, good.map(toMessage(id, now)), { storeEvents: false, runFlows: false, receivedAt: now });
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      // Something in the chunk was refused: apply its rows one by one and report the ones refused,
+      // so one bad row never holds back the rest (nor jams the import in retries).
+      const applied: Row[] = [];
+      for (const r of good) {
+        try {
+          await ingest(db, [toMessage(id, now)(r, 0)], { storeEvents: false, runFlows: false, receivedAt: now });
+          applied.push(r);
+        } catch (e) {
+          if (!isDataError(e)) throw e;
+          bad.push({ row: r.row, message: `The row could not be stored: ${(e as Error).message}` });
+        }
+      }
+      good = applied;
+      bad.sort((a, b) => a.row - b.row);
+    }
   }
   await db.sql.query(
     `UPDATE imports SET done = done + $2, failed = failed + $3,
             errors = CASE WHEN jsonb_array_length(errors) >= $5 THEN errors ELSE errors || $4::jsonb END
       WHERE id = $1`,
     [id, good.length, bad.length, JSON.stringify(bad.slice(0, MAX_ERRORS)), MAX_ERRORS],
+  );
+}
+
+/**
+ * The job ran out of attempts (the database kept refusing, a worker kept dying): the import ends
+ * `failed` with the reason, rather than staying `running` with no word. Rows applied so far stay.
+ */
+export async function handleImportExhausted(job: Job, error: string, ctx: { db: Db }): Promise<void> {
+  const id = String((job.payload as { importId?: string }).importId ?? "");
+  await ctx.db.sql.query(
+    `UPDATE imports SET status = 'failed', finished_at = now(), data = NULL,
+            errors = errors || jsonb_build_array(jsonb_build_object('row', done + failed + 1, 'message', $2::text))
+      WHERE id = $1 AND status IN ('queued', 'running')`,
+    [id, `The import stopped after ${job.attempts} attempts: ${error.slice(0, 500)}`],
   );
 }
 

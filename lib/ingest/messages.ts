@@ -16,10 +16,14 @@ const Id = z.union([z.string().min(1).max(256), z.number().finite()]).transform(
 const isDict = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
 const Dict = z.custom<Record<string, unknown>>(isDict, { message: "Expected an object" }).meta({ type: "object", additionalProperties: {} });
 
+const EARLIEST = Date.parse("0001-01-01T00:00:00.000Z");
+const LATEST = Date.parse("9999-12-31T23:59:59.999Z");
 const IsoTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, "Expected an ISO 8601 date-time")
-  .refine((s) => Number.isFinite(Date.parse(s)), "Expected an ISO 8601 date-time");
+  .refine((s) => Number.isFinite(Date.parse(s)), "Expected an ISO 8601 date-time")
+  // PostgreSQL has no year 0 (and JavaScript's Date writes years past 9999 in a form it does not read).
+  .refine((s) => Date.parse(s) >= EARLIEST && Date.parse(s) <= LATEST, "Expected a date-time between the years 0001 and 9999");
 
 const common = {
   userId: Id.nullish(),

@@ -44,7 +44,8 @@ export function dedupeScope(m: Pick<Message, "userId" | "anonymousId">): string 
   return m.userId !== null ? `user:${m.userId}` : `anonymous:${m.anonymousId}`;
 }
 
-const RETRYABLE_CODES = new Set(["40P01", "40001", "23505"]);
+// 23503: a concurrent merge deleted the profile an identity or event was about to point at.
+const RETRYABLE_CODES = new Set(["40P01", "40001", "23505", "23503"]);
 const MAX_ATTEMPTS = 6;
 
 export async function ingest(db: Db, input: Message[], opts: IngestOptions = {}): Promise<IngestOutcome> {

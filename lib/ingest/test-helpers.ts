@@ -5,7 +5,7 @@ import pg from "pg";
 import { openDb, type Db } from "@/lib/db/client";
 import { createKey } from "@/lib/auth/keys";
 import { claimJobs, registerJobHandler, runJob } from "@/lib/runtime/jobs";
-import { handleImportJob } from "./import";
+import { handleImportExhausted, handleImportJob } from "./import";
 
 const holder = globalThis as unknown as { __pathwiseDb?: Promise<Db> };
 
@@ -75,7 +75,7 @@ export const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString("
 
 /** Runs queued import jobs until none is left (as the worker would). */
 export async function drainImports(db: Db) {
-  registerJobHandler("import", handleImportJob);
+  registerJobHandler("import", handleImportJob, { exhausted: handleImportExhausted });
   for (let i = 0; i < 1000; i++) {
     const jobs = await claimJobs(db, "test-worker", 1, ["import"]);
     if (!jobs.length) {

@@ -27,12 +27,12 @@ export const endpoints: Endpoint[] = [
     method: "post",
     path: "/api/v1/flows/:id/publish",
     summary:
-      "Publish the draft as a new immutable version. Without a body users stay on their version; with {migration: {mapping, dryRun?}} the live version's waiting users move onto the new one (dryRun answers the plan and publishes nothing)",
+      "Publish the draft as a new immutable version. Without a body users stay on their version; with {migration: {mapping, dryRun?}} the live version's waiting users move onto the new one (dryRun answers the plan and publishes nothing). Refused with 422 tests_failing while a test case of the draft fails, unless listed in expectedToChange with a reason (kept in the audit log)",
     tag: "Flows",
     access: "editor",
     body: PublishBody,
     bodyOptional: true,
     response: PublishWithMigration,
-    errors: [404, 422],
+    errors: [400, 404, 422],
   },
 ];

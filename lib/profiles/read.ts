@@ -1,6 +1,7 @@
 // Profile reads: one profile with its identities, recent events and runs (CONTRACT §7), and search.
 import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
+import { MessageFate, messageFates } from "./message-fates";
 
 export const ProfileEvent = z.object({
   id: z.number(),
@@ -14,7 +15,13 @@ export const ProfileEvent = z.object({
   violations: z.array(z.object({ property: z.string(), message: z.string() })).nullable(),
 });
 
-export const RunStep = z.object({ nodeId: z.string(), at: z.string(), result: z.string(), reason: z.unknown() });
+export const RunStep = z.object({
+  nodeId: z.string(),
+  at: z.string(),
+  result: z.string(),
+  reason: z.unknown(),
+  delivery: MessageFate.optional().describe("Message steps: whether the user saw it, lost it to another flow on the same placement, or it failed"),
+});
 
 export const ProfileRun = z.object({
   id: z.string(),
@@ -105,15 +112,17 @@ export async function getProfile(sql: Sql, id: string, opts: { eventLimit?: numb
     [profileId],
   );
   const steps = runs.length
-    ? await sql.query<{ run_id: string; node_id: string; at: Date; result: string; reason: unknown }>(
-        `SELECT run_id, node_id, at, result, reason FROM steps WHERE run_id = ANY($1::text[]) ORDER BY at, id LIMIT $2`,
+    ? await sql.query<{ run_id: string; node_id: string; at: Date; result: string; reason: unknown; key: string }>(
+        `SELECT run_id, node_id, at, result, reason, key FROM steps WHERE run_id = ANY($1::text[]) ORDER BY at, id LIMIT $2`,
         [runs.map((r) => r.id), opts.stepLimit ?? 2000],
       )
     : [];
+  const fates = await messageFates(sql, profileId, runs.map((r) => r.id));
   const stepsByRun = new Map<string, ProfileView["runs"][number]["steps"]>();
   for (const s of steps) {
     const list = stepsByRun.get(s.run_id) ?? [];
-    list.push({ nodeId: s.node_id, at: s.at.toISOString(), result: s.result, reason: s.reason });
+    const delivery = fates.get(s.key);
+    list.push({ nodeId: s.node_id, at: s.at.toISOString(), result: s.result, reason: s.reason, ...(delivery ? { delivery } : {}) });
     stepsByRun.set(s.run_id, list);
   }
   return {

@@ -5,6 +5,8 @@
 import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
 import { runtimeMetrics } from "./counters";
+import { checkDecideIdentity, type Caller } from "@/lib/auth/identity-verification";
+import { forbidden } from "@/lib/http/errors";
 
 export const DecideBody = z
   .object({
@@ -36,29 +38,52 @@ export const OutcomeBody = z
 export type OutcomeBody = z.infer<typeof OutcomeBody>;
 export const OutcomeResult = z.object({ success: z.literal(true), recorded: z.boolean().describe("false when this decision already had an outcome of this type") });
 
+/** /decide as a caller asks it: identity verification first (403), then the decisions in its scope. */
+export async function decideAs(sql: Sql, caller: Caller, req: Request, body: DecideBody): Promise<{ decisions: Record<string, Decision | null> }> {
+  const verified = await checkDecideIdentity(sql, caller, req, body);
+  if (!verified.ok) throw forbidden(verified.message);
+  return decide(sql, body, { strict: verified.strict });
+}
+
 type DecisionRow = { id: string; profile_id: string; placement: string; content: string | null; flow_id: string; node_id: string; variant: string | null };
 
 // The profiles come from the identity directory (keyed by the id), then the touchpoints by profile id:
 // each statement is answered by one shard on a sharded store.
 const DIRECTORY_SQL = `SELECT profile_id FROM identity_directory WHERE kind = $1 AND value = $2`;
+const STRICT_SQL = `SELECT id FROM profiles WHERE id = ANY($1::text[]) AND (user_id IS NULL OR user_id = $2)`;
 const DECIDE_SQL = `
   SELECT DISTINCT ON (t.placement) t.id, t.profile_id, t.placement, t.content, t.flow_id, t.node_id, t.payload->>'variant' AS variant
     FROM touchpoints t JOIN flows f ON f.id = t.flow_id
    WHERE t.profile_id = ANY($1::text[]) AND t.placement = ANY($2::text[]) AND t.status = 'ready' AND f.status = 'active'
    ORDER BY t.placement, f.priority DESC, t.seq DESC`;
 
-async function decisionProfiles(sql: Sql, body: { userId?: string; anonymousId?: string }): Promise<string[]> {
+async function decisionProfiles(sql: Sql, body: { userId?: string; anonymousId?: string }, strict: boolean): Promise<string[]> {
   const ids: string[] = [];
   for (const [kind, value] of [["user", body.userId], ["anonymous", body.anonymousId]] as const) {
     if (value === undefined) continue;
-    for (const r of await sql.query<{ profile_id: string }>(DIRECTORY_SQL, [kind, value])) if (!ids.includes(r.profile_id)) ids.push(r.profile_id);
+    let found = (await sql.query<{ profile_id: string }>(DIRECTORY_SQL, [kind, value])).map((r) => r.profile_id);
+    // Strict (identity verification on): an anonymousId reaches only a profile without a userId, or
+    // the verified userId's own.
+    if (strict && kind === "anonymous" && found.length) {
+      found = (await sql.query<{ id: string }>(STRICT_SQL, [found, body.userId ?? null])).map((r) => r.id);
+    }
+    for (const id of found) if (!ids.includes(id)) ids.push(id);
   }
   return ids;
 }
 
-export async function decide(sql: Sql, body: { userId?: string; anonymousId?: string; placements: string[] }): Promise<{ decisions: Record<string, Decision | null> }> {
+/**
+ * The decisions for one user. `strict` (identity verification applies to the caller): an anonymousId
+ * never reaches an identified profile other than the verified userId's. Callers with a write key go
+ * through decideAs, which sets it.
+ */
+export async function decide(
+  sql: Sql,
+  body: { userId?: string; anonymousId?: string; placements: string[] },
+  opts: { strict?: boolean } = {},
+): Promise<{ decisions: Record<string, Decision | null> }> {
   const placements = [...new Set(body.placements)];
-  const profiles = await decisionProfiles(sql, body);
+  const profiles = await decisionProfiles(sql, body, opts.strict === true);
   const rows = profiles.length ? await sql.query<DecisionRow>(DECIDE_SQL, [profiles, placements]) : [];
   // Null prototype: placement keys are user input ("__proto__" must be an answer, not a prototype).
   const decisions: Record<string, Decision | null> = Object.create(null) as Record<string, Decision | null>;

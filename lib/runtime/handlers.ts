@@ -2,7 +2,7 @@
 import { registerJobHandler } from "./jobs";
 import { handleInactivity, handleTimer } from "./timers";
 import { deliverLeaseMs, handleDeliver, onDeliverExhausted } from "./deliver";
-import { handleImportJob } from "@/lib/ingest/import";
+import { handleImportExhausted, handleImportJob } from "@/lib/ingest/import";
 import { handleMaintenance, MAINTENANCE_QUEUE } from "./maintenance";
 
 let done = false;
@@ -13,6 +13,6 @@ export function registerHandlers() {
   registerJobHandler("timer", handleTimer, { leaseMs: 30_000 });
   registerJobHandler("inactivity", handleInactivity, { leaseMs: 30_000 });
   registerJobHandler("deliver", handleDeliver, { exhausted: onDeliverExhausted, leaseMs: deliverLeaseMs() });
-  registerJobHandler("import", handleImportJob, { leaseMs: 60_000 });
+  registerJobHandler("import", handleImportJob, { exhausted: handleImportExhausted, leaseMs: 60_000 });
   registerJobHandler(MAINTENANCE_QUEUE, handleMaintenance, { leaseMs: 300_000 });
 }

@@ -9,6 +9,7 @@ import { getFlow } from "@/lib/flows/store";
 import { ApiError } from "@/lib/http/errors";
 import { Policies } from "@/lib/policies/schema";
 import { getPolicies } from "@/lib/policies/runtime";
+import { WhyReasonSchema } from "@/lib/why/why-not";
 
 const Props = z.record(z.string(), z.unknown());
 
@@ -42,6 +43,9 @@ export type SimulateBody = z.infer<typeof SimulateBody>;
 
 export const SimulateResult = z
   .object({
+    why: z
+      .object({ wouldEnter: z.boolean(), summary: z.string().describe('e.g. "would enter: no — re-entry: never"'), reasons: z.array(WhyReasonSchema) })
+      .describe("Would this history let the user in, and if not, what stopped them (the same answer as GET /users/:userId/why)"),
     trace: z.array(z.object({ nodeId: z.string(), at: z.string(), result: z.string(), reason: z.record(z.string(), z.unknown()).optional(), runId: z.string(), entry: z.number(), entered: z.boolean() })),
     messages: z.array(z.record(z.string(), z.unknown())),
     converted: z.boolean(),

@@ -12,6 +12,7 @@ import { loadSummary } from "./summaries";
 export async function seedProfile(db: Db, userId: string, traits: Record<string, unknown> = {}): Promise<string> {
   const rows = await db.sql.query<{ id: string }>(`INSERT INTO profiles (user_id, traits) VALUES ($1, $2::jsonb) RETURNING id`, [userId, JSON.stringify(traits)]);
   await db.sql.query(`INSERT INTO identities (profile_id, kind, value) VALUES ($1, 'user', $2)`, [rows[0].id, userId]);
+  // Ingestion resolves ids through the directory: the seeded profile is the one this userId names.
   await db.sql.query(`INSERT INTO identity_directory (kind, value, profile_id) VALUES ('user', $2, $1)`, [rows[0].id, userId]);
   return rows[0].id;
 }
@@ -46,8 +47,7 @@ export async function ingest(db: Db, profileId: string, events: TestEvent[], opt
     `SELECT id, user_id, traits, first_seen, last_seen FROM profiles WHERE id = $1`,
     [profileId],
   );
-  const summary = await loadSummary(db.sql, profileId);
-  return { id: p.id, userId: p.user_id, anonymousIds: who.anon ? [who.anon] : [], traits: p.traits, summary, firstSeen: p.first_seen, lastSeen: p.last_seen };
+  return { id: p.id, userId: p.user_id, anonymousIds: who.anon ? [who.anon] : [], traits: p.traits, summary: await loadSummary(db.sql, profileId), firstSeen: p.first_seen, lastSeen: p.last_seen };
 }
 
 export async function publish(db: Db, name: string, graph: unknown, settings: unknown = {}) {

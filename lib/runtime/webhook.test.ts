@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { classify, MAX_RESPONSE_BYTES, resolveTarget, sendWebhook, signPayload, verifySignature } from "./webhook";
 
-const refused = ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "[::1]", "[fd00::1]", "[fe80::1]", "[::ffff:127.0.0.1]", "224.0.0.1"];
+const refused = ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "[::1]", "[fd00::1]", "[fe80::1]", "[::ffff:127.0.0.1]", "224.0.0.1", "[::127.0.0.1]", "[::7f00:1]", "[::a00:1]", "[::a9fe:a9fe]", "[64:ff9b::7f00:1]", "[2002:7f00:1::]"];
 
 describe("webhook SSRF guard", () => {
   afterEach(() => {

@@ -57,8 +57,24 @@ function allowlist(): Allow {
   return { hosts, ranges };
 }
 
-function addressAllowed(address: string, allow: Allow): boolean {
+/**
+ * The address as the network will treat it: an IPv4-mapped address is its IPv4 (ipaddr.process), and
+ * so is an IPv4-compatible one (::a.b.c.d, deprecated ::/96, which URL parsers write as ::7f00:1 and
+ * ipaddr calls plain unicast although it names an IPv4 host).
+ */
+function effective(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
   const a = ipaddr.process(address);
+  if (a.kind() === "ipv6") {
+    const parts = (a as ipaddr.IPv6).parts;
+    if (parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || parts[7] > 1)) {
+      return ipaddr.fromByteArray([parts[6] >> 8, parts[6] & 0xff, parts[7] >> 8, parts[7] & 0xff]);
+    }
+  }
+  return a;
+}
+
+function addressAllowed(address: string, allow: Allow): boolean {
+  const a = effective(address);
   if (a.range() === "unicast") return true;
   return allow.ranges.some(([net, bits]) => a.kind() === net.kind() && a.match(net, bits));
 }
@@ -92,7 +108,7 @@ export async function resolveTarget(url: URL): Promise<{ address: string; family
   if (!hostAllowed) {
     const refused = addresses.find((a) => !addressAllowed(a.address, allow));
     if (refused) {
-      throw new DeliveryError(`Refused to send to ${host} (${refused.address}, ${ipaddr.process(refused.address).range()} range); allow it with PATHWISE_WEBHOOK_ALLOWLIST`, true);
+      throw new DeliveryError(`Refused to send to ${host} (${refused.address}, ${effective(refused.address).range()} range); allow it with PATHWISE_WEBHOOK_ALLOWLIST`, true);
     }
   }
   const first = addresses[0];

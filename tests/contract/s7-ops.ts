@@ -106,8 +106,9 @@ export function opsSection(ctx: Ctx) {
       expect(missing).toEqual([]);
     });
 
-    it("serves Prometheus text at /api/metrics", async () => {
-      const a = await ctx.api.get("/api/metrics", { key: null });
+    it("serves Prometheus text at /api/metrics to a secret key only", async () => {
+      expect((await ctx.api.get("/api/metrics", { key: null })).status).toBe(401);
+      const a = await ctx.api.get("/api/metrics");
       expect(a.status).toBe(200);
       expect(a.contentType).toMatch(/text\/plain/);
       expect(a.text).toMatch(/^# HELP \w+ .+$/m);

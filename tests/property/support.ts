@@ -90,7 +90,7 @@ export const FIXED_SEEDS: readonly number[] = [2073340737, 1];
  * Runs the property under each fixed seed and one fresh seed (PROPERTY_SEED=n runs only n). A failure
  * names its seed, so a fresh seed that fails in CI can be replayed and then added to FIXED_SEEDS.
  */
-export async function assertSeeded<Ts extends [unknown, ...unknown[]]>(property: fc.IAsyncProperty<Ts>, params: { numRuns: number }): Promise<void> {
+export async function assertSeeded<Ts extends [unknown, ...unknown[]]>(property: fc.IAsyncProperty<Ts>, params: { numRuns: number; endOnFailure?: boolean }): Promise<void> {
   const only = process.env.PROPERTY_SEED;
   const fresh = (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
   const seeds = only !== undefined && only !== "" ? [Number(only)] : [...FIXED_SEEDS, fresh];

@@ -3,13 +3,11 @@
 import { getDb } from "@/lib/db/client";
 import { verifyLogin } from "@/lib/auth/accounts";
 import { createSession, SESSION_COOKIE, SESSION_MAX_AGE_S } from "@/lib/auth/sessions";
-import { clearLoginFailures, loginBlockedFor, recordLoginFailure } from "@/lib/auth/throttle";
+import { clearLoginFailures, loginBlockedFor, loginDelayFor, loginKeys, recordLoginFailure } from "@/lib/auth/throttle";
+import { safeNext } from "@/lib/auth/redirect";
 import { errorBody } from "@/lib/http/errors";
-import { readText, KB } from "@/lib/http/body";
-
-function safeNext(next: unknown): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/api/") ? next : "/flows";
-}
+import { readText, KB, UNSTORABLE } from "@/lib/http/body";
+import { clientAddress } from "@/lib/http/client-address";
 
 export async function POST(req: Request) {
   const wantsJson = (req.headers.get("content-type") ?? "").includes("application/json");
@@ -50,11 +48,14 @@ export async function POST(req: Request) {
       password = form.get("password") ?? "";
       next = form.get("next") ?? undefined;
     }
-    const ip = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "local";
-    const keys = [`email:${email.trim().toLowerCase()}`, `ip:${ip}`];
+    if (!email || !password) return fail(400, "missing_credentials", "Enter your email and password", {}, next);
+    // No account can have such an email (PostgreSQL cannot even compare it): bad input, not a 500.
+    if (UNSTORABLE.test(email) || UNSTORABLE.test(password)) return fail(400, "invalid_credentials", "The email or password holds characters no account can have (NUL or broken UTF-16)", {}, next);
+    const keys = loginKeys(email, clientAddress(req));
     const wait = loginBlockedFor(keys);
     if (wait > 0) return fail(429, "too_many_attempts", `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minutes`, { "retry-after": String(wait) }, next);
-    if (!email || !password) return fail(400, "missing_credentials", "Enter your email and password", {}, next);
+    const delay = loginDelayFor(keys);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const db = await getDb();
     const account = await verifyLogin(db, email, password);
     if (!account) {

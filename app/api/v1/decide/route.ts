@@ -2,14 +2,8 @@
 import { route } from "@/lib/http/route";
 import { corsPreflight } from "@/lib/http/cors";
 import { KB } from "@/lib/http/body";
-import { forbidden } from "@/lib/http/errors";
-import { DecideBody, decide } from "@/lib/runtime/decide";
-import { checkDecideIdentity } from "@/lib/auth/identity-verification";
+import { DecideBody, decideAs } from "@/lib/runtime/decide";
 
-export const POST = route({ name: "decide", access: "write", cors: true, body: DecideBody, limit: 32 * KB }, async ({ db, body, principal, req }) => {
-  const verified = await checkDecideIdentity(db.sql, principal, req, body);
-  if (!verified.ok) throw forbidden(verified.message);
-  return decide(db.sql, body);
-});
+export const POST = route({ name: "decide", access: "write", cors: true, body: DecideBody, limit: 32 * KB }, async ({ db, body, principal, req }) => decideAs(db.sql, principal, req, body));
 
 export const OPTIONS = corsPreflight;

@@ -4,7 +4,7 @@ import { ApiError } from "@/lib/http/errors";
 import { createImport, detectFormat, listImports, readUpload } from "@/lib/ingest/import";
 
 export const POST = route({ name: "import.create", access: "editor" }, async ({ db, req, url, principal }) => {
-  const upload = await readUpload(req.body);
+  const upload = await readUpload(req.body, undefined, req.headers.get("content-length"));
   if (!upload.ok) throw new ApiError(upload.status, upload.status === 413 ? "payload_too_large" : "invalid_request", upload.message);
   const created = await createImport(db, {
     data: upload.data,

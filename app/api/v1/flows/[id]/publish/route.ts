@@ -5,12 +5,19 @@ import { route } from "@/lib/http/route";
 import { readText, KB } from "@/lib/http/body";
 import { migrationPlan, parsePublishBody, publishWithMigration } from "@/lib/flows/migrate-runs";
 import { audit } from "@/lib/audit";
+import { checkCasesForPublish } from "@/lib/cases/store";
 
 export const POST = route({ name: "flows.publish", access: "editor" }, async ({ db, params, principal, req }) => {
-  const { migration } = parsePublishBody(await readText(req, 256 * KB));
+  const { migration, expectedToChange } = parsePublishBody(await readText(req, 256 * KB));
   if (migration?.dryRun) return migrationPlan(db, params.id, migration.mapping);
+  const accepted = await checkCasesForPublish(db, params.id, expectedToChange);
   const result = await publishWithMigration(db, params.id, principal.actor, migration);
   const m = result.migration;
-  await audit(db, principal.actor, "flow.publish", params.id, { version: result.version, ...(m ? { migration: { moved: m.moved, kept: m.kept, fromVersion: m.fromVersion } } : {}) });
+  await audit(db, principal.actor, "flow.publish", params.id, {
+    version: result.version,
+    ...(m ? { migration: { moved: m.moved, kept: m.kept, fromVersion: m.fromVersion } } : {}),
+    ...(accepted.length ? { expectedToChange: accepted.map((a) => ({ name: a.name, reason: a.reason })) } : {}),
+  });
+  for (const a of accepted) await audit(db, principal.actor, "flow.test.expected_to_change", params.id, { version: result.version, case: a.name, reason: a.reason, failures: a.failures });
   return { id: result.id, status: result.status, version: result.version, ...(m ? { migration: m } : {}) };
 });

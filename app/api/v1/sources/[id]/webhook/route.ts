@@ -4,10 +4,13 @@ import { route } from "@/lib/http/route";
 import { ApiError } from "@/lib/http/errors";
 import { readJson, KB } from "@/lib/http/body";
 import { receiveWebhook } from "@/lib/ingest/sources";
+import { enforceWebhookLimit } from "@/lib/http/rate-limit";
 
 const CODES = { 400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found" } as const;
 
 export const POST = route({ name: "sources.webhook", access: "public" }, async ({ db, req, params, url }) => {
+  // Before the secret is checked: wrong secrets drain the sender's budget too.
+  await enforceWebhookLimit(req, params.id);
   const auth = req.headers.get("authorization");
   const secret = req.headers.get("x-pathwise-secret") ?? (auth && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, "").trim() : null) ?? url.searchParams.get("secret");
   const payload = await readJson(req, 1024 * KB);
