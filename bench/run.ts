@@ -7,7 +7,8 @@
 //   npm run bench -- --fast               skip the slow ones (results: 1,000,000 runs; canvas: a browser; why: 1,000,000 events)
 //   npm run bench -- --skip=canvas,pg     skip some;  --only=conditions,ingest  run only some
 //
-// Names: conditions, cases, ingest, ingest-pg, decide, shards, summary, results, canvas, why.
+// Names: conditions, cases, ingest, ingest-pg, streams, streams-pg, decide, shards, summary, results, canvas, why.
+// The streams rows need RabbitMQ (127.0.0.1:5672) and NATS JetStream (127.0.0.1:4222).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -22,6 +23,8 @@ const BENCHES: Bench[] = [
   { name: "cases", script: "bench/cases.ts", what: "100 test cases of a 50-node flow in the sandbox" },
   { name: "ingest", script: "bench/ingest.ts", what: "ingestion vs raw INSERT on PGlite, 0 and 5 active flows" },
   { name: "ingest-pg", script: "bench/ingest.ts", env: { BENCH_PG: "1" }, needs: "pg", what: "ingestion vs raw INSERT on PostgreSQL, 0 and 5 active flows" },
+  { name: "streams", script: "bench/streams.ts", what: "RabbitMQ and NATS JetStream consumption vs HTTP /batch on PGlite" },
+  { name: "streams-pg", script: "bench/streams.ts", env: { BENCH_PG: "1" }, needs: "pg", what: "RabbitMQ and NATS JetStream consumption vs HTTP /batch on PostgreSQL" },
   { name: "decide", script: "bench/decide.ts", needs: "server", what: "/decide vs /api/health on one running server" },
   { name: "shards", script: "bench/shards.ts", needs: "pg", what: "share of single-shard statements, per-person tables hash-partitioned into 4 shard schemas" },
   { name: "summary", script: "bench/summary-writes.ts", needs: "pg", slow: true, what: "event summary write cost at 10k and 1M stored events vs a raw INSERT" },

@@ -60,7 +60,7 @@ test("a flow's results and the home page show the traffic it received", async ({
   await expect(page.getByTestId("kpi-entered")).toContainText(String(users.length), { timeout: 30_000 });
   await expect(page.getByTestId("kpi-converted")).toContainText(String(buyers.length));
   await expect(page.getByTestId("kpi-rate")).toContainText(`${((buyers.length / users.length) * 100).toFixed(1)}%`);
-  await expect(page.getByRole("heading", { name: "Funnel" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Funnel", exact: true })).toBeVisible();
   await expect(page.getByTestId("funnel").locator(".recharts-wrapper")).toBeVisible();
   await expect(page.getByTestId("messages").getByTestId("message-row")).toHaveCount(2);
   await expect(page.getByTestId("experiment-s1")).toContainText("Discount");

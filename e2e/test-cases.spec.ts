@@ -88,3 +88,20 @@ test("a case saved from simulate fails after a breaking edit, and publish is ref
   expect(ran.results[0].failures).toEqual(["step “Member tour” was removed (no step has that label or id)"]);
   expect(ran.results[0].path).toEqual(["Signed up", "Is admin?", "Member welcome"]);
 });
+
+test("a case is added from a real user's profile and passes on the flow", async ({ page, request }) => {
+  const flow = await createFlow(request, { name: "Cases from real users", graph });
+  expect((await request.post("/api/v1/identify", { headers: auth, data: { userId: "real-ada", traits: { role: "admin", name: "Ada" } } })).status()).toBe(200);
+  expect((await request.post("/api/v1/track", { headers: auth, data: { userId: "real-ada", event: "Signed Up" } })).status()).toBe(200);
+  await signIn(page, "/users/real-ada");
+  await page.getByLabel("Flow", { exact: true }).selectOption({ label: "Cases from real users" });
+  await page.getByRole("button", { name: "Add case from this user" }).click();
+  await expect(page.getByText("Added “Like real-ada”")).toBeVisible();
+
+  const suite = await (await request.get(`/api/v1/flows/${flow.id}/tests`, { headers: auth })).json();
+  expect(suite.cases).toHaveLength(1);
+  expect(suite.cases[0]).toMatchObject({ name: "Like real-ada", profile: { traits: { role: "admin", name: "Ada" } }, expect: { enters: true, steps: ["Signed up", "Is admin?", "Admin tour"] } });
+  await page.goto(`/flows/${flow.id}`);
+  await page.getByRole("tab", { name: /^Tests/ }).click();
+  await expect(page.getByTestId("test-case").filter({ hasText: "Like real-ada" })).toHaveAttribute("data-state", "passed");
+});

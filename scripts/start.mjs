@@ -94,7 +94,11 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     if (closing) process.exit(1);
     closing = true;
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5_000).unref();
+    // Stream consumers let go first (lib/runtime/boot.ts), so their unacknowledged messages return to the broker.
+    const shutdown = globalThis.__pathwiseShutdown;
+    Promise.resolve(shutdown ? shutdown() : undefined)
+      .catch(() => undefined)
+      .finally(() => server.close(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 10_000).unref();
   });
 }

@@ -2,9 +2,11 @@
 // The React Flow canvas: custom nodes, minimap, zoom controls, background; drop target of the palette.
 // The frames of a drag in progress stay in this component: only the drop reaches the editor, so the
 // toolbar, side panel and validation do not re-render sixty times a second.
+// From the keyboard: Tab walks the nodes in flow order, Enter selects, and on a focused node I, A, C
+// and Delete ask the editor to inspect, add a step below, connect, or delete (see onNodeCommand).
 import "@xyflow/react/dist/style.css";
 import "./canvas.css";
-import { useCallback, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import {
   applyNodeChanges,
   Background,
@@ -13,6 +15,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  type AriaLabelConfig,
   type Connection,
   type EdgeChange,
   type NodeChange,
@@ -22,6 +25,33 @@ import type { CanvasEdge, CanvasNode } from "@/lib/flow/canvas-mapping";
 import { nodeTypes } from "./nodes";
 import { DND_TYPE } from "./palette";
 import { kindOf } from "./node-kinds";
+import { edgeAriaLabel, flowOrder, nodeAriaLabel } from "./a11y";
+import { useAnnounce } from "./announce";
+import { useDecor } from "./decor";
+
+/** What a key on a focused node asks of the editor. */
+export type NodeCommand = "inspect" | "add" | "connect" | "delete";
+const COMMAND_KEYS: Record<string, NodeCommand> = { i: "inspect", a: "add", c: "connect", Delete: "delete", Backspace: "delete" };
+
+const editableHelp =
+  "Press Enter to select this step and show it in the inspector, I to edit its fields, A to add a step below it, C to connect it to another step, Delete to remove it, Escape to clear the selection. Once selected, arrow keys move it. Tab moves to the next step in flow order.";
+const readOnlyHelp = "Press Enter to select this step and show it in the side panel. Tab moves to the next step in flow order.";
+const ariaLabels = (readOnly: boolean): Partial<AriaLabelConfig> => ({
+  // React Flow 12.12 describes nodes with "keyboardDisabled" while keyboard support is on (and with
+  // "default" when it is off), so both say the same: whichever it picks, the keys are right.
+  "node.a11yDescription.default": readOnly ? readOnlyHelp : editableHelp,
+  "node.a11yDescription.keyboardDisabled": readOnly ? readOnlyHelp : editableHelp,
+  "node.a11yDescription.ariaLiveMessage": ({ direction, x, y }) => `Moved the selected step ${direction}, to x ${x}, y ${y}`,
+  "edge.a11yDescription.default": readOnly ? "A connection between two steps." : "Press Enter to select this connection, then Delete to remove it.",
+  "controls.ariaLabel": "Zoom controls",
+  "controls.zoomIn.ariaLabel": "Zoom in",
+  "controls.zoomOut.ariaLabel": "Zoom out",
+  "controls.fitView.ariaLabel": "Fit the flow in view",
+  "controls.interactive.ariaLabel": "Lock or unlock the canvas",
+  "minimap.ariaLabel": "Minimap of the flow",
+});
+const ARIA_EDIT = ariaLabels(false);
+const ARIA_READ = ariaLabels(true);
 
 const minimapColor = (n: CanvasNode) => kindOf(n.type ?? "exit", n.data).color;
 const fitViewOptions = { padding: 0.2, maxZoom: 1.1 };
@@ -45,6 +75,7 @@ export function FlowCanvas({
   onDropKind,
   onSelectionChange,
   onPaneClick,
+  onNodeCommand,
 }: {
   nodes: CanvasNode[];
   edges: CanvasEdge[];
@@ -57,8 +88,12 @@ export function FlowCanvas({
   onDropKind?: (key: string, at: { x: number; y: number }) => void;
   onSelectionChange?: OnSelectionChangeFunc<CanvasNode, CanvasEdge>;
   onPaneClick?: () => void;
+  /** A command key pressed on a focused node (see COMMAND_KEYS). */
+  onNodeCommand?: (command: NodeCommand, nodeId: string) => void;
 }) {
   const rf = useReactFlow();
+  const announce = useAnnounce();
+  const { problems, labels: nodeLabels, unreached } = useDecor();
   // Fit only a flow that opens with nodes: on an empty canvas React Flow would otherwise re-fit when the
   // first node lands, and the view would jump under the user's next drop.
   const [fitOnOpen] = useState(nodes.length > 0);
@@ -73,9 +108,77 @@ export function FlowCanvas({
   const handleNodesChange = useCallback(
     (changes: NodeChange<CanvasNode>[]) => {
       if (isDragFrame(changes)) setShown((cur) => applyNodeChanges(changes, cur));
-      else onNodesChange?.(changes);
+      else {
+        const removed = changes.flatMap((c) => (c.type === "remove" ? [c.id] : []));
+        onNodesChange?.(changes);
+        if (removed.length) announce(`Deleted ${removed.join(", ")}`);
+      }
     },
-    [onNodesChange],
+    [onNodesChange, announce],
+  );
+  const handleEdgesChange = useCallback(
+    (changes: EdgeChange<CanvasEdge>[]) => {
+      const removed = changes.flatMap((c) => (c.type === "remove" ? [c.id] : []));
+      onEdgesChange?.(changes);
+      if (removed.length && !changes.some((c) => c.type !== "remove")) announce(removed.length === 1 ? "Deleted the connection" : `Deleted ${removed.length} connections`);
+    },
+    [onEdgesChange, announce],
+  );
+  const handleConnect = useCallback(
+    (c: Connection) => {
+      onConnect?.(c);
+      if (!isValidConnection || isValidConnection(c)) announce(`Connected ${c.source}${c.sourceHandle && c.sourceHandle !== "next" ? ` (${c.sourceHandle})` : ""} to ${c.target}`);
+    },
+    [onConnect, isValidConnection, announce],
+  );
+
+  // Accessibility, worked out when the document changes (not on drag frames): the flow order, which is
+  // the DOM order and so the Tab and reading order, and each node's name as its card and wires read.
+  const order = useMemo(() => new Map(flowOrder(nodes, edges).map((id, i) => [id, i])), [nodes, edges]);
+  const labels = useMemo(
+    () => new Map(nodes.map((n) => [n.id, nodeAriaLabel(n, edges, problems.get(n.id), { label: nodeLabels.get(n.id), lostBy: unreached.get(n.id) })])),
+    [nodes, edges, problems, nodeLabels, unreached],
+  );
+  // Labelled copies are kept per node object, so a node React Flow already has keeps its identity.
+  const [copies] = useState(() => new WeakMap<CanvasNode, CanvasNode>());
+  const rfNodes = useMemo(() => {
+    const out = shown.map((n) => {
+      const label = labels.get(n.id);
+      const hit = copies.get(n);
+      if (hit && hit.ariaLabel === label) return hit;
+      const copy = { ...n, ariaLabel: label };
+      copies.set(n, copy);
+      return copy;
+    });
+    return out.sort((a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity));
+  }, [shown, labels, order, copies]);
+  const [edgeCopies] = useState(() => new WeakMap<CanvasEdge, CanvasEdge>());
+  const rfEdges = useMemo(() => {
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    return edges.map((e) => {
+      const label = edgeAriaLabel(e, byId.get(e.source));
+      const hit = edgeCopies.get(e);
+      if (hit && hit.ariaLabel === label) return hit;
+      const copy = { ...e, ariaLabel: label };
+      edgeCopies.set(e, copy);
+      return copy;
+    });
+  }, [edges, nodes, edgeCopies]);
+
+  const onKeyDown = useCallback(
+    (e: React.KeyboardEvent) => {
+      if (!onNodeCommand || e.ctrlKey || e.metaKey || e.altKey) return;
+      const el = e.target as HTMLElement;
+      // Only keys pressed on a node itself, never in a field inside one.
+      if (!el.classList?.contains("react-flow__node") || !el.dataset.id) return;
+      const command = COMMAND_KEYS[e.key] ?? COMMAND_KEYS[e.key.toLowerCase()];
+      if (!command || (readOnly && command !== "inspect")) return;
+      e.preventDefault();
+      // React Flow listens for Delete on the document; the editor deletes this node itself instead.
+      e.stopPropagation();
+      onNodeCommand(command, el.dataset.id);
+    },
+    [onNodeCommand, readOnly],
   );
   const onDragOver = useCallback((e: React.DragEvent) => {
     if (e.dataTransfer.types.includes(DND_TYPE)) {
@@ -95,14 +198,14 @@ export function FlowCanvas({
     [rf, onDropKind],
   );
   return (
-    <div className={`pw-canvas h-full w-full ${simulating ? "pw-simulating" : ""}`} onDragOver={onDragOver} onDrop={onDrop} data-testid="flow-canvas">
+    <div className={`pw-canvas h-full w-full ${simulating ? "pw-simulating" : ""}`} onDragOver={onDragOver} onDrop={onDrop} onKeyDown={onKeyDown} data-testid="flow-canvas">
       <ReactFlow<CanvasNode, CanvasEdge>
-        nodes={shown}
-        edges={edges}
+        nodes={rfNodes}
+        edges={rfEdges}
         nodeTypes={nodeTypes}
         onNodesChange={handleNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
+        onEdgesChange={handleEdgesChange}
+        onConnect={handleConnect}
         isValidConnection={isValidConnection}
         onSelectionChange={onSelectionChange}
         onPaneClick={onPaneClick}
@@ -110,6 +213,10 @@ export function FlowCanvas({
         nodesConnectable={!readOnly}
         edgesReconnectable={false}
         elementsSelectable
+        nodesFocusable
+        edgesFocusable
+        ariaLabelConfig={readOnly ? ARIA_READ : ARIA_EDIT}
+        aria-label={readOnly ? "Flow canvas, read only" : "Flow canvas"}
         deleteKeyCode={readOnly ? null : ["Backspace", "Delete"]}
         multiSelectionKeyCode={["Shift", "Meta", "Control"]}
         selectionKeyCode="Shift"
@@ -124,8 +231,8 @@ export function FlowCanvas({
         snapGrid={[10, 10]}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
-        <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgb(241 245 249 / 0.7)" ariaLabel="Minimap" />
-        <Controls showInteractive={false} aria-label="Zoom controls" />
+        <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgb(241 245 249 / 0.7)" />
+        <Controls showInteractive={false} />
       </ReactFlow>
     </div>
   );

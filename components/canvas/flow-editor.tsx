@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useFlow, usePauseFlow, usePublishFlow, useResumeFlow } from "@/components/hooks/use-flows";
-import { readBackup, backupKey, snapshotOf, useFlowEditor, type FlowEditor as Editor } from "@/components/hooks/use-flow-editor";
+import { connectionProblem, readBackup, backupKey, snapshotOf, useFlowEditor, type FlowEditor as Editor } from "@/components/hooks/use-flow-editor";
 import { useFlowVersion, useRestoreVersion } from "@/components/hooks/use-flow-editor-versions";
 import { useFlowStats } from "@/components/hooks/use-flow-stats";
 import { useFlowTestRun, useFlowTests, useSaveFlowTests, type ExpectedChange } from "@/components/hooks/use-flow-tests";
@@ -15,7 +15,10 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { ApiRequestError } from "@/lib/client/api";
 import { canvasHandles, freshId, toDocument, type CanvasEdge, type CanvasNode } from "@/lib/flow/canvas-mapping";
 import type { FlowDocument, FlowNode, Problem } from "@/lib/flow/schema";
-import { FlowCanvas } from "./flow-canvas";
+import { FlowCanvas, type NodeCommand } from "./flow-canvas";
+import { AddStepDialog, ConnectDialog } from "./step-dialogs";
+import { describeChange, flowOrder, nodeName } from "./a11y";
+import { focusFirstFieldWhenDrawn, focusNodeWhenDrawn, useAnnounce } from "./announce";
 import { Palette } from "./palette";
 import { NodeInspector, SettingsInspector } from "./inspector";
 import { SimulatePanel, type SimPath } from "./simulate-panel";
@@ -72,7 +75,7 @@ const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.isCon
 
 function Editor({ flow }: { flow: FlowDocument }) {
   const editor = useFlowEditor(flow);
-  const { stateRef, commit, update, select, undo, redo, save: saveNow } = editor;
+  const { stateRef, commit, update, select, save: saveNow } = editor;
   const canEdit = useCan("editor");
   const readOnly = !canEdit;
   const rf = useReactFlow<CanvasNode, CanvasEdge>();
@@ -83,6 +86,9 @@ function Editor({ flow }: { flow: FlowDocument }) {
   const [publishOpen, setPublishOpen] = useState(false);
   const [publishError, setPublishError] = useState<string | null>(null);
   const [simPath, setSimPath] = useState<SimPath | null>(null);
+  const [command, setCommand] = useState<{ kind: "add" | "connect"; nodeId: string } | null>(null);
+  const announce = useAnnounce();
+  const sidePanel = useRef<HTMLDivElement>(null);
   // A backup left by a tab that closed before its last autosave (the editor only renders in the browser).
   const [backup, setBackup] = useState<ReturnType<typeof readBackup>>(() => {
     const b = readBackup(flow.id);
@@ -161,6 +167,21 @@ function Editor({ flow }: { flow: FlowDocument }) {
     [editor.edges, problemEdges, simPath],
   );
 
+  // Undo and redo say what they changed, for whoever cannot see the canvas change.
+  const { undo: undoRaw, redo: redoRaw } = editor;
+  const undo = useCallback(() => {
+    const before = stateRef.current;
+    undoRaw();
+    if (stateRef.current !== before) announce(`Undone: ${describeChange(before, stateRef.current)}`);
+    else announce("Nothing to undo");
+  }, [undoRaw, stateRef, announce]);
+  const redo = useCallback(() => {
+    const before = stateRef.current;
+    redoRaw();
+    if (stateRef.current !== before) announce(`Redone: ${describeChange(before, stateRef.current)}`);
+    else announce("Nothing to redo");
+  }, [redoRaw, stateRef, announce]);
+
   const focusNode = useCallback(
     (id: string) => {
       select([id]);
@@ -171,19 +192,24 @@ function Editor({ flow }: { flow: FlowDocument }) {
     [select, rf],
   );
 
+  /**
+   * Add a step: at a drop point; or below `from` (a node and one of its handles); or below the one
+   * selected node, on its first free handle; else in the middle of the view. Returns the new id.
+   */
   const addNode = useCallback(
-    (kind: Kind, at?: { x: number; y: number }) => {
-      if (readOnly) return;
+    (kind: Kind, at?: { x: number; y: number }, from?: { id: string; handle: string }): string | null => {
+      if (readOnly) return null;
       const s = stateRef.current;
       const prefix = kind.key === "in_app" ? "in-app" : kind.key;
       const id = freshId(prefix, s.nodes.map((n) => n.id));
       let position = at;
       let edge: CanvasEdge | null = null;
-      const sel = s.nodes.filter((n) => n.selected);
+      const sel = from ? s.nodes.filter((n) => n.id === from.id) : s.nodes.filter((n) => n.selected);
       if (!position && sel.length === 1 && kind.type !== "trigger") {
         const src = sel[0];
         const handles = canvasHandles(src);
-        const free = handles.find((h) => !s.edges.some((e) => e.source === src.id && (e.sourceHandle ?? "next") === h));
+        const taken = (h: string) => s.edges.some((e) => e.source === src.id && (e.sourceHandle ?? "next") === h);
+        const free = from ? (handles.includes(from.handle) && !taken(from.handle) ? from.handle : undefined) : handles.find((h) => !taken(h));
         if (free) {
           const i = handles.indexOf(free);
           position = { x: Math.round(src.position.x + (i - (handles.length - 1) / 2) * 300), y: Math.round(src.position.y + (src.measured?.height ?? 100) + 90) };
@@ -194,12 +220,18 @@ function Editor({ flow }: { flow: FlowDocument }) {
         const box = canvasBox.current?.getBoundingClientRect();
         const c = rf.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 800) / 2, y: (box?.top ?? 0) + (box?.height ?? 600) / 2 });
         position = { x: Math.round(c.x - 130 + (s.nodes.length % 5) * 12), y: Math.round(c.y - 48 + (s.nodes.length % 5) * 12) };
+        // Not on top of a step already there (a card hidden under another is lost to sight and to the mouse).
+        const overlaps = (p: { x: number; y: number }) =>
+          s.nodes.some((n) => Math.abs(n.position.x - p.x) < (n.measured?.width ?? 260) + 20 && Math.abs(n.position.y - p.y) < (n.measured?.height ?? 96) + 20);
+        for (let i = 0; i < 12 && overlaps(position); i++) position = { x: position.x + 300, y: position.y };
       }
       const node: CanvasNode = { id, type: kind.type, position, data: kind.make() as Record<string, unknown>, selected: true };
       commit({ ...s, nodes: [...s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], edges: edge ? [...s.edges, edge] : s.edges });
       setPanel("inspect");
+      announce(edge ? `Added ${kind.label} ${id} below ${edge.source}${edge.sourceHandle && edge.sourceHandle !== "next" ? ` on ${edge.sourceHandle}` : ""}, connected` : `Added ${kind.label} ${id}, not connected`);
+      return id;
     },
-    [commit, stateRef, readOnly, rf],
+    [commit, stateRef, readOnly, rf, announce],
   );
 
   const onDropKind = useCallback((key: string, at: { x: number; y: number }) => {
@@ -313,12 +345,73 @@ function Editor({ flow }: { flow: FlowDocument }) {
   );
   const inspectorFlow = useMemo(() => ({ id: flow.id, name: editor.name }), [flow.id, editor.name]);
 
-  const deleteSelected = useCallback(() => {
-    update((s) => {
-      const gone = new Set(s.nodes.filter((n) => n.selected).map((n) => n.id));
-      return { ...s, nodes: s.nodes.filter((n) => !gone.has(n.id)), edges: s.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target)) };
-    });
-  }, [update]);
+  /**
+   * Delete the selected nodes; or, given the focused node and it is not selected, that node alone.
+   * Focus then moves to the step before them in flow order.
+   */
+  const deleteSelected = useCallback(
+    (focused?: string) => {
+      const s = stateRef.current;
+      const alone = focused !== undefined && !s.nodes.find((n) => n.id === focused)?.selected;
+      const gone = new Set(s.nodes.filter((n) => (alone ? n.id === focused : n.selected)).map((n) => n.id));
+      if (!gone.size) return;
+      const order = flowOrder(s.nodes, s.edges);
+      const first = order.findIndex((id) => gone.has(id));
+      const rest = order.filter((id) => !gone.has(id));
+      const fallback = rest[Math.max(0, Math.min(first, rest.length) - 1)] ?? null;
+      update((cur) => ({ ...cur, nodes: cur.nodes.filter((n) => !gone.has(n.id)), edges: cur.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target)) }));
+      announce(`Deleted ${[...gone].join(", ")}`);
+      if (focused && fallback) focusNodeWhenDrawn(fallback);
+    },
+    [update, stateRef, announce],
+  );
+
+  const onNodeCommand = useCallback(
+    (cmd: NodeCommand, nodeId: string) => {
+      const node = stateRef.current.nodes.find((n) => n.id === nodeId);
+      if (!node) return;
+      if (cmd === "inspect") {
+        if (!node.selected || stateRef.current.nodes.some((n) => n.selected && n.id !== nodeId)) select([nodeId]);
+        setPanel("inspect");
+        focusFirstFieldWhenDrawn(() => sidePanel.current);
+      } else if (cmd === "delete") deleteSelected(nodeId);
+      else setCommand({ kind: cmd, nodeId });
+    },
+    [stateRef, select, deleteSelected],
+  );
+
+  const commandNode = command ? (editor.nodes.find((n) => n.id === command.nodeId) ?? null) : null;
+  const commandUsed = useMemo(
+    () => new Set(editor.edges.filter((e) => e.source === command?.nodeId).map((e) => e.sourceHandle ?? "next")),
+    [editor.edges, command],
+  );
+  const addFromCommand = useCallback(
+    (kind: Kind, handle: string) => {
+      if (!command) return;
+      setCommand(null);
+      const id = addNode(kind, undefined, { id: command.nodeId, handle });
+      if (id) focusNodeWhenDrawn(id);
+    },
+    [command, addNode],
+  );
+  const { onConnect } = editor;
+  const connectFromCommand = useCallback(
+    (target: string, handle: string) => {
+      if (!command) return;
+      const source = command.nodeId;
+      onConnect({ source, target, sourceHandle: handle, targetHandle: null });
+      announce(`Connected ${source}${handle !== "next" ? ` (${handle})` : ""} to ${target}`);
+      setCommand(null);
+      focusNodeWhenDrawn(source);
+    },
+    [command, onConnect, announce],
+  );
+
+  const closeCommand = useCallback(() => {
+    const id = command?.nodeId;
+    setCommand(null);
+    if (id) focusNodeWhenDrawn(id);
+  }, [command]);
 
   const openPublish = async () => {
     setPublishError(null);
@@ -357,6 +450,8 @@ function Editor({ flow }: { flow: FlowDocument }) {
               <path d="m15 18-6-6 6-6" />
             </svg>
           </Link>
+          {/* The page's heading for screen readers; sighted people read the name in the field beside it. */}
+          <h1 className="sr-only">Flow editor: {editor.name || "untitled flow"}</h1>
           <label htmlFor="flow-name" className="sr-only">
             Flow name
           </label>
@@ -374,11 +469,11 @@ function Editor({ flow }: { flow: FlowDocument }) {
             {editor.saveState === "error" && editor.saveError ? `${save.text}: ${editor.saveError}` : save.text}
           </span>
           <div className="ml-auto flex items-center gap-1.5">
-            <ToolButton label="Undo (Ctrl+Z)" onClick={editor.undo} disabled={!editor.canUndo || readOnly}>
+            <ToolButton label="Undo (Ctrl+Z)" onClick={undo} disabled={!editor.canUndo || readOnly}>
               <path d="M9 14 4 9l5-5" />
               <path d="M4 9h11a5 5 0 0 1 0 10h-3" />
             </ToolButton>
-            <ToolButton label="Redo (Ctrl+Shift+Z)" onClick={editor.redo} disabled={!editor.canRedo || readOnly}>
+            <ToolButton label="Redo (Ctrl+Shift+Z)" onClick={redo} disabled={!editor.canRedo || readOnly}>
               <path d="m15 14 5-5-5-5" />
               <path d="M20 9H9a5 5 0 0 0 0 10h3" />
             </ToolButton>
@@ -487,7 +582,12 @@ function Editor({ flow }: { flow: FlowDocument }) {
         <div className="flex min-h-0 flex-1">
           {readOnly ? null : (
             <aside className="w-56 shrink-0 border-r border-slate-200 bg-slate-50">
-              <Palette onAdd={(k) => addNode(k)} />
+              <Palette
+                onAdd={(k) => {
+                  const id = addNode(k);
+                  if (id) focusNodeWhenDrawn(id);
+                }}
+              />
             </aside>
           )}
           <div ref={canvasBox} className="relative min-w-0 flex-1">
@@ -501,6 +601,7 @@ function Editor({ flow }: { flow: FlowDocument }) {
               onConnect={editor.onConnect}
               isValidConnection={editor.isValidConnection}
               onDropKind={onDropKind}
+              onNodeCommand={onNodeCommand}
             />
             {editor.nodes.length === 0 ? (
               <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
@@ -521,21 +622,31 @@ function Editor({ flow }: { flow: FlowDocument }) {
                   ["history", "Versions"],
                 ] as const
               ).map(([id, label]) => (
-                <button key={id} type="button" role="tab" aria-selected={panel === id} onClick={() => setPanel(id)} className={`-mb-px border-b-2 px-3 py-2.5 text-sm font-medium ${panel === id ? "border-brand-600 text-brand-700" : "border-transparent text-slate-500 hover:text-slate-800"}`}>
+                <button key={id} type="button" role="tab" aria-selected={panel === id} aria-controls="side-panel-body" onClick={() => setPanel(id)} className={`-mb-px border-b-2 px-3 py-2.5 text-sm font-medium ${panel === id ? "border-brand-600 text-brand-700" : "border-transparent text-slate-500 hover:text-slate-800"}`}>
                   {label}
                 </button>
               ))}
             </div>
-            <div className="min-h-0 flex-1 overflow-y-auto" role="tabpanel">
+            {/* Escape in the inspector goes back to the step on the canvas. */}
+            <div
+              ref={sidePanel}
+              id="side-panel-body"
+              onKeyDown={(e) => {
+                if (e.key === "Escape" && panel === "inspect" && one && !e.defaultPrevented) {
+                  e.stopPropagation();
+                  focusNodeWhenDrawn(one.id);
+                }
+              }}
+              className="min-h-0 flex-1 overflow-y-auto" role="tabpanel" aria-label={panel === "inspect" ? (one ? `Inspector: ${nodeName(one)}` : "Settings") : { simulate: "Simulate", tests: "Tests", history: "Versions" }[panel]}>
               {panel === "inspect" ? (
                 one ? (
-                  <NodeInspector key={one.id} node={one} onChange={changeSelected} onLabel={labelSelected} onDelete={deleteSelected} splits={splits} flow={inspectorFlow} readOnly={readOnly} />
+                  <NodeInspector key={one.id} node={one} onChange={changeSelected} onLabel={labelSelected} onDelete={() => deleteSelected()} splits={splits} flow={inspectorFlow} readOnly={readOnly} />
                 ) : selected.length > 1 ? (
                   <div className="px-4 py-6 text-sm text-slate-600">
                     <p className="font-medium text-slate-900">{selected.length} nodes selected</p>
                     <p className="mt-1">Drag them together, copy with Ctrl+C, or delete them.</p>
                     {readOnly ? null : (
-                      <button type="button" onClick={deleteSelected} className="mt-3 rounded-md bg-red-50 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-100">
+                      <button type="button" onClick={() => deleteSelected()} className="mt-3 rounded-md bg-red-50 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-100">
                         Delete {selected.length} nodes
                       </button>
                     )}
@@ -566,6 +677,21 @@ function Editor({ flow }: { flow: FlowDocument }) {
             </div>
           </aside>
         </div>
+        {command && commandNode ? (
+          command.kind === "add" ? (
+            <AddStepDialog node={commandNode} handles={canvasHandles(commandNode)} used={commandUsed} onClose={closeCommand} onAdd={addFromCommand} />
+          ) : (
+            <ConnectDialog
+              node={commandNode}
+              handles={canvasHandles(commandNode)}
+              used={commandUsed}
+              nodes={editor.nodes}
+              problem={(target, handle) => connectionProblem(editor.state, { source: commandNode.id, target, sourceHandle: handle })}
+              onClose={closeCommand}
+              onConnect={connectFromCommand}
+            />
+          )
+        ) : null}
         {publishOpen ? (
           <PublishDialog
             flowId={flow.id}

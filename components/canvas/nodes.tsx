@@ -1,39 +1,25 @@
 "use client";
 // One memoised React Flow node component per flow node type; all share one card layout with labelled
 // handles (yes / no / missing, each split branch with its weight, matched / timeout).
+// The card's accessible name is set on React Flow's node element (see FlowCanvas and a11y.ts), which
+// carries role="group" and focus; the handles are for the mouse (the keyboard connects with C), so
+// they stay out of the accessibility tree.
 import { memo, useMemo } from "react";
 import { Handle, Position, type NodeProps, type NodeTypes } from "@xyflow/react";
-import { describeNode } from "@/lib/flow/describe";
 import { canvasHandles, type CanvasNode } from "@/lib/flow/canvas-mapping";
-import type { FlowNode } from "@/lib/flow/schema";
 import { formatNumber } from "@/components/ui/time";
 import { useDecor } from "./decor";
-import { handleLabel, kindOf } from "./node-kinds";
-
-function summaryOf(node: FlowNode): string {
-  try {
-    return describeNode(node);
-  } catch {
-    // Half-edited data (the inspector shows what is missing) must not break the canvas.
-    return "Incomplete — open the inspector";
-  }
-}
-
-function handleTitles(node: FlowNode): Map<string, string> {
-  if (node.type === "split" && Array.isArray(node.data.branches)) {
-    return new Map(node.data.branches.map((b) => [b.id, `${b.label || b.id} · ${b.weight}%`]));
-  }
-  return new Map();
-}
+import { kindOf } from "./node-kinds";
+import { branchName, summaryOf } from "./a11y";
 
 function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
   const decor = useDecor();
   // A card re-renders when it is selected or the decor changes; what it shows of the node only
   // changes with its data.
-  const { kind, handles, titles, summary } = useMemo(() => {
-    const node = { id, type, data } as FlowNode;
-    return { kind: kindOf(type, data), handles: canvasHandles({ id, type, data, position: { x: 0, y: 0 } }), titles: handleTitles(node), summary: summaryOf(node) };
-  }, [id, type, data]);
+  const { kind, handles, summary } = useMemo(
+    () => ({ kind: kindOf(type, data), handles: canvasHandles({ id, type, data, position: { x: 0, y: 0 } }), summary: summaryOf({ id, type, data }) }),
+    [id, type, data],
+  );
   const problems = decor.problems.get(id);
   const steps = decor.path.get(id);
   const isCurrent = decor.current === id;
@@ -57,9 +43,8 @@ function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
       className={`group relative w-[260px] rounded-xl border-t-4 bg-white shadow-sm transition-shadow ${kind.accent} ${ring} ${dim} ${selected ? "shadow-md" : ""}`}
       data-testid={`node-${id}`}
       data-unreached={lostBy ? "true" : undefined}
-      aria-label={`${kind.label} ${label ? `“${label}” ` : ""}${id}: ${summary}${problems ? `. Problems: ${problems.join("; ")}` : ""}${lostBy ? `. No longer reached by failing test cases: ${lostBy.join(", ")}` : ""}`}
     >
-      {type !== "trigger" ? <Handle type="target" position={Position.Top} className="!h-3 !w-3 !border-2 !border-white !bg-slate-400" aria-label={`Into ${id}`} /> : null}
+      {type !== "trigger" ? <Handle type="target" position={Position.Top} className="!h-3 !w-3 !border-2 !border-white !bg-slate-400" title={`Into ${id}`} aria-hidden="true" /> : null}
       <div className="flex items-start gap-3 px-3 pt-2.5 pb-3">
         <span className={`mt-0.5 flex h-8 w-8 shrink-0 items-center justify-center rounded-lg ${kind.tile}`}>{kind.icon}</span>
         <div className="min-w-0 flex-1">
@@ -72,7 +57,7 @@ function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
         </div>
       </div>
       {problems ? (
-        <span className="absolute -top-3 -right-2 flex h-5 min-w-5 items-center justify-center rounded-full bg-red-500 px-1 text-[11px] font-bold text-white shadow" title={problems.join("\n")} data-testid="node-problem">
+        <span className="absolute -top-3 -right-2 flex h-5 min-w-5 items-center justify-center rounded-full bg-red-600 px-1 text-[11px] font-bold text-white shadow" title={problems.join("\n")} data-testid="node-problem">
           {problems.length}
         </span>
       ) : null}
@@ -95,7 +80,7 @@ function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
         <div className={`relative border-t border-slate-100 ${handles.length > 1 ? "h-6" : "h-2"}`}>
           {handles.map((h, i) => {
             const left = `${((i + 1) / (handles.length + 1)) * 100}%`;
-            const label = titles.get(h) ?? handleLabel(h);
+            const label = branchName({ type, data }, h);
             return (
               <div key={h}>
                 {handles.length > 1 ? (
@@ -110,7 +95,8 @@ function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
                   position={Position.Bottom}
                   style={{ left }}
                   className={`!h-3 !w-3 !border-2 !border-white ${h === "no" || h === "timeout" ? "!bg-rose-400" : h === "missing" ? "!bg-amber-400" : h === "yes" || h === "matched" ? "!bg-emerald-500" : "!bg-slate-500"}`}
-                  aria-label={`${id} ${label}`}
+                  title={`${id} ${label}`}
+                  aria-hidden="true"
                   data-handle={h}
                 />
               </div>

@@ -3,12 +3,18 @@
 import { useEffect, useRef } from "react";
 
 export const SHORTCUTS: [string, string][] = [
+  ["Tab / Shift + Tab", "Next / previous step, in flow order"],
+  ["Enter", "Select the focused step (opens it in the inspector)"],
+  ["I", "Edit the focused step's fields"],
+  ["A", "Add a step below the focused step"],
+  ["C", "Connect the focused step to another…"],
+  ["Arrow keys", "Move the selected step"],
   ["Ctrl/⌘ + Z", "Undo"],
   ["Ctrl/⌘ + Shift + Z", "Redo (also Ctrl + Y)"],
   ["Ctrl/⌘ + C / V", "Copy / paste selected nodes"],
   ["Ctrl/⌘ + D", "Duplicate selection"],
   ["Ctrl/⌘ + A", "Select all nodes"],
-  ["Delete / Backspace", "Delete selection"],
+  ["Delete / Backspace", "Delete the focused step or the selection"],
   ["Shift + click / drag", "Multi-select"],
   ["Shift + L", "Auto-layout"],
   ["F", "Fit the flow in view"],

@@ -79,7 +79,8 @@ function VersionCanvas({ flowId, data }: { flowId: string; data: NonNullable<Ret
           <div className="min-w-0 flex-1">
             <FlowCanvas nodes={nodes} edges={initial.edges} readOnly onNodesChange={(c: NodeChange<CanvasNode>[]) => setNodes((n) => applyNodeChanges(c, n))} onEdgesChange={noop} />
           </div>
-          <aside className="w-[380px] shrink-0 overflow-y-auto border-l border-slate-200 bg-white" aria-label="Details">
+          {/* Focusable: read-only fields take no focus, and the keyboard must still be able to scroll. */}
+          <aside className="w-[380px] shrink-0 overflow-y-auto border-l border-slate-200 bg-white" aria-label="Details" tabIndex={0}>
             {one.length === 1 ? (
               <NodeInspector node={one[0]} onChange={noop} onDelete={noop} splits={[]} flow={{ id: flowId, name: "" }} readOnly />
             ) : (

@@ -9,6 +9,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { relativeTime } from "@/components/ui/time";
 import { ErrorNote, Loading, PageShell, secondaryButtonClass } from "./data-tabs";
 import { explainStep, type Tone } from "./explain-step";
+import { AddCaseFromProfile } from "./add-case-from-profile";
 import { WhyNotPanel } from "./why-not-panel";
 import type { MessageFate } from "@/lib/profiles/message-fates";
 
@@ -51,6 +52,7 @@ function StepLine({ step }: { step: { nodeId: string; at: string; result: string
 export function ProfileView({ id }: { id: string }) {
   const user = useUser(id);
   const isAdmin = useCan("admin");
+  const canEdit = useCan("editor");
   const erase = useEraseUser();
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
@@ -145,6 +147,8 @@ export function ProfileView({ id }: { id: string }) {
           </ul>
         )}
       </section>
+
+      {canEdit && p.userId ? <AddCaseFromProfile userId={p.userId} /> : null}
 
       <section aria-labelledby="timeline" className="mt-6 rounded-xl border border-slate-200 bg-white p-4">
         <h2 id="timeline" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Latest events</h2>

@@ -1,11 +1,43 @@
 "use client";
-// /data/sources: inbound CRM webhooks — create one (secret shown once), edit its mapping, try it on a sample payload.
+// /data/sources: inbound CRM webhooks — create one (secret shown once), edit its mapping, try it on a
+// sample payload; cohort syncs from Mixpanel and Amplitude; stream sources consuming RabbitMQ or NATS JetStream.
 import { useState } from "react";
 import { useCreateSource, useDeleteSource, usePreviewSource, useSources, useUpdateSource } from "@/components/hooks/use-data";
 import { useCan } from "@/components/account-context";
 import { relativeTime } from "@/components/ui/time";
 import type { SourceView } from "@/lib/ingest/sources";
 import { buttonClass, ErrorNote, inputClass, Loading, PageShell, secondaryButtonClass } from "./data-tabs";
+import { StreamSourceCard } from "./stream-source-card";
+
+const STREAM_KINDS = new Set(["rabbitmq", "nats"]);
+const COHORT_KINDS = new Set(["mixpanel", "amplitude"]);
+
+function CohortSourceCard({ source, canEdit }: { source: SourceView; canEdit: boolean }) {
+  const update = useUpdateSource();
+  const remove = useDeleteSource();
+  const origin = typeof window === "undefined" ? "" : window.location.origin;
+  return (
+    <li className="rounded-xl border border-slate-200 bg-white p-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <h3 className="font-semibold">{source.name}</h3>
+        <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-600">{source.kind === "mixpanel" ? "Mixpanel cohorts" : "Amplitude cohorts"}</span>
+        <span className={`text-xs ${source.enabled ? "text-emerald-700" : "text-slate-500"}`}>{source.enabled ? "enabled" : "disabled"}</span>
+        <span className="text-xs text-slate-500">{source.receivedCount} syncs{source.lastReceivedAt ? `, last ${relativeTime(source.lastReceivedAt)}` : ""}</span>
+        {canEdit ? (
+          <div className="ml-auto flex gap-2">
+            <button type="button" className={secondaryButtonClass} onClick={() => update.mutate({ id: source.id, enabled: !source.enabled })}>{source.enabled ? "Disable" : "Enable"}</button>
+            <button type="button" className={secondaryButtonClass} onClick={() => remove.mutate(source.id)}>Delete</button>
+          </div>
+        ) : null}
+      </div>
+      <p className="mt-1 break-all text-xs text-slate-600">
+        {source.kind === "mixpanel" ? "Mixpanel → Integrations → Custom Webhook: URL" : "Amplitude → Destinations → Cohort Webhook: URL"} <code>{origin}{source.webhookPath}</code>,{" "}
+        {source.kind === "mixpanel" ? <>Basic authentication with the secret ({source.secretPrefix}…) as password</> : <>header <code>X-Pathwise-Secret: {source.secretPrefix}…</code></>}. Members get the cohort&apos;s name in the <code>cohorts</code> trait.
+      </p>
+      {source.lastError ? <p className="mt-1 text-xs text-amber-800">Last problem: {source.lastError}</p> : null}
+    </li>
+  );
+}
 
 const SAMPLES: Record<string, unknown> = {
   hubspot: [{ eventId: 1, objectId: 123, propertyName: "lifecyclestage", propertyValue: "customer", subscriptionType: "contact.propertyChange", occurredAt: Date.now() }],
@@ -100,14 +132,32 @@ export function SourcesPanel() {
   const canEdit = useCan("editor");
   const [name, setName] = useState("");
   const [kind, setKind] = useState("hubspot");
+  const [url, setUrl] = useState("");
+  const [queue, setQueue] = useState("");
+  const [stream, setStream] = useState("");
+  const [subject, setSubject] = useState("");
+  const streamKind = STREAM_KINDS.has(kind);
   return (
-    <PageShell title="Sources" intro="Inbound webhooks from a CRM: each source has its own secret and maps payload fields to a userId, traits or an event.">
+    <PageShell
+      title="Sources"
+      intro="Inbound webhooks from a CRM (each with its own secret and a mapping to a userId, traits or an event), cohort syncs from Mixpanel and Amplitude, and stream sources that consume Segment-shaped messages from RabbitMQ or NATS JetStream."
+    >
       {canEdit ? (
         <form
           className="mb-6 flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4"
           onSubmit={(e) => {
             e.preventDefault();
-            create.mutate({ name, kind }, { onSuccess: () => setName("") });
+            const extra = kind === "rabbitmq" ? { url, queue } : kind === "nats" ? { url, stream, subject } : {};
+            create.mutate(
+              { name, kind, ...extra },
+              {
+                onSuccess: () => {
+                  setName("");
+                  // The URL may hold a password: it is not kept in the page once saved.
+                  setUrl("");
+                },
+              },
+            );
           }}
         >
           <div>
@@ -115,18 +165,60 @@ export function SourcesPanel() {
             <input id="source-name" className={`${inputClass} mt-1`} value={name} onChange={(e) => setName(e.target.value)} required />
           </div>
           <div>
-            <label htmlFor="source-kind" className="block text-sm font-medium text-slate-700">Starting mapping</label>
+            <label htmlFor="source-kind" className="block text-sm font-medium text-slate-700">Kind</label>
             <select id="source-kind" className={`${inputClass} mt-1`} value={kind} onChange={(e) => setKind(e.target.value)}>
               <option value="hubspot">HubSpot webhook</option>
               <option value="salesforce">Salesforce records</option>
               <option value="custom">Custom JSON</option>
+              <option value="mixpanel">Mixpanel cohort sync</option>
+              <option value="amplitude">Amplitude cohort webhook</option>
+              <option value="rabbitmq">RabbitMQ queue</option>
+              <option value="nats">NATS JetStream</option>
             </select>
           </div>
+          {streamKind ? (
+            <div className="min-w-72 flex-1">
+              <label htmlFor="source-url" className="block text-sm font-medium text-slate-700">Connection URL</label>
+              <input
+                id="source-url"
+                className={`${inputClass} mt-1 w-full font-mono`}
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+                placeholder={kind === "rabbitmq" ? "amqp://user:password@host:5672/vhost" : "nats://user:password@host:4222"}
+                autoComplete="off"
+                spellCheck={false}
+                required
+              />
+            </div>
+          ) : null}
+          {kind === "rabbitmq" ? (
+            <div>
+              <label htmlFor="source-queue" className="block text-sm font-medium text-slate-700">Queue</label>
+              <input id="source-queue" className={`${inputClass} mt-1`} value={queue} onChange={(e) => setQueue(e.target.value)} required />
+            </div>
+          ) : null}
+          {kind === "nats" ? (
+            <>
+              <div>
+                <label htmlFor="source-stream" className="block text-sm font-medium text-slate-700">Stream</label>
+                <input id="source-stream" className={`${inputClass} mt-1`} value={stream} onChange={(e) => setStream(e.target.value)} required />
+              </div>
+              <div>
+                <label htmlFor="source-subject" className="block text-sm font-medium text-slate-700">Subject</label>
+                <input id="source-subject" className={`${inputClass} mt-1`} value={subject} onChange={(e) => setSubject(e.target.value)} required />
+              </div>
+            </>
+          ) : null}
           <button type="submit" className={buttonClass} disabled={create.isPending || !name.trim()}>Create source</button>
           {create.isError ? <ErrorNote error={create.error} /> : null}
         </form>
       ) : null}
-      {create.data ? (
+      {create.data && !create.data.secret ? (
+        <div role="status" className="mb-6 rounded-xl border border-emerald-300 bg-emerald-50 p-4 text-sm">
+          “{create.data.source.name}” saved. Its connection URL is stored encrypted and will not be shown again.
+        </div>
+      ) : null}
+      {create.data?.secret ? (
         <div role="status" className="mb-6 rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm">
           Secret of “{create.data.source.name}” (shown once): <code className="break-all font-mono">{create.data.secret}</code>
         </div>
@@ -139,7 +231,15 @@ export function SourcesPanel() {
         <p className="text-sm text-slate-600">No sources yet. Create one to receive contact updates from your CRM.</p>
       ) : (
         <ul className="space-y-4">
-          {sources.data.sources.map((s) => <SourceEditor key={s.id} source={s} canEdit={canEdit} />)}
+          {sources.data.sources.map((s) =>
+            STREAM_KINDS.has(s.kind) ? (
+              <StreamSourceCard key={s.id} source={s} canEdit={canEdit} />
+            ) : COHORT_KINDS.has(s.kind) ? (
+              <CohortSourceCard key={s.id} source={s} canEdit={canEdit} />
+            ) : (
+              <SourceEditor key={s.id} source={s} canEdit={canEdit} />
+            ),
+          )}
         </ul>
       )}
     </PageShell>

@@ -7,6 +7,8 @@ import type { ImportStatus } from "@/lib/ingest/import";
 import type { TrackingPlan } from "@/lib/ingest/settings";
 import type { ViolationItem } from "@/lib/ingest/violations";
 import type { SourceMapping, SourceView } from "@/lib/ingest/sources";
+import type { DeadLetterView } from "@/lib/streams/dead-letters";
+import type { ConnectionTest } from "@/lib/streams/test-connection";
 
 export function useImports() {
   return useQuery({ queryKey: qk.imports, queryFn: () => api<{ imports: ImportStatus[] }>("/api/v1/import").then((r) => r.imports) });
@@ -56,13 +58,18 @@ export function useViolations() {
 }
 
 export function useSources() {
-  return useQuery({ queryKey: qk.sources, queryFn: () => api<{ sources: SourceView[]; templates: Record<string, SourceMapping> }>("/api/v1/sources") });
+  return useQuery({
+    queryKey: qk.sources,
+    queryFn: () => api<{ sources: SourceView[]; templates: Record<string, SourceMapping> }>("/api/v1/sources"),
+    // Stream sources change by themselves (status, counters, lag): keep them fresh while shown.
+    refetchInterval: (q) => (q.state.data?.sources.some((s) => s.kind === "rabbitmq" || s.kind === "nats") ? 3000 : false),
+  });
 }
 
 export function useCreateSource() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; kind: string }) => api<{ source: SourceView; secret: string }>("/api/v1/sources", { method: "POST", json: input }),
+    mutationFn: (input: { name: string; kind: string } & Record<string, unknown>) => api<{ source: SourceView; secret?: string }>("/api/v1/sources", { method: "POST", json: input }),
     onSettled: () => qc.invalidateQueries({ queryKey: qk.sources }),
   });
 }
@@ -87,5 +94,37 @@ export function usePreviewSource() {
   return useMutation({
     mutationFn: ({ id, mapping, payload }: { id: string; mapping: SourceMapping; payload: unknown }) =>
       api<{ records: number; errors: { path: string; message: string }[]; messages: Record<string, unknown>[] }>(`/api/v1/sources/${id}/preview`, { method: "POST", json: { mapping, payload } }),
+  });
+}
+
+export function useSourceToggle() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, pause }: { id: string; pause: boolean }) => api<SourceView>(`/api/v1/sources/${id}/${pause ? "pause" : "resume"}`, { method: "POST" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: qk.sources }),
+  });
+}
+
+export function useTestSource() {
+  return useMutation({ mutationFn: (id: string) => api<ConnectionTest>(`/api/v1/sources/${id}/test`, { method: "POST" }) });
+}
+
+export function useDeadLetters(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: qk.deadLetters(id),
+    queryFn: () => api<{ deadLetters: DeadLetterView[]; pending: number }>(`/api/v1/sources/${id}/dead-letters?limit=50`),
+    enabled,
+  });
+}
+
+export function useReplayDeadLetters() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ids }: { id: string; ids?: string[] }) =>
+      api<{ replayed: number; stored: number; failed: { id: string; reason: string; message: string }[] }>(`/api/v1/sources/${id}/dead-letters/replay`, { method: "POST", json: ids ? { ids } : {} }),
+    onSettled: (_d, _e, v) => {
+      void qc.invalidateQueries({ queryKey: qk.deadLetters(v.id) });
+      void qc.invalidateQueries({ queryKey: qk.sources });
+    },
   });
 }

@@ -1,11 +1,50 @@
 "use client";
-// The dashboards' recharts charts, in the Okabe–Ito palette, with numbers formatted for people.
+// The dashboards' recharts charts, in the Okabe–Ito palette, with numbers formatted for people. Each
+// chart is an image with a name, and its numbers are one click away as a table (the text alternative
+// for screen readers and for anyone who wants the exact figures).
 import { Bar, BarChart, CartesianGrid, ComposedChart, ErrorBar, Legend, Line, LineChart, Tooltip, XAxis, YAxis, Area, AreaChart } from "recharts";
 import type { FlowResults } from "@/lib/results/results";
 import { compact, count, dayLabel, percent, PALETTE } from "./format";
 
 const axis = { fontSize: 12, fill: "#64748b" };
 const tooltipStyle = { borderRadius: 8, border: "1px solid #e2e8f0", fontSize: 12 };
+
+/** A chart's figures as a table, folded under the chart. The first column names each row. */
+export function ChartTable({ caption, columns, rows }: { caption: string; columns: string[]; rows: (string | number)[][] }) {
+  return (
+    <details className="mt-3 text-sm" data-testid="chart-table">
+      <summary className="cursor-pointer text-slate-600 hover:text-slate-900">Show the numbers</summary>
+      <div className="mt-2 max-h-72 overflow-y-auto">
+        <table className="w-full text-sm">
+          <caption className="sr-only">{caption}</caption>
+          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              {columns.map((c, i) => (
+                <th key={c} scope="col" className={`py-2 font-medium ${i ? "text-right" : "text-left"}`}>
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map(([head, ...cells], r) => (
+              <tr key={r}>
+                <th scope="row" className="py-1.5 text-left font-normal text-slate-800">
+                  {head}
+                </th>
+                {cells.map((c, i) => (
+                  <td key={i} className="py-1.5 text-right tabular-nums text-slate-700">
+                    {typeof c === "number" ? count(c) : c}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}
 
 export function FunnelChart({ funnel }: { funnel: FlowResults["funnel"] }) {
   const data = funnel.map((f) => ({
@@ -32,32 +71,38 @@ export function FunnelChart({ funnel }: { funnel: FlowResults["funnel"] }) {
 export function DailyChart({ daily }: { daily: FlowResults["daily"] }) {
   const data = daily.map((d) => ({ ...d, label: dayLabel(d.day), rate: d.entered > 0 ? d.converted / d.entered : null }));
   return (
-    <div role="img" aria-label="Entries and conversions per day">
-      <ComposedChart responsive data={data} style={{ width: "100%", height: 240 }} margin={{ left: 0, right: 8 }}>
-        <CartesianGrid vertical={false} stroke="#f1f5f9" />
-        <XAxis dataKey="label" tick={axis} minTickGap={24} />
-        <YAxis tick={axis} tickFormatter={compact} allowDecimals={false} width={48} />
-        <Tooltip contentStyle={tooltipStyle} formatter={(v, n) => [count(Number(v)), String(n)]} />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
-        <Bar dataKey="entered" name="Entered" fill={PALETTE.sky} radius={[3, 3, 0, 0]} isAnimationActive={false} />
-        <Line dataKey="conversions" name="Conversions" stroke={PALETTE.blue} strokeWidth={2} dot={false} isAnimationActive={false} />
-        <Line dataKey="holdoutConversions" name="Holdout conversions" stroke={PALETTE.orange} strokeWidth={2} strokeDasharray="4 3" dot={false} isAnimationActive={false} />
-      </ComposedChart>
-    </div>
+    <>
+      <div role="img" aria-label="Entries and conversions per day">
+        <ComposedChart responsive data={data} style={{ width: "100%", height: 240 }} margin={{ left: 0, right: 8 }}>
+          <CartesianGrid vertical={false} stroke="#f1f5f9" />
+          <XAxis dataKey="label" tick={axis} minTickGap={24} />
+          <YAxis tick={axis} tickFormatter={compact} allowDecimals={false} width={48} />
+          <Tooltip contentStyle={tooltipStyle} formatter={(v, n) => [count(Number(v)), String(n)]} />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Bar dataKey="entered" name="Entered" fill={PALETTE.sky} radius={[3, 3, 0, 0]} isAnimationActive={false} />
+          <Line dataKey="conversions" name="Conversions" stroke={PALETTE.blue} strokeWidth={2} dot={false} isAnimationActive={false} />
+          <Line dataKey="holdoutConversions" name="Holdout conversions" stroke={PALETTE.orange} strokeWidth={2} strokeDasharray="4 3" dot={false} isAnimationActive={false} />
+        </ComposedChart>
+      </div>
+      <ChartTable caption="Entries and conversions per day" columns={["Day", "Entered", "Conversions", "Holdout conversions"]} rows={data.map((d) => [d.label, d.entered, d.conversions, d.holdoutConversions])} />
+    </>
   );
 }
 
 export function TimeToConvertChart({ buckets }: { buckets: FlowResults["timeToConvert"] }) {
   return (
-    <div role="img" aria-label="How long converting users took from entry to conversion">
-      <BarChart responsive data={buckets} style={{ width: "100%", height: 220 }} margin={{ left: 0, right: 8 }}>
-        <CartesianGrid vertical={false} stroke="#f1f5f9" />
-        <XAxis dataKey="bucket" tick={{ ...axis, fontSize: 11 }} interval={0} angle={-30} textAnchor="end" height={56} />
-        <YAxis tick={axis} tickFormatter={compact} allowDecimals={false} width={48} />
-        <Tooltip contentStyle={tooltipStyle} formatter={(v) => [count(Number(v)), "Conversions"]} />
-        <Bar dataKey="count" name="Conversions" fill={PALETTE.green} radius={[3, 3, 0, 0]} isAnimationActive={false} />
-      </BarChart>
-    </div>
+    <>
+      <div role="img" aria-label="How long converting users took from entry to conversion">
+        <BarChart responsive data={buckets} style={{ width: "100%", height: 220 }} margin={{ left: 0, right: 8 }}>
+          <CartesianGrid vertical={false} stroke="#f1f5f9" />
+          <XAxis dataKey="bucket" tick={{ ...axis, fontSize: 11 }} interval={0} angle={-30} textAnchor="end" height={56} />
+          <YAxis tick={axis} tickFormatter={compact} allowDecimals={false} width={48} />
+          <Tooltip contentStyle={tooltipStyle} formatter={(v) => [count(Number(v)), "Conversions"]} />
+          <Bar dataKey="count" name="Conversions" fill={PALETTE.green} radius={[3, 3, 0, 0]} isAnimationActive={false} />
+        </BarChart>
+      </div>
+      <ChartTable caption="Conversions by time from entry to conversion" columns={["Time to convert", "Conversions"]} rows={buckets.map((b) => [b.bucket, b.count])} />
+    </>
   );
 }
 
@@ -101,14 +146,17 @@ export function Sparkline({ points, label }: { points: { day: string; rate: numb
 export function VolumeChart({ daily }: { daily: { day: string; count: number }[] }) {
   const data = daily.map((d) => ({ ...d, label: dayLabel(d.day) }));
   return (
-    <div role="img" aria-label="Events received per day">
-      <AreaChart responsive data={data} style={{ width: "100%", height: 200 }} margin={{ left: 0, right: 8 }}>
-        <CartesianGrid vertical={false} stroke="#f1f5f9" />
-        <XAxis dataKey="label" tick={axis} minTickGap={24} />
-        <YAxis tick={axis} tickFormatter={compact} allowDecimals={false} width={48} />
-        <Tooltip contentStyle={tooltipStyle} formatter={(v) => [count(Number(v)), "Events"]} />
-        <Area dataKey="count" name="Events" stroke={PALETTE.blue} fill={PALETTE.sky} fillOpacity={0.35} strokeWidth={2} isAnimationActive={false} />
-      </AreaChart>
-    </div>
+    <>
+      <div role="img" aria-label="Events received per day">
+        <AreaChart responsive data={data} style={{ width: "100%", height: 200 }} margin={{ left: 0, right: 8 }}>
+          <CartesianGrid vertical={false} stroke="#f1f5f9" />
+          <XAxis dataKey="label" tick={axis} minTickGap={24} />
+          <YAxis tick={axis} tickFormatter={compact} allowDecimals={false} width={48} />
+          <Tooltip contentStyle={tooltipStyle} formatter={(v) => [count(Number(v)), "Events"]} />
+          <Area dataKey="count" name="Events" stroke={PALETTE.blue} fill={PALETTE.sky} fillOpacity={0.35} strokeWidth={2} isAnimationActive={false} />
+        </AreaChart>
+      </div>
+      <ChartTable caption="Events received per day" columns={["Day", "Events"]} rows={data.map((d) => [d.label, d.count])} />
+    </>
   );
 }

@@ -13,10 +13,10 @@ export function TriggerFunnelCard({ flowId, range }: { flowId: string; range: Da
   const subtitle = f
     ? f.sample.complete
       ? `Every trigger event from ${new Date(f.from).toLocaleDateString()} to ${new Date(f.to).toLocaleDateString()} (${count(f.sample.events)}).`
-      : `The latest ${count(f.sample.events)} of ${count(f.sample.totalEvents)} trigger events in the range (a sample); entered in all: ${count(f.entered.exact)}.`
-    : "Who sent the trigger event, and what each test let through.";
+      : `The latest ${count(f.sample.events)} of ${f.sample.totalAtLeast ? "at least " : ""}${count(f.sample.totalEvents)} trigger events in the range (a sample); entered in all: ${count(f.entered.exact)}.`
+    : "The trigger funnel: who sent the trigger event, and what each test let through.";
   return (
-    <Card id="trigger-funnel" title="Trigger funnel" subtitle={subtitle}>
+    <Card id="trigger-funnel" title="Who the trigger let in" subtitle={subtitle}>
       {q.isPending ? (
         <Skeleton label="Loading the trigger funnel" />
       ) : q.isError ? (

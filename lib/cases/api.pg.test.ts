@@ -105,6 +105,9 @@ function suite(name: string, open: () => Promise<Db>) {
       expect(refused.body.error.message).toContain(adminCase.name);
       expect(refused.body.error.details).toEqual([expect.objectContaining({ case: adminCase.name, failures: expect.any(Array) })]);
       expect((await call(flowRoute.GET, { params })).body.version).toBe(1);
+      // Refused inside publish's transaction: no version row, no copy of the cases is left behind.
+      expect((await db.sql.query(`SELECT version FROM flow_versions WHERE flow_id = $1`, [id])).map((r) => (r as { version: number }).version)).toEqual([1]);
+      expect((await db.sql.query(`SELECT version FROM flow_test_suites WHERE flow_id = $1 ORDER BY version`, [id])).map((r) => (r as { version: number }).version)).toEqual([0, 1]);
 
       // A reason is required; a listed case lets publish through and is audited with who and why.
       const noReason = await call(publish.POST, { method: "POST", params, body: { expectedToChange: [{ name: adminCase.name, reason: " " }] } });

@@ -3,7 +3,8 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
-import { graphProblems } from "@/lib/flow/validate";
+import { checkFlow } from "@/lib/flow/validate";
+import { upgradeDocument } from "@/lib/flow/upgrade";
 import { getFlow, getVersion } from "@/lib/flows/store";
 import { ApiError, notFound } from "@/lib/http/errors";
 import { getProfile } from "@/lib/profiles/read";
@@ -37,19 +38,23 @@ export async function getCases(db: Db, flowId: string, version = DRAFT) {
 
 /** Replaces the draft's cases. Events given out of order are stored in time order, and the answer says so. */
 export async function putCases(db: Db, flowId: string, cases: TestCase[], actor: string | null) {
-  await ensureFlow(db.sql, flowId);
   const notes: string[] = [];
   const stored = cases.map((c) => {
     if (!eventsOutOfOrder(c.events)) return c;
     notes.push(`Case “${c.name}”: the events were out of order; they were sorted by time`);
     return { ...c, events: sortEvents(c.events) };
   });
-  const rows = await db.sql.query<SuiteRow>(
-    `INSERT INTO flow_test_suites (flow_id, version, cases, updated_by) VALUES ($1, 0, $2, $3)
-     ON CONFLICT (flow_id, version) DO UPDATE SET cases = EXCLUDED.cases, updated_by = EXCLUDED.updated_by, updated_at = now()
-     RETURNING cases, updated_at, updated_by`,
-    [flowId, JSON.stringify(stored), actor],
-  );
+  const rows = await db.tx(async (sql) => {
+    // The flow row lock orders this write with publish, which checks and copies the cases under it.
+    const flow = await sql.query(`SELECT 1 FROM flows WHERE id = $1 FOR UPDATE`, [flowId]);
+    if (!flow[0]) throw notFound("Flow");
+    return sql.query<SuiteRow>(
+      `INSERT INTO flow_test_suites (flow_id, version, cases, updated_by) VALUES ($1, 0, $2, $3)
+       ON CONFLICT (flow_id, version) DO UPDATE SET cases = EXCLUDED.cases, updated_by = EXCLUDED.updated_by, updated_at = now()
+       RETURNING cases, updated_at, updated_by`,
+      [flowId, JSON.stringify(stored), actor],
+    );
+  });
   return { flowId, version: DRAFT, cases: stored, updatedAt: rows[0].updated_at.toISOString(), updatedBy: rows[0].updated_by, notes };
 }
 
@@ -84,16 +89,24 @@ export const ExpectedToChange = z
 export type ExpectedToChange = z.infer<typeof ExpectedToChange>;
 
 /**
- * Before publish: every case of the draft must pass on the draft, unless it is listed as expected to
- * change. Answers the cases let through (for the audit log); throws 422 `tests_failing` naming the others.
- * A draft with graph problems is left to publish's own check, which names them.
+ * Publish's check, inside its transaction once the new version row exists (the flow row is locked, and
+ * publish already refused graph problems): every case of the draft must pass on what is being
+ * published, unless listed as expected to change. Answers the cases let through (for the audit log);
+ * throws 422 `tests_failing` naming the others, which rolls the publish back.
  */
-export async function checkCasesForPublish(db: Db, flowId: string, expected: ExpectedToChange = []) {
-  const flow = await getFlow(db, flowId);
-  if (graphProblems(flow.graph, flow.settings).length) return [];
-  const { cases } = await getCases(db, flowId);
+export async function checkCasesForPublish(sql: Sql, flowId: string, versionId: string, expected: ExpectedToChange = []) {
+  const caseRows = await sql.query<{ cases: unknown }>(`SELECT cases FROM flow_test_suites WHERE flow_id = $1 AND version = 0`, [flowId]);
+  const cases = parseCases(caseRows[0]?.cases);
   if (cases.length === 0) return [];
-  const run = runCases({ graph: flow.graph, settings: flow.settings, flowId: flow.id, flowName: flow.name }, cases);
+  const rows = await sql.query<{ graph: unknown; settings: unknown; schema_version: number; name: string }>(
+    `SELECT v.graph, v.settings, v.schema_version, f.name FROM flow_versions v JOIN flows f ON f.id = v.flow_id WHERE v.id = $1`,
+    [versionId],
+  );
+  const row = rows[0];
+  const doc = upgradeDocument({ schemaVersion: row.schema_version, graph: row.graph, settings: row.settings });
+  const checked = checkFlow(doc.graph, doc.settings);
+  if (!checked.ok) return []; // a stored version always passed the shape check
+  const run = runCases({ graph: checked.graph, settings: checked.settings, flowId, flowName: row.name }, cases);
   const failing = run.results.filter((r) => !r.passed);
   const reasons = new Map(expected.map((e) => [e.name, e.reason]));
   const blocking = failing.filter((r) => !reasons.has(r.name));
@@ -131,7 +144,8 @@ export async function caseFromUser(db: Db, flowId: string, input: z.infer<typeof
     const at = `PT${offset}S`;
     if (e.type === "identify") return { at, type: "identify", traits: e.properties };
     // Pages are stored as "Page Viewed" events whose properties carry the name; replay them as such.
-    return { at, type: "track", event: e.name, properties: e.properties };
+    // Names longer than a case allows are cut rather than refusing the whole history.
+    return { at, type: "track", event: (e.name || "Event").slice(0, 200), properties: e.properties };
   });
   return caseFromRun(flow, TestCase.parse({ name: input.name ?? `Like ${input.userId}`, profile: { traits: user.traits }, events }));
 }

@@ -24,5 +24,6 @@ export const qk = {
   trackingPlan: ["tracking-plan"] as const,
   violations: ["tracking-plan", "violations"] as const,
   sources: ["sources"] as const,
+  deadLetters: (sourceId: string) => ["sources", sourceId, "dead-letters"] as const,
   engagement: ["engagement"] as const,
 };

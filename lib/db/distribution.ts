@@ -51,6 +51,9 @@ export const TABLES: Record<string, Placement> = {
   data_settings: { kind: "reference" },
   workspace_settings: { kind: "reference", why: "policies: caps, quiet hours" },
   sources: { kind: "reference" },
+  // ---- stream sources' operations: keyed by source, never joined with a person's rows ----
+  source_consumers: { kind: "local", why: "heartbeats of the instances consuming stream sources: status for the console" },
+  source_dead_letters: { kind: "local", why: "messages a source could not process, kept by source for a person to inspect and replay" },
   // ---- coordinator only ----
   accounts: { kind: "local", why: "console accounts: control plane only" },
   sessions: { kind: "local", why: "console sessions: control plane only" },

@@ -61,7 +61,12 @@ async function exerciseEveryModel(db: Db) {
   await p.dataSetting.update({ where: { key: "plan" }, data: { value: { events: { a: 1 } } } });
   await p.dataSetting.delete({ where: { key: "plan" } });
   const source = await p.source.create({ data: { name: "CRM", secretHash: "sh", secretPrefix: "src_", mapping: { userId: "$.id" } } });
-  await p.source.update({ where: { id: source.id }, data: { receivedCount: 1 } });
+  await p.source.update({ where: { id: source.id }, data: { receivedCount: 1, config: { queue: "q" }, credentials: "v1.x", consumedCount: 2n, failedCount: 1n } });
+  await p.sourceConsumer.create({ data: { sourceId: source.id, instance: "i1", status: "connected", lag: 3n } });
+  await p.sourceConsumer.update({ where: { sourceId_instance: { sourceId: source.id, instance: "i1" } }, data: { status: "error", lastError: "down" } });
+  const dead = await p.sourceDeadLetter.create({ data: { sourceId: source.id, reason: "bad_json", message: "m", body: "{", size: 1 } });
+  await p.sourceDeadLetter.update({ where: { id: dead.id }, data: { replayedAt: new Date(), attempts: 2 } });
+  expect((await p.sourceDeadLetter.findUniqueOrThrow({ where: { id: dead.id } })).encoding).toBe("utf8");
   expect((await p.source.findUniqueOrThrow({ where: { id: source.id } })).kind).toBe("custom");
   await p.source.delete({ where: { id: source.id } });
   const counterKey = { flowId: flow.id, day: new Date("2026-01-01"), hour: 3, metric: "test", dim1: "", dim2: "", shard: 0 };

@@ -49,6 +49,8 @@ export type DispatchOptions = AdvanceOptions & {
   frozen?: ReadonlySet<string>;
   /** Run id of a new entry (default `${flowId}:${profileId}:${entry}`). */
   runId?: (flowId: string, entry: number) => string;
+  /** false: decide entries without walking the new runs (why-not). */
+  walk?: boolean;
 };
 
 export type DispatchMove = { run: Run; effects: Effect[] };
@@ -95,7 +97,7 @@ export function dispatch(flows: FlowSet, runs: readonly Run[], profile: Dispatch
     const compiled = flow.active;
     if (flow.status !== "active" || !compiled || !compiled.triggers.length) return;
     const mine = out.filter((r) => r.flowId === flow.id);
-    const entryOpts: EntryOptions = { ...advOpts, ...(opts.runId ? { runId: (entry: number) => opts.runId!(flow.id, entry) } : {}) };
+    const entryOpts: EntryOptions = { ...advOpts, ...(opts.runId ? { runId: (entry: number) => opts.runId!(flow.id, entry) } : {}), ...(opts.walk === false ? { walk: false } : {}) };
     const result = triggerEntries(compiled, ctx(), entryInput, mine, at, entryOpts);
     entries.push({ flowId: flow.id, result });
     if (result.entered) record(result.run, result.effects, -1);

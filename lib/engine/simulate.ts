@@ -133,6 +133,8 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
     summary = updateSummary(summary, { name: h.name, properties: h.properties ?? {}, timestamp: at });
     lastEventAt = at;
   }
+  // The why answer replays the typed-in events on top of the same earlier history.
+  const historySummary = summary;
   let identifies = 0;
   const runs: Run[] = [];
   const trace: TraceEntry[] = [];
@@ -277,6 +279,7 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
     flowId: flow.flowId,
     versions: [{ flow, liveFrom: -Infinity }],
     events: seenEvents,
+    summary: historySummary,
     runs,
     profile: { userId, profileId: userId ?? "simulated-profile", traits },
     lastEventAt,

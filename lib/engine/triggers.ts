@@ -44,7 +44,11 @@ export type EntryResult =
   | { entered: true; run: Run; effects: Effect[]; triggerNodeId: string }
   | { entered: false; reason: EntryRefusal; triggerNodeId?: string };
 
-export type EntryOptions = { runId?: (entry: number) => string } & AdvanceOptions;
+export type EntryOptions = {
+  runId?: (entry: number) => string;
+  /** false: decide the entry only, without walking the new run (why-not asks whether, not what next). */
+  walk?: boolean;
+} & AdvanceOptions;
 
 function matchTrigger(flow: CompiledFlow, profile: ProfileContext, input: EntryInput, runs: readonly Run[], now: number): CompiledTrigger | "inactivity_seen" | null {
   let inactivitySeen = false;
@@ -132,6 +136,7 @@ export function triggerEntries(flow: CompiledFlow, profile: ProfileContext, inpu
     at: now,
   };
   const event: EngineEvent | null = input.kind === "event" ? input.event : input.kind === "identify" ? (input.event ?? null) : null;
+  if (opts.walk === false) return { entered: true, run, effects: [enter], triggerNodeId };
   const walked = advance(flow, run, { kind: "enter", event }, profile, now, { gate: opts.gate });
   return { entered: true, run: walked.run, effects: [enter, ...walked.effects], triggerNodeId };
 }

@@ -241,7 +241,7 @@ export function explainEntry(input: WhyInput): WhyResult {
     const runs = runsAt(at);
     const event = { name: e.name, properties: e.properties, timestamp: e.timestamp };
     const dispatchInput: DispatchInput = e.type === "identify" ? { kind: "identify", first: !!e.firstIdentify, event, at } : { kind: "event", event, at };
-    const res = dispatch(singleFlow(flow), runs, { ...input.profile, summary }, dispatchInput, { frozen: new Set(runs.map((r) => r.id)) });
+    const res = dispatch(singleFlow(flow), runs, { ...input.profile, summary }, dispatchInput, { frozen: new Set(runs.map((r) => r.id)), walk: false });
     const result = res.entries[0]?.result;
     if (!result) continue;
     if (result.entered) {
@@ -309,7 +309,7 @@ export function explainEntry(input: WhyInput): WhyResult {
         continue;
       }
       const runs = input.runs.map((r) => asRun(r, input.now, input.profile.profileId));
-      const res = dispatch(singleFlow(live), runs, { ...input.profile, summary }, { kind: "inactivity", flowId: live.flowId, lastEventAt: last, at: input.now }, { frozen: new Set(runs.map((r) => r.id)) });
+      const res = dispatch(singleFlow(live), runs, { ...input.profile, summary }, { kind: "inactivity", flowId: live.flowId, lastEventAt: last, at: input.now }, { frozen: new Set(runs.map((r) => r.id)), walk: false });
       const result = res.entries[0]?.result;
       if (result?.entered) reasons.push({ code: "inactivity_due", nodeId: t.nodeId, message: `Silent for ${human(silent)} (at least ${human(t.afterMs)}): the next inactivity check lets the user in.` });
       else if (result && result.reason !== "no_trigger") {

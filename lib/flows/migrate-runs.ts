@@ -9,7 +9,7 @@ import type { Graph } from "@/lib/flow/schema";
 import { badRequest, unprocessable, zodToDetails } from "@/lib/http/errors";
 import { completeMapping, mappingProblems, planMigration, type MigrationPlan, type NodeMapping } from "@/lib/engine/run-migration";
 import { Applier, runFromRow, wakeWorkerSoon, type RunRow } from "@/lib/runtime/apply";
-import { getFlow, getVersion, publishFlow } from "./store";
+import { getFlow, getVersion, publishFlow, type OnPublished } from "./store";
 import { ExpectedToChange } from "@/lib/cases/store";
 
 export const NodeMappingSchema = z
@@ -156,17 +156,21 @@ export function parsePublishBody(text: string): PublishBody {
   return parsed.data;
 }
 
-/** Publishes the draft; with a migration, moves the live version's waiting users in the same transaction. */
-export async function publishWithMigration(db: Db, flowId: string, actor: string, migration: MigrationRequest | undefined) {
+/**
+ * Publishes the draft; with a migration, moves the live version's waiting users in the same transaction.
+ * `check` runs first inside that transaction (the flow row locked): throwing refuses the publish.
+ */
+export async function publishWithMigration(db: Db, flowId: string, actor: string, migration: MigrationRequest | undefined, check?: OnPublished) {
   if (migration) await checkDraftMapping(db, flowId, migration.mapping);
   let plan: MigrationPlan | null = null;
   const result = await publishFlow(
     db,
     flowId,
     actor,
-    migration
+    migration || check
       ? async (sql, v) => {
-          if (v.previousVersionId) plan = await migrateRuns(sql, flowId, v.previousVersionId, v.versionId, migration.mapping);
+          if (check) await check(sql, v);
+          if (migration && v.previousVersionId) plan = await migrateRuns(sql, flowId, v.previousVersionId, v.versionId, migration.mapping);
         }
       : undefined,
   );

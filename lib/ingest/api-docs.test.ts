@@ -10,3 +10,13 @@ describe("data area OpenAPI", () => {
     expect(JSON.stringify(doc.paths["/api/v1/track"])).toContain("413");
   });
 });
+
+describe("stream sources OpenAPI", () => {
+  it("documents stream kinds, their operations and the cohort payloads", async () => {
+    const { GET } = await import("@/app/api/v1/openapi.json/route");
+    const doc = (await GET().json()) as { paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
+    for (const p of ["/api/v1/sources/{id}/pause", "/api/v1/sources/{id}/resume", "/api/v1/sources/{id}/test", "/api/v1/sources/{id}/dead-letters", "/api/v1/sources/{id}/dead-letters/replay"]) expect(doc.paths[p], p).toBeDefined();
+    for (const s of ["RabbitSourceInput", "NatsSourceInput", "DeadLetter", "MixpanelCohortSync", "AmplitudeCohortSync", "Source"]) expect(doc.components.schemas[s], s).toBeDefined();
+    expect(JSON.stringify(doc.components.schemas.Source)).toContain("connecting");
+  });
+});

@@ -4,11 +4,15 @@ import type { Endpoint } from "@/lib/http/openapi";
 import { AliasMessage, BatchBody, BatchResult, IdentifyMessage, IngestResult, PageMessage, TrackMessage } from "./messages";
 import { ImportStatus } from "./import";
 import { EngagementSettings, TrackingPlan } from "./settings";
-import { PreviewBody, SourceInput, SourceUpdate, SourceView } from "./sources";
+import { CreateSourceBody, PreviewBody, SourceUpdate, SourceView } from "./sources";
+import { AmplitudeCohortSync, MixpanelCohortSync } from "@/lib/streams/cohorts";
 import { ViolationItem } from "./violations";
 import { ProfileList, ProfileView } from "@/lib/profiles/read";
 
-const CreatedSource = z.object({ source: SourceView, secret: z.string() }).meta({ id: "CreatedSource" });
+const CreatedSource = z.object({ source: SourceView, secret: z.string().optional().describe("Webhook kinds only, shown once") }).meta({ id: "CreatedSource" });
+const WebhookPayload = z
+  .union([MixpanelCohortSync, AmplitudeCohortSync, z.unknown().describe("A CRM payload, read by the source's mapping")])
+  .meta({ id: "SourceWebhookPayload", description: "kind mixpanel: Mixpanel's cohort sync; kind amplitude: Amplitude's cohort webhook; other kinds: any JSON the mapping reads" });
 const ingestErrors = [413];
 
 export const endpoints: Endpoint[] = [
@@ -24,14 +28,31 @@ export const endpoints: Endpoint[] = [
   { method: "post", path: "/api/v1/import", summary: "Import profiles: CSV with a userId column, or JSON [{userId, traits}]", tag: "Import", access: "editor", bodyContentTypes: ["text/csv", "application/json"], response: z.object({ id: z.string() }), status: 202, errors: [400, 413], query: { name: "the file's name, shown in the console" } },
   { method: "get", path: "/api/v1/import", summary: "Recent imports", tag: "Import", access: "viewer", response: z.object({ imports: z.array(ImportStatus) }) },
   { method: "get", path: "/api/v1/import/:id", summary: "An import's progress and per-row errors", tag: "Import", access: "viewer", response: ImportStatus, errors: [404] },
-  { method: "get", path: "/api/v1/sources", summary: "Inbound webhook sources (CRMs) and suggested mappings", tag: "Sources", access: "viewer" },
-  { method: "post", path: "/api/v1/sources", summary: "Create a source; its secret is shown once", tag: "Sources", access: "editor", body: SourceInput, response: CreatedSource, status: 201 },
-  { method: "get", path: "/api/v1/sources/:id", summary: "One source", tag: "Sources", access: "viewer", response: SourceView, errors: [404] },
-  { method: "put", path: "/api/v1/sources/:id", summary: "Rename, remap, enable or disable a source", tag: "Sources", access: "editor", body: SourceUpdate, response: SourceView, errors: [404] },
+  { method: "get", path: "/api/v1/sources", summary: "Sources: CRM webhooks, cohort syncs, RabbitMQ and NATS JetStream streams; suggested mappings", tag: "Sources", access: "viewer" },
+  {
+    method: "post",
+    path: "/api/v1/sources",
+    summary: "Create a source: a webhook (its secret is shown once) or a stream (kind rabbitmq {url, queue} or nats {url, stream, subject}; credentials never shown again)",
+    tag: "Sources",
+    access: "editor",
+    body: CreateSourceBody,
+    response: CreatedSource,
+    status: 201,
+  },
+  { method: "get", path: "/api/v1/sources/:id", summary: "One source: status (connected, connecting, paused, error), consumed, failed, lastError, lag", tag: "Sources", access: "viewer", response: SourceView, errors: [404] },
+  { method: "put", path: "/api/v1/sources/:id", summary: "Rename, remap, enable or disable a source; change a stream's URL, queue, stream or subject", tag: "Sources", access: "editor", body: SourceUpdate, response: SourceView, errors: [404] },
   { method: "delete", path: "/api/v1/sources/:id", summary: "Delete a source", tag: "Sources", access: "editor", status: 204, errors: [404] },
   { method: "post", path: "/api/v1/sources/:id/rotate", summary: "Replace the source's secret", tag: "Sources", access: "editor", response: z.object({ secret: z.string() }), errors: [404] },
   { method: "post", path: "/api/v1/sources/:id/preview", summary: "What a payload would do under a mapping (nothing stored)", tag: "Sources", access: "viewer", body: PreviewBody, errors: [404] },
-  { method: "post", path: "/api/v1/sources/:id/webhook", summary: "A CRM delivery, authenticated by X-Pathwise-Secret, Bearer or ?secret=", tag: "Sources", access: "public", errors: [400, 401, 403, 404] },
+  {
+    method: "post",
+    path: "/api/v1/sources/:id/webhook",
+    summary: "A CRM delivery or a cohort sync, authenticated by X-Pathwise-Secret, Bearer, Basic (the secret as password) or ?secret=",
+    tag: "Sources",
+    access: "public",
+    body: WebhookPayload,
+    errors: [400, 401, 403, 404],
+  },
   { method: "get", path: "/api/v1/tracking-plan", summary: "The tracking plan", tag: "Tracking plan", access: "viewer", response: TrackingPlan },
   { method: "put", path: "/api/v1/tracking-plan", summary: "Replace the tracking plan (mode reject or flag)", tag: "Tracking plan", access: "editor", body: TrackingPlan, response: TrackingPlan },
   { method: "get", path: "/api/v1/tracking-plan/violations", summary: "Latest events flagged by the plan", tag: "Tracking plan", access: "viewer", response: z.object({ violations: z.array(ViolationItem) }), query: { limit: "at most 500" } },

@@ -17,6 +17,7 @@ import { planFor, type Violation } from "./tracking-plan";
 import { engagementScore } from "./engagement";
 import { applyTraits, mergeSummaries } from "./profile-math";
 import { dict, own } from "@/lib/dict";
+import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/render";
 
 export type IngestOptions = {
   receivedAt?: Date;
@@ -48,7 +49,12 @@ export function dedupeScope(m: Pick<Message, "userId" | "anonymousId">): string 
 const RETRYABLE_CODES = new Set(["40P01", "40001", "23505", "23503"]);
 const MAX_ATTEMPTS = 6;
 
-export async function ingest(db: Db, input: Message[], opts: IngestOptions = {}): Promise<IngestOutcome> {
+/** One ingestion call: its flows' templates share one rendering budget (lib/liquid/render.ts). */
+export function ingest(db: Db, input: Message[], opts: IngestOptions = {}): Promise<IngestOutcome> {
+  return withRenderBudget(RENDER_BUDGET_MS, () => ingestMessages(db, input, opts));
+}
+
+async function ingestMessages(db: Db, input: Message[], opts: IngestOptions): Promise<IngestOutcome> {
   const receivedAt = opts.receivedAt ?? new Date();
   const storeEvents = opts.storeEvents !== false;
   const settings = await loadSettings(db.sql);

@@ -5,6 +5,10 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Message, Problem } from "./messages";
 import { ingest } from "./pipeline";
+import { isStreamKind, NatsSourceInput, RabbitSourceInput, redactUrl, StreamConfig, StreamSourceUpdate, type StreamSourceInput } from "@/lib/streams/config";
+import { sourcesKey, seal } from "@/lib/streams/seal";
+import { HEARTBEAT_STALE_SECONDS } from "@/lib/streams/heartbeat";
+import { COHORT_KINDS, receiveCohortSync } from "@/lib/streams/cohorts";
 import { dict } from "@/lib/dict";
 
 /** A dotted path into the payload: "properties.email", "contacts.0.id"; "$" is the record itself. */
@@ -41,10 +45,14 @@ export type SourceMapping = z.infer<typeof SourceMapping>;
 
 export const PreviewBody = z.object({ mapping: SourceMapping.optional(), payload: z.unknown() }).meta({ id: "SourcePreviewBody" });
 
-export const SourceKind = z.enum(["hubspot", "salesforce", "custom"]);
+/** Sources that receive webhooks: CRMs (mapped) and analytics platforms' cohort syncs. */
+export const WebhookKind = z.enum(["hubspot", "salesforce", "custom", "mixpanel", "amplitude"]);
+/** Every kind: webhooks, and stream sources that consume from a broker. */
+export const SourceKind = z.enum(["hubspot", "salesforce", "custom", "mixpanel", "amplitude", "rabbitmq", "nats"]);
+type MappedKind = "hubspot" | "salesforce" | "custom";
 
 /** Suggested mappings for the common CRMs' payloads. */
-export const MAPPING_TEMPLATES: Record<z.infer<typeof SourceKind>, z.input<typeof SourceMapping>> = {
+export const MAPPING_TEMPLATES: Record<MappedKind, z.input<typeof SourceMapping>> = {
   // HubSpot webhooks: an array of {objectId, propertyName, propertyValue, occurredAt, eventId, ...}.
   hubspot: { userId: "objectId", dynamicTrait: { name: "propertyName", value: "propertyValue" }, timestamp: "occurredAt", messageId: "eventId" },
   // Salesforce (a Flow or Apex callout, or a REST query result): {records: [{Id, Email, FirstName, ...}]}.
@@ -55,15 +63,32 @@ export const MAPPING_TEMPLATES: Record<z.infer<typeof SourceKind>, z.input<typeo
 export const SourceInput = z
   .object({
     name: z.string().trim().min(1, "A source needs a name").max(200),
-    kind: SourceKind.default("custom"),
+    kind: WebhookKind.default("custom"),
     mapping: SourceMapping.optional(),
     enabled: z.boolean().default(true),
   })
   .meta({ id: "SourceInput" });
 
+/** POST /api/v1/sources: a webhook source, or a stream source (kind rabbitmq or nats). */
+export const CreateSourceBody = z.union([RabbitSourceInput, NatsSourceInput, SourceInput]).meta({ id: "CreateSourceBody" });
+export type CreateSourceBody = z.input<typeof SourceInput> | StreamSourceInput;
+
+/** Picks the schema by kind, so that errors name the fields of the kind meant (a union would not). */
+export function parseCreateSource(raw: unknown) {
+  const kind = raw && typeof raw === "object" ? (raw as { kind?: unknown }).kind : undefined;
+  if (kind === "rabbitmq") return RabbitSourceInput.safeParse(raw);
+  if (kind === "nats") return NatsSourceInput.safeParse(raw);
+  return SourceInput.safeParse(raw);
+}
+
 export const SourceUpdate = z
-  .object({ name: z.string().trim().min(1).max(200).optional(), mapping: SourceMapping.optional(), enabled: z.boolean().optional() })
+  .object({ name: z.string().trim().min(1).max(200).optional(), mapping: SourceMapping.optional(), enabled: z.boolean().optional(), ...StreamSourceUpdate.shape })
   .meta({ id: "SourceUpdate" });
+
+export const SourceStatus = z.enum(["connected", "connecting", "paused", "error"]);
+export const ConsumerView = z
+  .object({ instance: z.string(), status: z.string(), lastError: z.string().nullable(), lag: z.number().nullable(), heartbeatAt: z.string() })
+  .meta({ id: "SourceConsumer" });
 
 export const SourceView = z
   .object({
@@ -77,46 +102,133 @@ export const SourceView = z
     lastReceivedAt: z.string().nullable(),
     lastError: z.string().nullable(),
     createdAt: z.string(),
-    webhookPath: z.string(),
+    /** Webhook kinds: where deliveries are posted. Stream kinds: null. */
+    webhookPath: z.string().nullable(),
+    status: SourceStatus.describe("Stream kinds: from the consuming instances' heartbeats; webhook kinds: connected unless disabled"),
+    consumed: z.number().int().describe("Messages stored (stream kinds) or deliveries received (webhook kinds)"),
+    failed: z.number().int().describe("Messages kept as dead letters"),
+    lag: z.number().int().nullable().describe("Messages the broker still holds for Pathwise, where it reports it"),
+    config: StreamConfig.optional(),
+    consumers: z.array(ConsumerView).optional().describe("Stream kinds: the instances consuming it now"),
   })
   .meta({ id: "Source" });
 export type SourceView = z.infer<typeof SourceView>;
 
-type SourceRow = { id: string; name: string; kind: string; secret_prefix: string; mapping: unknown; enabled: boolean; received_count: number; last_received_at: Date | null; last_error: string | null; created_at: Date; secret_hash?: string };
+type SourceRow = {
+  id: string;
+  name: string;
+  kind: string;
+  secret_prefix: string;
+  mapping: unknown;
+  enabled: boolean;
+  received_count: number;
+  last_received_at: Date | null;
+  last_error: string | null;
+  created_at: Date;
+  config: StreamConfig;
+  consumed_count: number;
+  failed_count: number;
+  secret_hash?: string;
+};
+type ConsumerRow = { source_id: string; instance: string; status: string; last_error: string | null; lag: number | null; heartbeat_at: Date };
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
-const view = (r: SourceRow): SourceView => ({
-  id: r.id,
-  name: r.name,
-  kind: SourceKind.catch("custom").parse(r.kind),
-  secretPrefix: r.secret_prefix,
-  mapping: SourceMapping.catch(SourceMapping.parse(MAPPING_TEMPLATES.custom)).parse(r.mapping),
-  enabled: r.enabled,
-  receivedCount: r.received_count,
-  lastReceivedAt: r.last_received_at ? r.last_received_at.toISOString() : null,
-  lastError: r.last_error,
-  createdAt: r.created_at.toISOString(),
-  webhookPath: `/api/v1/sources/${r.id}/webhook`,
-});
+/** A stream source's status from its consumers' fresh heartbeats: connected if any instance is. */
+function streamStatus(r: SourceRow, consumers: ConsumerRow[]): { status: z.infer<typeof SourceStatus>; lastError: string | null } {
+  if (!r.enabled) return { status: "paused", lastError: null };
+  const fresh = consumers.filter((c) => Date.now() - c.heartbeat_at.getTime() < HEARTBEAT_STALE_SECONDS * 1000);
+  const latestError = fresh.filter((c) => c.last_error).sort((a, b) => b.heartbeat_at.getTime() - a.heartbeat_at.getTime())[0]?.last_error ?? null;
+  if (fresh.some((c) => c.status === "connected")) return { status: "connected", lastError: latestError };
+  if (fresh.some((c) => c.status === "error")) return { status: "error", lastError: latestError };
+  return { status: "connecting", lastError: fresh.length ? latestError : "No running instance has started consuming this source yet" };
+}
 
-const COLS = `id, name, kind, secret_prefix, mapping, enabled, received_count, last_received_at, last_error, created_at`;
+const view = (r: SourceRow, consumers: ConsumerRow[] = []): SourceView => {
+  const kind = SourceKind.catch("custom").parse(r.kind);
+  const stream = isStreamKind(kind);
+  const st = stream ? streamStatus(r, consumers) : { status: r.enabled ? ("connected" as const) : ("paused" as const), lastError: r.last_error };
+  const fresh = consumers.filter((c) => Date.now() - c.heartbeat_at.getTime() < HEARTBEAT_STALE_SECONDS * 1000);
+  const lags = fresh.map((c) => c.lag).filter((n): n is number => n !== null);
+  return {
+    id: r.id,
+    name: r.name,
+    kind,
+    secretPrefix: stream ? "" : r.secret_prefix,
+    mapping: SourceMapping.catch(SourceMapping.parse(MAPPING_TEMPLATES.custom)).parse(r.mapping),
+    enabled: r.enabled,
+    receivedCount: r.received_count,
+    lastReceivedAt: r.last_received_at ? r.last_received_at.toISOString() : null,
+    lastError: st.lastError,
+    createdAt: r.created_at.toISOString(),
+    webhookPath: stream ? null : `/api/v1/sources/${r.id}/webhook`,
+    status: st.status,
+    consumed: stream ? r.consumed_count : r.received_count,
+    failed: r.failed_count,
+    lag: stream && lags.length ? Math.min(...lags) : null,
+    ...(stream
+      ? {
+          config: r.config,
+          consumers: fresh.map((c) => ({ instance: c.instance, status: c.status, lastError: c.last_error, lag: c.lag, heartbeatAt: c.heartbeat_at.toISOString() })),
+        }
+      : {}),
+  };
+};
+
+const COLS = `id, name, kind, secret_prefix, mapping, enabled, received_count, last_received_at, last_error, created_at, config, consumed_count, failed_count`;
+
+async function consumersOf(db: Db, ids: string[]): Promise<Map<string, ConsumerRow[]>> {
+  const out = new Map<string, ConsumerRow[]>();
+  if (!ids.length) return out;
+  const rows = await db.sql.query<ConsumerRow>(`SELECT source_id, instance, status, last_error, lag, heartbeat_at FROM source_consumers WHERE source_id = ANY($1::text[]) ORDER BY instance`, [ids]);
+  for (const r of rows) out.set(r.source_id, [...(out.get(r.source_id) ?? []), r]);
+  return out;
+}
 
 const newSecret = () => `pw_src_${randomBytes(24).toString("base64url")}`;
 
 export async function listSources(db: Db): Promise<SourceView[]> {
-  return (await db.sql.query<SourceRow>(`SELECT ${COLS} FROM sources ORDER BY created_at`)).map(view);
+  const rows = await db.sql.query<SourceRow>(`SELECT ${COLS} FROM sources ORDER BY created_at`);
+  const consumers = await consumersOf(db, rows.filter((r) => isStreamKind(r.kind)).map((r) => r.id));
+  return rows.map((r) => view(r, consumers.get(r.id)));
 }
 
 export async function getSource(db: Db, id: string): Promise<SourceView | null> {
   const [r] = await db.sql.query<SourceRow>(`SELECT ${COLS} FROM sources WHERE id = $1`, [id]);
-  return r ? view(r) : null;
+  if (!r) return null;
+  return view(r, isStreamKind(r.kind) ? (await consumersOf(db, [id])).get(id) : []);
 }
 
-/** Creates a source; its secret is returned once and stored hashed. */
-export async function createSource(db: Db, input: z.input<typeof SourceInput>): Promise<{ source: SourceView; secret: string }> {
+/** What is stored for a stream source: the URL sealed, and shown back only with its password hidden. */
+async function streamSettings(db: Db, input: { url?: string; urlEnv?: string; queue?: string; stream?: string; subject?: string; prefetch?: number }, base: StreamConfig = {}) {
+  const config: StreamConfig = { ...base };
+  let credentials: string | null | undefined;
+  if (input.url) {
+    config.url = redactUrl(input.url);
+    delete config.urlEnv;
+    credentials = seal(await sourcesKey(db.sql), input.url);
+  } else if (input.urlEnv) {
+    config.urlEnv = input.urlEnv;
+    delete config.url;
+    credentials = null;
+  }
+  for (const k of ["queue", "stream", "subject", "prefetch"] as const) if (input[k] !== undefined) (config as Record<string, unknown>)[k] = input[k];
+  return { config, credentials };
+}
+
+/** Creates a source. Webhook kinds: its secret is returned once and stored hashed. Stream kinds: no secret. */
+export async function createSource(db: Db, input: CreateSourceBody): Promise<{ source: SourceView; secret?: string }> {
+  if (input.kind === "rabbitmq" || input.kind === "nats") {
+    const data = input.kind === "rabbitmq" ? RabbitSourceInput.parse(input) : NatsSourceInput.parse(input);
+    const { config, credentials } = await streamSettings(db, data);
+    const [r] = await db.sql.query<SourceRow>(
+      `INSERT INTO sources (name, kind, secret_hash, secret_prefix, mapping, enabled, config, credentials) VALUES ($1, $2, $3, '', $4::jsonb, $5, $6::jsonb, $7) RETURNING ${COLS}`,
+      [data.name, data.kind, sha256(newSecret()), JSON.stringify(SourceMapping.parse(MAPPING_TEMPLATES.custom)), data.enabled, JSON.stringify(config), credentials ?? null],
+    );
+    return { source: view(r) };
+  }
   const data = SourceInput.parse(input);
-  const mapping = data.mapping ?? SourceMapping.parse(MAPPING_TEMPLATES[data.kind]);
+  const mapping = data.mapping ?? SourceMapping.parse(MAPPING_TEMPLATES[data.kind in MAPPING_TEMPLATES ? (data.kind as MappedKind) : "custom"]);
   const secret = newSecret();
   const [r] = await db.sql.query<SourceRow>(
     `INSERT INTO sources (name, kind, secret_hash, secret_prefix, mapping, enabled) VALUES ($1, $2, $3, $4, $5::jsonb, $6) RETURNING ${COLS}`,
@@ -126,17 +238,35 @@ export async function createSource(db: Db, input: z.input<typeof SourceInput>): 
 }
 
 export async function updateSource(db: Db, id: string, input: z.infer<typeof SourceUpdate>): Promise<SourceView | null> {
+  const [cur] = await db.sql.query<SourceRow>(`SELECT ${COLS} FROM sources WHERE id = $1`, [id]);
+  if (!cur) return null;
+  let config: StreamConfig | null = null;
+  let credentials: string | null | undefined;
+  if (isStreamKind(cur.kind)) ({ config, credentials } = await streamSettings(db, input, cur.config));
+  // updated_at changes on every update: running consumers restart with the new settings.
   const [r] = await db.sql.query<SourceRow>(
-    `UPDATE sources SET name = COALESCE($2, name), mapping = COALESCE($3::jsonb, mapping), enabled = COALESCE($4, enabled), updated_at = now()
+    `UPDATE sources SET name = COALESCE($2, name), mapping = COALESCE($3::jsonb, mapping), enabled = COALESCE($4, enabled), config = COALESCE($5::jsonb, config),
+            credentials = CASE WHEN $6::boolean THEN $7 ELSE credentials END, updated_at = clock_timestamp()
       WHERE id = $1 RETURNING ${COLS}`,
-    [id, input.name ?? null, input.mapping ? JSON.stringify(input.mapping) : null, input.enabled ?? null],
+    [id, input.name ?? null, input.mapping ? JSON.stringify(input.mapping) : null, input.enabled ?? null, config ? JSON.stringify(config) : null, credentials !== undefined, credentials ?? null],
   );
-  return r ? view(r) : null;
+  return r ? getSource(db, id) : null;
+}
+
+/** Pause (no consuming, no deliveries accepted) or resume a source. */
+export async function setSourceEnabled(db: Db, id: string, enabled: boolean): Promise<SourceView | null> {
+  const rows = await db.sql.query(`UPDATE sources SET enabled = $2, updated_at = clock_timestamp() WHERE id = $1 RETURNING id`, [id, enabled]);
+  return rows.length ? getSource(db, id) : null;
 }
 
 export async function rotateSourceSecret(db: Db, id: string): Promise<string | null> {
   const secret = newSecret();
-  const rows = await db.sql.query(`UPDATE sources SET secret_hash = $2, secret_prefix = $3, updated_at = now() WHERE id = $1 RETURNING id`, [id, sha256(secret), secret.slice(0, 11)]);
+  const rows = await db.sql.query(`UPDATE sources SET secret_hash = $2, secret_prefix = $3, updated_at = now() WHERE id = $1 AND kind <> ALL($4::text[]) RETURNING id`, [
+    id,
+    sha256(secret),
+    secret.slice(0, 11),
+    ["rabbitmq", "nats"],
+  ]);
   return rows.length ? secret : null;
 }
 
@@ -222,16 +352,17 @@ export function mapPayload(mapping: SourceMapping, payload: unknown, sourceId: s
 }
 
 export type WebhookOutcome =
-  | { ok: true; records: number; accepted: number; errors: Problem[] }
+  | { ok: true; records: number; accepted: number; errors: Problem[]; extra?: Record<string, unknown> }
   | { ok: false; status: 400 | 401 | 403 | 404; message: string; details?: Problem[] };
 
 /** Authenticates a delivery with the source's own secret and ingests what the mapping finds in it. */
 export async function receiveWebhook(db: Db, id: string, secret: string | null, payload: unknown): Promise<WebhookOutcome> {
   const [src] = await db.sql.query<SourceRow>(`SELECT ${COLS}, secret_hash FROM sources WHERE id = $1`, [id]);
-  if (!src) return { ok: false, status: 404, message: "Source not found" };
+  if (!src || isStreamKind(src.kind)) return { ok: false, status: 404, message: "Source not found" };
   const presented = Buffer.from(sha256(secret ?? ""), "hex");
   if (!secret || !timingSafeEqual(presented, Buffer.from(src.secret_hash!, "hex"))) return { ok: false, status: 401, message: "Missing or wrong source secret" };
   if (!src.enabled) return { ok: false, status: 403, message: "This source is disabled" };
+  if ((COHORT_KINDS as readonly string[]).includes(src.kind)) return receiveCohortSync(db, { id, kind: src.kind as (typeof COHORT_KINDS)[number] }, payload);
   const mapping = view(src).mapping;
   const receivedAt = new Date();
   const mapped = mapPayload(mapping, payload, id, receivedAt);

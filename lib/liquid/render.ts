@@ -15,6 +15,11 @@
 //   - Templates longer than 20 000 characters are refused; a render is cut off after 100 ms or when it
 //     builds more than 1e6 units of strings/arrays (liquidjs limits), and that is an error.
 //   - Parsed templates are kept in a small LRU (500), keyed by their text.
+//   - Rendering is synchronous and holds the event loop, so one request (an ingestion, a job run, a
+//     simulation: withRenderBudget) may spend at most RENDER_BUDGET_MS rendering in all; each template
+//     gets what is left (at most its own 100 ms), and once it is spent templates fail at once (their
+//     fallback is used) — one flow of many heavy templates cannot stall other requests for seconds.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Liquid, type Template } from "liquidjs";
 
 export type LiquidContext = {
@@ -26,6 +31,18 @@ export type LiquidContext = {
 export type RenderResult = { ok: true; output: string } | { ok: false; output: string; error: string };
 
 export const LIQUID_LIMITS = { maxTemplateLength: 20_000, renderMs: 100, memory: 1_000_000, cacheSize: 500 } as const;
+
+/** Rendering time one request or job run may spend in all (PATHWISE_RENDER_BUDGET_MS, default 300). */
+export const RENDER_BUDGET_MS = Math.max(1, Number(process.env.PATHWISE_RENDER_BUDGET_MS) || 300);
+
+type Budget = { limitMs: number; remainingMs: number };
+const budgets = new AsyncLocalStorage<Budget>();
+
+/** Runs fn with a rendering budget of `ms` for everything it renders; an enclosing budget is kept. */
+export function withRenderBudget<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  if (budgets.getStore()) return fn();
+  return budgets.run({ limitMs: ms, remainingMs: ms }, fn);
+}
 
 const refuse = (what: string) => {
   throw new Error(`${what} is not available in Pathwise templates`);
@@ -119,11 +136,19 @@ export function renderTemplate(template: string, ctx: LiquidContext, fallback?: 
   if (!template.includes("{")) return { ok: true, output: template };
   const t = parse(template);
   if ("error" in t) return { ok: false, output: fallback ?? "", error: t.error };
+  const budget = budgets.getStore();
+  if (budget && budget.remainingMs <= 0) {
+    return { ok: false, output: fallback ?? "", error: `The rendering budget of this request (${budget.limitMs} ms) is spent; the template was not rendered` };
+  }
+  const started = performance.now();
   try {
-    const output = engine.renderSync(t, ctx);
+    const renderLimit = budget ? Math.max(1, Math.min(LIQUID_LIMITS.renderMs, Math.ceil(budget.remainingMs))) : LIQUID_LIMITS.renderMs;
+    const output = engine.renderSync(t, ctx, { renderLimit });
     return { ok: true, output: typeof output === "string" ? output : String(output) };
   } catch (e) {
     return { ok: false, output: fallback ?? "", error: errorText(e) };
+  } finally {
+    if (budget) budget.remainingMs -= performance.now() - started;
   }
 }
 

@@ -50,24 +50,28 @@ type DecisionRow = { id: string; profile_id: string; placement: string; content:
 // The profiles come from the identity directory (keyed by the id), then the touchpoints by profile id:
 // each statement is answered by one shard on a sharded store.
 const DIRECTORY_SQL = `SELECT profile_id FROM identity_directory WHERE kind = $1 AND value = $2`;
-const STRICT_SQL = `SELECT id FROM profiles WHERE id = ANY($1::text[]) AND (user_id IS NULL OR user_id = $2)`;
 const DECIDE_SQL = `
   SELECT DISTINCT ON (t.placement) t.id, t.profile_id, t.placement, t.content, t.flow_id, t.node_id, t.payload->>'variant' AS variant
     FROM touchpoints t JOIN flows f ON f.id = t.flow_id
    WHERE t.profile_id = ANY($1::text[]) AND t.placement = ANY($2::text[]) AND t.status = 'ready' AND f.status = 'active'
    ORDER BY t.placement, f.priority DESC, t.seq DESC`;
 
+/**
+ * The profiles a decision reads. `strict` (identity verification applies to the caller): an
+ * anonymousId reaches only a profile without a userId, or with the verified userId.
+ */
 async function decisionProfiles(sql: Sql, body: { userId?: string; anonymousId?: string }, strict: boolean): Promise<string[]> {
   const ids: string[] = [];
   for (const [kind, value] of [["user", body.userId], ["anonymous", body.anonymousId]] as const) {
     if (value === undefined) continue;
-    let found = (await sql.query<{ profile_id: string }>(DIRECTORY_SQL, [kind, value])).map((r) => r.profile_id);
-    // Strict (identity verification on): an anonymousId reaches only a profile without a userId, or
-    // the verified userId's own.
-    if (strict && kind === "anonymous" && found.length) {
-      found = (await sql.query<{ id: string }>(STRICT_SQL, [found, body.userId ?? null])).map((r) => r.id);
+    for (const r of await sql.query<{ profile_id: string }>(DIRECTORY_SQL, [kind, value])) {
+      if (ids.includes(r.profile_id)) continue;
+      if (strict && kind === "anonymous") {
+        const [p] = await sql.query<{ user_id: string | null }>(`SELECT user_id FROM profiles WHERE id = $1`, [r.profile_id]);
+        if (p && p.user_id !== null && p.user_id !== (body.userId ?? null)) continue;
+      }
+      ids.push(r.profile_id);
     }
-    for (const id of found) if (!ids.includes(id)) ids.push(id);
   }
   return ids;
 }

@@ -4,6 +4,7 @@
 // idempotent (they are retried after a crash); deliveries use the touchpoint's key for that.
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
+import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/render";
 
 export type Job<P = Record<string, unknown>> = {
   id: number;
@@ -106,7 +107,8 @@ export async function runJob(db: Db, job: Job, workerId: string): Promise<"done"
     return "retry";
   }
   try {
-    const result = await h.run(job, { db, workerId });
+    // One job run (a timer, a delivery) renders within one budget, like one request.
+    const result = await withRenderBudget(RENDER_BUDGET_MS, () => h.run(job, { db, workerId }));
     if (result && result.retryAt) {
       await db.sql.query(`UPDATE jobs SET run_at = $2, attempts = 0, locked_by = NULL, locked_until = NULL WHERE profile_id = $4 AND id = $1 AND locked_by = $3`, [
         job.id,

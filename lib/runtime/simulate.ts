@@ -9,6 +9,7 @@ import { getFlow } from "@/lib/flows/store";
 import { ApiError } from "@/lib/http/errors";
 import { Policies } from "@/lib/policies/schema";
 import { getPolicies } from "@/lib/policies/runtime";
+import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/render";
 import { WhyReasonSchema } from "@/lib/why/why-not";
 
 const Props = z.record(z.string(), z.unknown());
@@ -56,7 +57,12 @@ export const SimulateResult = z
   })
   .meta({ id: "SimulateResponse" });
 
-export async function runSimulation(db: Db, body: SimulateBody, start = Date.now()): Promise<Omit<SimulationResult, "runs">> {
+export function runSimulation(db: Db, body: SimulateBody, start = Date.now()): Promise<Omit<SimulationResult, "runs">> {
+  // A simulation renders like a request: within one rendering budget.
+  return withRenderBudget(RENDER_BUDGET_MS, () => simulateFlow(db, body, start));
+}
+
+async function simulateFlow(db: Db, body: SimulateBody, start: number): Promise<Omit<SimulationResult, "runs">> {
   let graph: unknown = body.graph;
   let settings: unknown = body.settings;
   let flowId = "simulation";

@@ -53,8 +53,20 @@ describe.each([["pglite"], ["pg"]] as const)("trigger funnel on %s", (kind) => {
 
   it("is bounded: a sample smaller than the range says so", async () => {
     const res = await funnel("sample=3");
-    expect(res.json.sample).toMatchObject({ events: 3, limit: 3, complete: false, totalEvents: 7 });
+    expect(res.json.sample).toMatchObject({ events: 3, limit: 3, complete: false, totalEvents: 7, totalAtLeast: false });
   });
+
+  it("counts trigger events up to a cap and then says 'at least'", async () => {
+    const [p] = await t.db.sql.query<{ id: string }>(`SELECT profile_id AS id FROM identity_directory WHERE kind = 'user' AND value = 'f1'`);
+    // Stored straight into the table: the count, not the executor, is under test here.
+    await t.db.sql.query(
+      `INSERT INTO events (profile_id, type, name, properties, "timestamp", received_at)
+       SELECT $1, 'track', 'Viewed Product', '{}'::jsonb, now() - (i || ' seconds')::interval, now() FROM generate_series(1, 20001) i`,
+      [p.id],
+    );
+    const res = await funnel("sample=5");
+    expect(res.json.sample).toMatchObject({ events: 5, complete: false, totalEvents: 20000, totalAtLeast: true });
+  }, 60_000);
 
   it("answers 400 for a bad range and 404 for an unknown flow", async () => {
     expect((await funnel("from=yesterday")).status).toBe(400);

@@ -18,6 +18,8 @@ import { loadPauses } from "./why-not";
 
 export const FUNNEL_DEFAULT_SAMPLE = 2000;
 export const FUNNEL_MAX_SAMPLE = 20_000;
+/** Trigger events are counted up to this many; `totalEvents` equal to it means "at least". */
+export const FUNNEL_COUNT_CAP = 20_000;
 const DAY = 86_400_000;
 
 export const TriggerFunnel = z
@@ -30,8 +32,9 @@ export const TriggerFunnel = z
       events: z.number().int().describe("Trigger events looked at: the latest of the range"),
       users: z.number().int(),
       limit: z.number().int(),
-      totalEvents: z.number().int().describe("Trigger events in the range"),
+      totalEvents: z.number().int().describe("Trigger events in the range, counted up to 20,000 (that figure means at least)"),
       complete: z.boolean().describe("True when every trigger event of the range was looked at"),
+      totalAtLeast: z.boolean().describe("totalEvents reached the counting cap: there are at least that many"),
     }),
     stages: z.array(z.object({ key: z.enum(["sent", "trigger", "rules", "entered"]), label: z.string(), users: z.number().int() })),
     stops: z.array(
@@ -100,7 +103,7 @@ export async function triggerFunnel(db: Db, flowId: string, range: { from: Date;
     from,
     to,
     triggers: [],
-    sample: { events: 0, users: 0, limit, totalEvents: 0, complete: true },
+    sample: { events: 0, users: 0, limit, totalEvents: 0, complete: true, totalAtLeast: false },
     stages: [],
     stops: [],
     entered: { sample: 0, holdout: 0, exact: 0 },
@@ -110,15 +113,31 @@ export async function triggerFunnel(db: Db, flowId: string, range: { from: Date;
   if (!names.length) return { ...empty, entered: { ...empty.entered, exact } };
 
   // The latest `limit` trigger events of the range, and how many there are in all (counted up to a cap).
-  const sampled = await sql.query<{ profile_id: string; type: WhyEvent["type"]; name: string; properties: Record<string, unknown>; timestamp: Date; received_at: Date; id: string }>(
-    `SELECT profile_id, type, name, properties, "timestamp", received_at, id::text FROM events
-      WHERE name = ANY($1::text[]) AND "timestamp" >= $2 AND "timestamp" < $3 ORDER BY "timestamp" DESC LIMIT $4`,
-    [names, range.from, range.to, limit],
+  type Sampled = { profile_id: string; type: WhyEvent["type"]; name: string; properties: Record<string, unknown>; timestamp: Date; received_at: Date; id: string };
+  // One index-ordered read per trigger event name (name = $1 keeps the (name, timestamp) order; a list
+  // of names would sort the whole range), then the latest `limit` of them all.
+  const perName = await Promise.all(
+    names.map((name) =>
+      sql.query<Sampled>(
+        `SELECT profile_id, type, name, properties, "timestamp", received_at, id::text FROM events
+          WHERE name = $1 AND "timestamp" >= $2 AND "timestamp" < $3 ORDER BY "timestamp" DESC LIMIT $4`,
+        [name, range.from, range.to, limit],
+      ),
+    ),
   );
+  const sampled = perName.flat().sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime()).slice(0, limit);
   const complete = sampled.length < limit;
+  // Counted up to a cap, so a range of many millions costs no more than that.
   const totalEvents = complete
     ? sampled.length
-    : (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE name = ANY($1::text[]) AND "timestamp" >= $2 AND "timestamp" < $3`, [names, range.from, range.to]))[0].n;
+    : (
+        await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM events WHERE name = ANY($1::text[]) AND "timestamp" >= $2 AND "timestamp" < $3 LIMIT $4) s`, [
+          names,
+          range.from,
+          range.to,
+          FUNNEL_COUNT_CAP,
+        ])
+      )[0].n;
 
   const byProfile = new Map<string, typeof sampled>();
   for (const e of sampled) {
@@ -212,7 +231,7 @@ export async function triggerFunnel(db: Db, flowId: string, range: { from: Date;
       event: t.kind === "event" || t.kind === "behavior" ? t.event : "",
       description: t.kind === "behavior" ? `${t.event}, ${t.gte}× within the window` : t.kind === "event" ? t.event : "",
     })),
-    sample: { events: sampled.length, users: sentUsers, limit, totalEvents, complete },
+    sample: { events: sampled.length, users: sentUsers, limit, totalEvents, complete, totalAtLeast: !complete && totalEvents >= FUNNEL_COUNT_CAP },
     stages: [
       { key: "sent", label: `Sent ${names.map((n) => `“${n}”`).join(" or ")}`, users: sentUsers },
       { key: "trigger", label: "Passed the trigger's tests", users: passedTrigger },

@@ -35,6 +35,33 @@ export function opsSection(ctx: Ctx) {
       expectError(await ctx.api.get(`/api/v1/users/${uid("nobody")}`), 404);
     });
 
+    it("GET /api/v1/users/:userId/why?flowId= says whether the user entered and why not, in words", async () => {
+      const t = uid("why");
+      const f = await ctx.api.post("/api/v1/flows", {
+        name: `why ${t}`,
+        graph: {
+          nodes: [node("t1", "trigger", { on: { type: "event", event: `Why ${t}`, where: [{ property: "name", op: "eq", value: "Product A" }] } }), node("m1", "message", inApp(`why-${t}`, "x"))],
+          edges: [edge("t1", "m1")],
+        },
+        settings: { reentry: "never" },
+      });
+      await ctx.api.post(`/api/v1/flows/${f.json.id}/publish`);
+      const out = uid("why-out");
+      await ctx.api.post("/api/v1/track", { userId: out, event: `Why ${t}`, properties: { name: "Product B" } });
+      const a = await ctx.api.get(`/api/v1/users/${encodeURIComponent(out)}/why?flowId=${f.json.id}`);
+      expect(a.status, a.text).toBe(200);
+      expect(a.json).toMatchObject({ flowId: f.json.id, entered: false });
+      expect(a.json.reasons[0]).toMatchObject({ code: expect.any(String), message: expect.stringContaining("Product B") });
+      const inside = uid("why-in");
+      await ctx.api.post("/api/v1/track", { userId: inside, event: `Why ${t}`, properties: { name: "Product A" } });
+      await ctx.api.post("/api/v1/track", { userId: inside, event: `Why ${t}`, properties: { name: "Product A" } });
+      const b = await ctx.api.get(`/api/v1/users/${encodeURIComponent(inside)}/why?flowId=${f.json.id}`);
+      expect(b.json.entered).toBe(true);
+      expect(b.json.reasons.map((r: { code: string }) => r.code)).toContain("reentry_never");
+      expectError(await ctx.api.get(`/api/v1/users/${encodeURIComponent(out)}/why`), 400);
+      expectError(await ctx.api.get(`/api/v1/users/${uid("nobody")}/why?flowId=${f.json.id}`), 404);
+    });
+
     it("DELETE /api/v1/users/:userId answers 204 and erases the profile, its events and runs", async () => {
       const t = uid("erase");
       const pl = `erase-${t}`;

@@ -6,6 +6,7 @@ import { endpoints as runtimeEndpoints } from "@/lib/runtime/api-docs";
 import { endpoints as ingestEndpoints } from "@/lib/ingest/api-docs";
 import { endpoints as policyEndpoints } from "@/lib/policies/api-docs";
 import { endpoints as resultsEndpoints } from "@/lib/results/api-docs";
+import { endpoints as streamEndpoints } from "@/lib/streams/api-docs";
 import { endpoints as caseEndpoints } from "@/lib/cases/api-docs";
 import { endpoints as whyEndpoints } from "@/lib/why/api-docs";
 
@@ -14,6 +15,6 @@ export const dynamic = "force-static";
 let cached: unknown;
 
 export function GET() {
-  cached ??= buildOpenApi([...flowEndpoints, ...authEndpoints, ...runtimeEndpoints, ...ingestEndpoints, ...policyEndpoints, ...resultsEndpoints, ...caseEndpoints, ...whyEndpoints], { version: "1.0.0" });
+  cached ??= buildOpenApi([...flowEndpoints, ...authEndpoints, ...runtimeEndpoints, ...ingestEndpoints, ...policyEndpoints, ...resultsEndpoints, ...caseEndpoints, ...whyEndpoints, ...streamEndpoints], { version: "1.0.0" });
   return Response.json(cached);
 }

@@ -10,8 +10,10 @@ import { checkCasesForPublish } from "@/lib/cases/store";
 export const POST = route({ name: "flows.publish", access: "editor" }, async ({ db, params, principal, req }) => {
   const { migration, expectedToChange } = parsePublishBody(await readText(req, 256 * KB));
   if (migration?.dryRun) return migrationPlan(db, params.id, migration.mapping);
-  const accepted = await checkCasesForPublish(db, params.id, expectedToChange);
-  const result = await publishWithMigration(db, params.id, principal.actor, migration);
+  let accepted: Awaited<ReturnType<typeof checkCasesForPublish>> = [];
+  const result = await publishWithMigration(db, params.id, principal.actor, migration, async (sql, v) => {
+    accepted = await checkCasesForPublish(sql, params.id, v.versionId, expectedToChange);
+  });
   const m = result.migration;
   await audit(db, principal.actor, "flow.publish", params.id, {
     version: result.version,
