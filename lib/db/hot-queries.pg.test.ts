@@ -2,6 +2,7 @@
 // alias, a batch), /decide, /outcomes and the worker's timers and deliveries run against a PostgreSQL
 // whose per-person tables are hash-partitioned by profile id into 4 shard schemas (lib/db/shard-sim.ts),
 // and every statement that read or wrote more than one shard must be one of the few listed below,
+// and why-not (GET /users/:userId/why) must stay on the person's shard too,
 // each with the reason it cannot carry the key and how it runs on Citus (docs/scaling.md).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,6 +15,7 @@ import { parseBatch } from "@/lib/ingest/messages";
 import { decide, recordOutcome } from "@/lib/runtime/decide";
 import { publish, runWorkerUntil } from "@/lib/runtime/testing";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
+import { whyNot } from "@/lib/why/why-not";
 
 /** Statements allowed to touch several shards: what they do, and their form on Citus. */
 export const MULTI_SHARD: Array<{ match: RegExp; why: string }> = [
@@ -38,6 +40,7 @@ describe("hot statements on a store sharded by person (4 shards)", () => {
   let drop: () => Promise<void>;
   let receiver: http.Server;
   const probe = new ShardProbe();
+  let cartFlow = "";
 
   beforeAll(async () => {
     process.env.PATHWISE_WEBHOOK_ALLOWLIST = "127.0.0.1";
@@ -54,7 +57,7 @@ describe("hot statements on a store sharded by person (4 shards)", () => {
     clearFlowCache();
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     probe.enabled = false;
-    await publish(base, "Cart rescue", {
+    cartFlow = (await publish(base, "Cart rescue", {
       nodes: [
         node("t", "trigger", { on: { type: "event", event: "Cart Abandoned" } }),
         node("w", "wait", { for: "PT30S" }),
@@ -62,7 +65,7 @@ describe("hot statements on a store sharded by person (4 shards)", () => {
         node("h", "message", { channel: "webhook", url }),
       ],
       edges: [edge("t", "w"), edge("w", "m"), edge("m", "h")],
-    }, { goal: { event: "Order Completed", within: "P7D" } });
+    }, { goal: { event: "Order Completed", within: "P7D" } })).id;
     // Reads the person's group (group.<trait>): the group calls and group reads are on the hot path too.
     await publish(base, "Plan check", {
       nodes: [
@@ -122,6 +125,13 @@ describe("hot statements on a store sharded by person (4 shards)", () => {
       await decide(db.sql, { anonymousId: `hot-anon-${i}`, placements: ["home"] });
       await send([{ type: "track", userId: `hot-user-${i}`, anonymousId: `hot-anon-${i}`, event: "Order Completed" }]);
     }
+
+    // Why-not, the console's explanation of one person's entry into a flow.
+    probe.label = "why";
+    for (let i = 0; i < 6; i++) expect((await whyNot(db, `hot-user-${i}`, { flowId: cartFlow })).entered).toBe(true);
+    const why = probe.records.filter((r) => r.label === "why" && r.shards.length > 0);
+    expect(why.length).toBeGreaterThan(0);
+    expect(why.filter((r) => r.shards.length > 1).map((r) => statementShape(r.text))).toEqual([]);
 
     const sharded = probe.records.filter((r) => r.shards.length > 0);
     expect(sharded.length).toBeGreaterThan(200);

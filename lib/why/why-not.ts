@@ -158,7 +158,7 @@ export async function whyNot(db: Db, userId: string, query: { flowId: string; ev
   else if (flowRow.status === "paused") reasons.push({ code: "paused", message: `"${flowRow.name}" is paused: it lets nobody in and sends nothing until it is resumed.` });
   // What happened to the runs that did enter (newest first): the replay's word on them, then their messages.
   const entered = [...runs].sort((a, b) => b.enteredAt - a.enteredAt);
-  const messageReasons = await messageHolds(sql, entered.slice(0, 5).map((r) => r.id));
+  const messageReasons = await messageHolds(sql, profileId, entered.slice(0, 5).map((r) => r.id));
   for (const r of entered.slice(0, 5)) {
     const code = r.holdout ? "holdout" : "entered";
     reasons.push({
@@ -191,12 +191,12 @@ export async function whyNot(db: Db, userId: string, query: { flowId: string; ev
 }
 
 /** Frequency caps and quiet hours that held or dropped a run's messages, from its steps. */
-async function messageHolds(sql: Sql, runIds: string[]): Promise<Map<string, WhyReason[]>> {
+async function messageHolds(sql: Sql, profileId: string, runIds: string[]): Promise<Map<string, WhyReason[]>> {
   const out = new Map<string, WhyReason[]>();
   if (!runIds.length) return out;
   const steps = await sql.query<{ run_id: string; node_id: string; result: string; reason: { suppressed?: string; held?: string; deliverAt?: string; cap?: { channel: string; limit: number; window: string } }; at: Date }>(
-    `SELECT run_id, node_id, result, reason, at FROM steps WHERE run_id = ANY($1::text[]) AND result IN ('suppressed', 'delayed') ORDER BY at DESC, id DESC LIMIT 50`,
-    [runIds],
+    `SELECT run_id, node_id, result, reason, at FROM steps WHERE profile_id = $2 AND run_id = ANY($1::text[]) AND result IN ('suppressed', 'delayed') ORDER BY at DESC, id DESC LIMIT 50`,
+    [runIds, profileId],
   );
   for (const s of steps) {
     const at = s.at.toISOString();
