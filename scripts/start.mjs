@@ -16,7 +16,7 @@ const app = next({ dev: false, hostname, port, dir: process.cwd() });
 const handle = app.getRequestHandler();
 
 // Next answers a method that a route does not export with an empty 405; every error from /api/ must
-// be JSON (CONTRACT §3), so that one answer gets the JSON error body here.
+// be JSON (docs/api.md §3), so that one answer gets the JSON error body here.
 function jsonMethodNotAllowed(req, res) {
   if (!req.url?.startsWith("/api/")) return;
   const { writeHead, flushHeaders, write, end } = res;

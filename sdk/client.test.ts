@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-// The SDK against a real HTTP server that speaks the CONTRACT's ingestion, /decide and /outcomes.
+// The SDK against a real HTTP server that speaks the public API's ingestion, /decide and /outcomes.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";

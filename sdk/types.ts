@@ -1,4 +1,4 @@
-// Shapes the browser SDK sends and receives (CONTRACT §4 and §6), kept free of server imports so the
+// Shapes the browser SDK sends and receives (docs/api.md §4 and §6), kept free of server imports so the
 // bundle stays small.
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 export type Props = Record<string, unknown>;

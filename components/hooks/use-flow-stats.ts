@@ -1,5 +1,5 @@
 "use client";
-// A flow's stats (CONTRACT §5 GET /api/v1/flows/:id/stats) for the canvas overlay; `missing` when the
+// A flow's stats (docs/api.md §5 GET /api/v1/flows/:id/stats) for the canvas overlay; `missing` when the
 // endpoint is not deployed yet, so the canvas can say so instead of failing.
 import { useQuery } from "@tanstack/react-query";
 import { api, ApiRequestError } from "@/lib/client/api";

@@ -1,5 +1,5 @@
 "use client";
-// Simulate (CONTRACT §5 POST /api/v1/simulate) for the canvas. While the endpoint is not deployed
+// Simulate (docs/api.md §5 POST /api/v1/simulate) for the canvas. While the endpoint is not deployed
 // (404) the same pure engine runs in the browser, so the panel still works; the answer says which.
 import { useMutation } from "@tanstack/react-query";
 import { api, ApiRequestError } from "@/lib/client/api";

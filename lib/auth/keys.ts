@@ -1,4 +1,4 @@
-// API keys (CONTRACT §2): secret keys for servers, write keys safe in a browser. Stored hashed, shown
+// API keys (docs/api.md §2): secret keys for servers, write keys safe in a browser. Stored hashed, shown
 // once, revocable. Lookups are cached for a few seconds because every ingestion call authenticates.
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";

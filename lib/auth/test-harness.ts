@@ -69,11 +69,11 @@ export function call(handler: RouteHandler, path: string, init: CallInit = {}, p
   return handler(request(path, init), { params: Promise.resolve(params) });
 }
 
-/** Asserts the CONTRACT §3 error shape and returns the body. */
+/** Asserts the docs/api.md §3 error shape and returns the body. */
 export async function errorOf(res: Response): Promise<{ code: string; message: string; details: unknown[] }> {
   const body = (await res.json()) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
   if (!body.error || typeof body.error.code !== "string" || typeof body.error.message !== "string" || !Array.isArray(body.error.details)) {
-    throw new Error(`Not a CONTRACT §3 error body: ${JSON.stringify(body)}`);
+    throw new Error(`Not a docs/api.md §3 error body: ${JSON.stringify(body)}`);
   }
   return body.error as { code: string; message: string; details: unknown[] };
 }

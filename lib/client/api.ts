@@ -1,4 +1,4 @@
-// The console's fetch: JSON in and out, and CONTRACT §3 errors turned into ApiRequestError with the
+// The console's fetch: JSON in and out, and docs/api.md §3 errors turned into ApiRequestError with the
 // server's message and details, so pages can show them.
 export class ApiRequestError extends Error {
   constructor(

@@ -1,4 +1,4 @@
-// Compiles the Condition language (CONTRACT §5) once into plain closures evaluated per user.
+// Compiles the Condition language (docs/api.md §5) once into plain closures evaluated per user.
 //
 // API
 //   compileCondition(c: Condition): CompiledCondition      // (ctx: ProfileContext) => "yes" | "no" | "missing"
@@ -143,7 +143,7 @@ function compileNode(c: Condition, leaves: Leaf[]): Eval {
     const readPath = compilePath(c.trait);
     let read = (ctx: ProfileContext) => readPath(ctx.traits);
     if (c.trait.startsWith("group.") && c.trait.length > 6) {
-      // `group.<trait>` reads the profile's group (CONTRACT §4 group); a profile in no group falls back
+      // `group.<trait>` reads the profile's group (docs/api.md §4 group); a profile in no group falls back
       // to its own traits, where an identify may have stored a nested `group` object.
       const readGroup = compilePath(c.trait.slice(6));
       read = (ctx: ProfileContext) => (ctx.group ? readGroup(ctx.group) : readPath(ctx.traits));

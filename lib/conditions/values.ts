@@ -1,4 +1,4 @@
-// Operators of the condition language (CONTRACT §5 `Op`) compiled into value tests, and dotted-path lookup.
+// Operators of the condition language (docs/api.md §5 `Op`) compiled into value tests, and dotted-path lookup.
 //
 // Type rules (one place, used by trait rules, event `where` predicates, wait-until and goals):
 //   - Absent means `undefined` or `null`. `exists` is true for any other value; `not_exists` is its opposite.

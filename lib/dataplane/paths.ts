@@ -1,4 +1,4 @@
-// The endpoints the data plane serves in front of Next (CONTRACT §4 ingestion with analytics.js's
+// The endpoints the data plane serves in front of Next (docs/api.md §4 ingestion with analytics.js's
 // short paths, /decide, /outcomes). The build bundles the route module of each one that exists under
 // app/; a path listed here without a route file is simply left to Next.
 export const DATA_PLANE_PATHS = [

@@ -13,7 +13,7 @@
 //                             A timerId that is not the run's current one is stale and ignored.
 // The profile context must already include the event (traits updated, summary updated).
 //
-// Node semantics (CONTRACT §5):
+// Node semantics (docs/api.md §5):
 //   condition  yes / no / missing handle; `missing` without a missing edge goes down `no`.
 //   split      bucket(flowId, splitNodeId, userId ?? profileId) over the weights; sticky in run.variants.
 //   wait for   timer at now + duration; the timer's arrival leaves by `next`.

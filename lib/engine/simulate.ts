@@ -1,4 +1,4 @@
-// The sandbox (CONTRACT §5 /simulate): the same engine on a virtual clock, for one made-up profile.
+// The sandbox (docs/api.md §5 /simulate): the same engine on a virtual clock, for one made-up profile.
 //
 //   simulate(flow: {graph, settings?, flowId?, flowName?}, input: {profile, events, until?, start?})
 //     => { trace, messages, converted, entries, runs, traits, until, problems }

@@ -1,4 +1,4 @@
-// The flow document (CONTRACT §5) as zod schemas: the single source of the shape for the API, the
+// The flow document (docs/api.md §5) as zod schemas: the single source of the shape for the API, the
 // TypeScript types, the OpenAPI document and the canvas inspector.
 import { z } from "zod";
 import { isDuration } from "@/lib/conditions/duration";

@@ -1,4 +1,4 @@
-// Every validation rule of CONTRACT §5: shape errors refuse the document and name the node or edge;
+// Every validation rule of docs/api.md §5: shape errors refuse the document and name the node or edge;
 // graph problems are listed with their nodeId / edgeId; a valid flow has no problems.
 import { describe, expect, it } from "vitest";
 import { checkFlow, graphProblems, parseGraph } from "./validate";

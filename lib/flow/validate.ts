@@ -1,4 +1,4 @@
-// Flow validation in two kinds (CONTRACT §5): shape errors, which refuse the document, and graph
+// Flow validation in two kinds (docs/api.md §5): shape errors, which refuse the document, and graph
 // problems, which are stored with the draft and block publishing. Errors are values, never thrown.
 import { z } from "zod";
 import {
@@ -83,7 +83,7 @@ function conditionVariants(c: Condition, out: { node: string; branch: string }[]
   else if ("variant" in c) out.push(c.variant);
 }
 
-/** Every graph problem of CONTRACT §5, each naming its node or edge. An empty list is a valid flow. */
+/** Every graph problem of docs/api.md §5, each naming its node or edge. An empty list is a valid flow. */
 export function graphProblems(graph: Graph, settings?: Settings): Problem[] {
   const problems: Problem[] = [];
   const byId = new Map<string, FlowNode>();

@@ -1,5 +1,5 @@
 // The flow, key and auth endpoints through their real route handlers and real Requests on an
-// in-memory PGlite: CONTRACT §2 (auth), §3 (errors) and §5 (flow endpoints except stats/simulate).
+// in-memory PGlite: docs/api.md §2 (auth), §3 (errors) and §5 (flow endpoints except stats/simulate).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgliteTestDb } from "@/lib/db/testing";
 import { useDbForTests, type Db } from "@/lib/db/client";
@@ -127,7 +127,7 @@ describe("flows", () => {
     expect((await call(flow.GET, { params: { id: created.body.id } })).body.graph.nodes).toHaveLength(2);
   });
 
-  it("answers malformed JSON, wrong fields and oversized bodies with CONTRACT errors", async () => {
+  it("answers malformed JSON, wrong fields and oversized bodies with docs/api.md §3 errors", async () => {
     expectError(await call(flows.POST, { method: "POST", raw: "{nope" }), 400);
     const noName = await call(flows.POST, { method: "POST", body: { graph: validGraph } });
     expectError(noName, 400);

@@ -1,4 +1,4 @@
-// CORS rules for everything under /api/v1 (CONTRACT §4): any origin may call, no cookies are honoured
+// CORS rules for everything under /api/v1 (docs/api.md §4): any origin may call, no cookies are honoured
 // across origins (keys travel in the Authorization header or, from analytics.js, in the body), every
 // answer carries the headers (errors and 404 included), and a preflight allows the request headers
 // the browser asks for (analytics.js adds X-Retry-Count on retries). Both the Next routes and any

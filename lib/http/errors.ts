@@ -1,4 +1,4 @@
-// One error type for the API with a code → status map (CONTRACT §3): every error answer is JSON
+// One error type for the API with a code → status map (docs/api.md §3): every error answer is JSON
 // {"error":{"code","message","details"}} and never leaks internals.
 import { z } from "zod";
 
@@ -22,7 +22,7 @@ export const tooLarge = (limit: number) => new ApiError(413, "payload_too_large"
 export const unprocessable = (message: string, details: unknown[] = [], code = "invalid_flow") => new ApiError(422, code, message, details);
 export const conflict = (message: string, details: unknown[] = []) => new ApiError(409, "conflict", message, details);
 
-/** zod issues as CONTRACT §3 details: each names the field path. */
+/** zod issues as docs/api.md §3 details: each names the field path. */
 export function zodToDetails(error: z.ZodError, prefix?: string) {
   return error.issues.map((i) => ({
     path: [prefix, ...i.path.map(String)].filter((p) => p !== undefined && p !== "").join("."),
@@ -35,7 +35,7 @@ export function errorBody(code: string, message: string, details: unknown[] = []
   return { error: { code, message, details } };
 }
 
-/** An error as the status, headers and JSON text of its answer (CONTRACT §3); unknown errors are a 500 that leaks nothing. */
+/** An error as the status, headers and JSON text of its answer (docs/api.md §3); unknown errors are a 500 that leaks nothing. */
 export function errorReply(err: unknown): { status: number; headers: Record<string, string>; json: string } {
   if (err instanceof ApiError) {
     return { status: err.status, headers: { ...err.headers }, json: JSON.stringify(errorBody(err.code, err.message, err.details)) };

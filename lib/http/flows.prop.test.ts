@@ -1,5 +1,5 @@
 // Property-based tests over flow documents (POST and PUT /api/v1/flows): arbitrary JSON, broken JSON
-// and near-valid documents with one field mutated never get a 500, and every error is CONTRACT §3.
+// and near-valid documents with one field mutated never get a 500, and every error is docs/api.md §3.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as createFlowRoute } from "@/app/api/v1/flows/route";
@@ -13,7 +13,7 @@ import type { Db } from "@/lib/db/client";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 120);
 
-describe("flow documents: never a 500, always a CONTRACT §3 error or a success", () => {
+describe("flow documents: never a 500, always a docs/api.md §3 error or a success", () => {
   let db: Db;
   let key: string;
   let flowId: string;

@@ -1,6 +1,6 @@
-// Property-based tests over ingestion bodies (CONTRACT §4: track, identify, page, alias, batch) and the
+// Property-based tests over ingestion bodies (docs/api.md §4: track, identify, page, alias, batch) and the
 // decision endpoints (decide, outcomes): arbitrary JSON, broken JSON and near-valid messages with
-// mutated fields never get a 500, and every error is CONTRACT §3 with a 4xx.
+// mutated fields never get a 500, and every error is docs/api.md §3 with a 4xx.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
@@ -33,7 +33,7 @@ const SEEDS: Record<string, unknown> = {
 
 const routeFile = (name: string) => path.join(process.cwd(), "app", "api", "v1", name, "route.ts");
 
-describe("ingestion and decision bodies: never a 500, always a CONTRACT §3 error or a success", () => {
+describe("ingestion and decision bodies: never a 500, always a docs/api.md §3 error or a success", () => {
   let db: Db;
   let key: string;
 

@@ -75,7 +75,7 @@ describe("through a route handler", () => {
   });
   beforeEach(() => resetRateLimiter(createRateLimiter({ write: "1/m burst 2", api: "1/m burst 1" })));
 
-  it("answers 429 with Retry-After and a CONTRACT §3 body once a key's budget is spent", async () => {
+  it("answers 429 with Retry-After and a docs/api.md §3 body once a key's budget is spent", async () => {
     const key = await keyFor(db, "write");
     expect((await call(ingest, "/api/v1/track", { caller: { key }, method: "POST" })).status).toBe(200);
     expect((await call(ingest, "/api/v1/track", { caller: { key }, method: "POST" })).status).toBe(200);

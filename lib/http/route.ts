@@ -1,6 +1,6 @@
 // The one wrapper every API route goes through: authenticate (key, a write key in the body for
 // ingestion, or console session), check what the caller may do, read and parse the body within its
-// limit, map errors to CONTRACT §3, rate-limit, add CORS, and count the request. It answers Next's
+// limit, map errors to docs/api.md §3, rate-limit, add CORS, and count the request. It answers Next's
 // route handlers (a web Response) and the data plane's node:http server (a Reply) with the same code.
 import { z } from "zod";
 import { getDb, type Db } from "@/lib/db/client";
@@ -186,7 +186,7 @@ export function route<S extends z.ZodType | undefined = undefined>(opts: Options
 
 }
 
-/** Every answer under /api/v1 carries CORS headers (CONTRACT §4), errors included. */
+/** Every answer under /api/v1 carries CORS headers (docs/api.md §4), errors included. */
 function corsFor(req: Request): boolean {
   // The path without building a URL: this runs on every request.
   const u = req.url;

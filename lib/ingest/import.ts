@@ -1,4 +1,4 @@
-// CRM import (CONTRACT §7): a CSV (a userId column, every other column a trait) or a JSON array of
+// CRM import (docs/api.md §7): a CSV (a userId column, every other column a trait) or a JSON array of
 // {userId, traits}, stored in imports.data so any worker can process it, then applied by the "import"
 // job in chunks, in bounded memory: the file is read from the database 1 MB at a time and parsed by a
 // streaming CSV parser; progress (done, failed, errors per row) is saved after every chunk.
@@ -198,7 +198,7 @@ function jsonRow(value: unknown, row: number): Row {
 }
 
 /**
- * The checks every message passes (CONTRACT §3, §4), applied to an imported row: text PostgreSQL can
+ * The checks every message passes (docs/api.md §3, §4), applied to an imported row: text PostgreSQL can
  * store, and at most 32 KB — one oversized trait would otherwise slow every later event of that user.
  */
 function checkRow(r: Row): Row {

@@ -1,4 +1,4 @@
-// The ingestion contract (CONTRACT §4 and §7) as one test suite, run on PGlite (ingest.test.ts) and on
+// The ingestion contract (docs/api.md §4 and §7) as one test suite, run on PGlite (ingest.test.ts) and on
 // PostgreSQL (ingest.pg.test.ts), through the route handlers with real Requests.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";

@@ -1,4 +1,4 @@
-// CONTRACT §4 and §7 on PostgreSQL, plus the races: concurrent requests about one person from both of
+// docs/api.md §4 and §7 on PostgreSQL, plus the races: concurrent requests about one person from both of
 // their ids never make two profiles nor lose an event.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";

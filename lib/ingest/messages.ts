@@ -1,4 +1,4 @@
-// Segment-compatible message shapes (CONTRACT §4): the zod schemas every ingestion endpoint validates
+// Segment-compatible message shapes (docs/api.md §4): the zod schemas every ingestion endpoint validates
 // with, the size limits, and the normalisation of a message into what the pipeline stores.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";

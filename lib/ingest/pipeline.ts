@@ -37,7 +37,7 @@ export type IngestOutcome =
 export class RetryIngest extends Error {}
 
 /**
- * Whose messageId this is (CONTRACT §4): the user's when the message names one, else the anonymous id's.
+ * Whose messageId this is (docs/api.md §4): the user's when the message names one, else the anonymous id's.
  * The same messageId under another scope is another message, so a publishable write key cannot
  * swallow someone else's events by sending their messageIds first.
  */

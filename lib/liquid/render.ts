@@ -4,7 +4,7 @@
 // API
 //   renderTemplate(template, ctx, fallback?) =>
 //     { ok: true, output } | { ok: false, output: fallback ?? "", error }      (synchronous)
-//   liquidContext({ traits, userId, event, flow }) => LiquidContext          (CONTRACT §5 context)
+//   liquidContext({ traits, userId, event, flow }) => LiquidContext          (docs/api.md §5 context)
 //   checkTemplate(template) => { ok: true } | { ok: false, error }          (parse only, for editors)
 //
 // Rules
@@ -154,7 +154,7 @@ export function renderTemplate(template: string, ctx: LiquidContext, fallback?: 
   }
 }
 
-/** The context of CONTRACT §5: `user` (traits plus `user.id`), `group` (the user's group traits), `event`, `flow`. */
+/** The context of docs/api.md §5: `user` (traits plus `user.id`), `group` (the user's group traits), `event`, `flow`. */
 export function liquidContext(input: {
   traits: Record<string, unknown>;
   userId?: string | null;

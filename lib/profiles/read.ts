@@ -1,4 +1,4 @@
-// Profile reads: one profile with its identities, recent events and runs (CONTRACT §7), and search.
+// Profile reads: one profile with its identities, recent events and runs (docs/api.md §7), and search.
 import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
 import { ProfileGroup, profileGroups } from "./groups";
@@ -93,7 +93,7 @@ export const eventView = (e: EventRow) => ({
   violations: e.violations ?? null,
 });
 
-/** CONTRACT §7's profile: traits, identities, the latest `eventLimit` events, runs with their steps. */
+/** docs/api.md §7's profile: traits, identities, the latest `eventLimit` events, runs with their steps. */
 export async function getProfile(sql: Sql, id: string, opts: { eventLimit?: number; stepLimit?: number } = {}): Promise<ProfileView | null> {
   const profileId = await findProfileId(sql, id);
   if (!profileId) return null;

@@ -1,4 +1,4 @@
-// OpenAPI entries for the results endpoints: stats (CONTRACT §5), the dashboard's data, CSV, overview.
+// OpenAPI entries for the results endpoints: stats (docs/api.md §5), the dashboard's data, CSV, overview.
 import type { Endpoint } from "@/lib/http/openapi";
 import { FlowStats } from "./stats";
 import { FlowResults } from "./results";

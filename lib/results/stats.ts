@@ -1,4 +1,4 @@
-// GET /api/v1/flows/:id/stats (CONTRACT §5) from the rollups.
+// GET /api/v1/flows/:id/stats (docs/api.md §5) from the rollups.
 //
 // Semantics (all for the cohort of runs that ENTERED in [from, to); either bound may be absent):
 // - entered: runs that entered; active: of those, runs now active or waiting; completed: runs that

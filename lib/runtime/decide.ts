@@ -1,4 +1,4 @@
-// CONTRACT §6: what a user's runs have reached for each placement (/decide), and what the user did
+// docs/api.md §6: what a user's runs have reached for each placement (/decide), and what the user did
 // with it (/outcomes). Decide is one indexed query: the newest `ready` in_app touchpoint per placement
 // among the profile's identities, of active flows only (a paused flow shows nothing), higher flow
 // priority first. Holdout runs never have a `ready` touchpoint (theirs are `suppressed`).

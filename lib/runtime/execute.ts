@@ -126,7 +126,7 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
       for (const e of it.events) {
         if (e.type === "alias") continue;
         const event = engineEvent(e);
-        // The flow's clock is the event's own timestamp (CONTRACT §4: a past timestamp is honoured),
+        // The flow's clock is the event's own timestamp (docs/api.md §4: a past timestamp is honoured),
         // never later than now: a replayed history enters, waits and converts at the times it happened.
         const at = Math.min(e.timestamp.getTime(), now);
         let input: DispatchInput;

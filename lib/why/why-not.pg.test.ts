@@ -1,5 +1,5 @@
 // GET /api/v1/users/:userId/why through the real routes and ingestion, on PGlite and on PostgreSQL:
-// stored history explained with the executor's own code; 400 and 404 as CONTRACT §3 errors.
+// stored history explained with the executor's own code; 400 and 404 as docs/api.md §3 errors.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, setupDb, type TestDb } from "@/lib/ingest/test-helpers";
 import { graph, n } from "@/lib/engine/test-builders";

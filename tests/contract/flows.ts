@@ -1,4 +1,4 @@
-// Small builders for flow documents in the stored form of CONTRACT §5 (plain JSON, as a client sends it).
+// Small builders for flow documents in the stored form of docs/api.md §5 (plain JSON, as a client sends it).
 export type J = Record<string, unknown>;
 
 let x = 0;

@@ -1,5 +1,5 @@
 // A curl-like client for the suite: raw requests, with the answer's status, headers, text and JSON,
-// and the checks every error answer must pass (CONTRACT §3).
+// and the checks every error answer must pass (docs/api.md §3).
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are arbitrary JSON from the outside; each test asserts the shape it reads */
 import { expect } from "vitest";
 import type { OpenApiCheck } from "./openapi-check";
@@ -53,7 +53,7 @@ export function client(baseUrl: string, defaultKey: string, check?: () => OpenAp
 
 export type Client = ReturnType<typeof client>;
 
-/** CONTRACT §3: a JSON body {"error":{"code","message","details"}} with the expected status. */
+/** docs/api.md §3: a JSON body {"error":{"code","message","details"}} with the expected status. */
 export function expectError(a: Answer, status: number, code?: string) {
   const where = `${a.status} ${a.text.slice(0, 300)}`;
   expect(a.status, where).toBe(status);
@@ -67,7 +67,7 @@ export function expectError(a: Answer, status: number, code?: string) {
   if (code) expect(a.json.error.code, where).toBe(code);
 }
 
-/** Any answer from /api/: never a 500, never HTML; an error is CONTRACT §3 JSON. */
+/** Any answer from /api/: never a 500, never HTML; an error is docs/api.md §3 JSON. */
 export function expectSane(a: Answer, what: string) {
   const where = `${what} → ${a.status} ${a.text.slice(0, 300)}`;
   expect(a.status, where).toBeLessThan(500);

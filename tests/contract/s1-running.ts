@@ -1,4 +1,4 @@
-// CONTRACT §1: health, the bootstrap key and admin, HOST/PORT, and restarts (SIGTERM and SIGKILL)
+// docs/api.md §1: health, the bootstrap key and admin, HOST/PORT, and restarts (SIGTERM and SIGKILL)
 // that keep every flow, version, profile, event, run and outcome. Runs last: it replaces the process.
 import { describe, expect, it } from "vitest";
 import type { Ctx } from "./suite";

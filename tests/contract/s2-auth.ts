@@ -1,4 +1,4 @@
-// CONTRACT §2: secret keys everywhere, write keys (Basic and Bearer) only on ingestion, /decide and
+// docs/api.md §2: secret keys everywhere, write keys (Basic and Bearer) only on ingestion, /decide and
 // /outcomes, 401 for missing or unknown keys, 403 for a valid key used where it is not allowed.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "./suite";

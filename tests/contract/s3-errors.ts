@@ -1,4 +1,4 @@
-// CONTRACT §3: every error is {"error":{"code","message","details"}} JSON; bad input is a 4xx (never a
+// docs/api.md §3: every error is {"error":{"code","message","details"}} JSON; bad input is a 4xx (never a
 // 500, never an HTML page), malformed JSON 400, wrong shapes 400 naming the field, unknown ids 404,
 // bodies over the limits 413.
 import { beforeAll, describe, expect, it } from "vitest";

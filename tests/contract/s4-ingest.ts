@@ -1,4 +1,4 @@
-// CONTRACT §4: the Segment-compatible ingestion endpoints: shapes and answers, limits, whole-batch
+// docs/api.md §4: the Segment-compatible ingestion endpoints: shapes and answers, limits, whole-batch
 // validation, messageId de-duplication, past timestamps in windows, page events, identity merges,
 // and read-your-writes.
 import { beforeAll, describe, expect, it } from "vitest";

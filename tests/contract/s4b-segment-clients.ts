@@ -1,4 +1,4 @@
-// CONTRACT §4 with the real clients, pointed straight at the server (no proxy): Segment's
+// docs/api.md §4 with the real clients, pointed straight at the server (no proxy): Segment's
 // @segment/analytics-node (every call type, batching, a retry after a dropped response that must not
 // store anything twice) and RudderStack's @rudderstack/rudder-sdk-node (gzip batches), read back through
 // the users API; plus CORS as a browser meets it over real HTTP (preflights, 404s, 405s).

@@ -1,4 +1,4 @@
-// CONTRACT §5: flow CRUD, validation (shape errors 422, graph problems stored and listed with
+// docs/api.md §5: flow CRUD, validation (shape errors 422, graph problems stored and listed with
 // nodeId/edgeId, publish 422), publish/pause, versions, stats, simulate, and the live scenarios.
 import { describe, expect, it } from "vitest";
 import type { Ctx } from "./suite";

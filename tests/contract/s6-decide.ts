@@ -1,4 +1,4 @@
-// CONTRACT §6: /decide's shape, null for unknown users (never a failure), and outcomes recorded and
+// docs/api.md §6: /decide's shape, null for unknown users (never a failure), and outcomes recorded and
 // counted in the stats of the message's node.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "./suite";

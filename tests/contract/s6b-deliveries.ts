@@ -1,4 +1,4 @@
-// CONTRACT §5/§6: webhook and email messages are delivered to real receivers with their Liquid
+// docs/api.md §5/§6: webhook and email messages are delivered to real receivers with their Liquid
 // rendered, and record `sent` or `failed` in the node's outcomes by themselves.
 import { describe, expect, it } from "vitest";
 import type { Ctx } from "./suite";

@@ -1,4 +1,4 @@
-// CONTRACT §7: profiles (read, erase), import with per-row errors, the OpenAPI document and metrics.
+// docs/api.md §7: profiles (read, erase), import with per-row errors, the OpenAPI document and metrics.
 import { describe, expect, it } from "vitest";
 import type { Ctx } from "./suite";
 import { eventually, expectError, uid } from "./http";

@@ -1,4 +1,4 @@
-// CONTRACT §8 in Debian's chromium: the login redirect and form, and every console page signed in,
+// docs/api.md §8 in Debian's chromium: the login redirect and form, and every console page signed in,
 // loading without console errors and reachable by following links from the navigation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";

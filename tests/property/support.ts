@@ -1,5 +1,5 @@
 // Shared pieces of the property-based API tests: JSON mutation of a valid document and the property
-// every answer must have (never a 500; an error is CONTRACT §3 JSON with a 4xx).
+// every answer must have (never a 500; an error is docs/api.md §3 JSON with a 4xx).
 import fc from "fast-check";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -73,7 +73,7 @@ export async function assertContractAnswer(res: Response, context: () => string)
   if (res.status >= 400) {
     const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } }).error;
     if (!err || typeof err.code !== "string" || !/^[a-z][a-z0-9_]*$/.test(err.code) || typeof err.message !== "string" || !err.message || !Array.isArray(err.details)) {
-      throw new Error(`not a CONTRACT §3 error: ${where()}`);
+      throw new Error(`not a docs/api.md §3 error: ${where()}`);
     }
   } else if (res.status < 200 || res.status >= 300) {
     throw new Error(`unexpected status: ${where()}`);

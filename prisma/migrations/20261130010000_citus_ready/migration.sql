@@ -6,7 +6,7 @@
 -- key, unique index and foreign key among them includes it, so each would live whole on one shard.
 -- The identity lookup (which profile does this userId / anonymousId belong to) is the one question
 -- asked by another key: it gets its own table keyed by the identity, `identity_directory`.
--- messageId dedupe is per person and scope (CONTRACT §4: the same messageId for another user is
+-- messageId dedupe is per person and scope (docs/api.md §4: the same messageId for another user is
 -- another message), in `event_dedupe`, not in a global unique index on events.
 -- The event summary moves from one JSON document per profile to one row per profile and event name,
 -- so a request rewrites only the names it touched.

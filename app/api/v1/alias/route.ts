@@ -1,4 +1,4 @@
-// POST /api/v1/alias: Segment-compatible alias (CONTRACT §4).
+// POST /api/v1/alias: Segment-compatible alias (docs/api.md §4).
 import { corsPreflight, ingestRoute } from "@/lib/ingest/endpoint";
 
 export const POST = ingestRoute("alias");

@@ -1,4 +1,4 @@
-// POST /api/v1/decide (CONTRACT §6): per placement, the in_app content the user's runs have reached.
+// POST /api/v1/decide (docs/api.md §6): per placement, the in_app content the user's runs have reached.
 import { route } from "@/lib/http/route";
 import { corsPreflight } from "@/lib/http/cors";
 import { KB } from "@/lib/http/body";

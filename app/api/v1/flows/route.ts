@@ -1,4 +1,4 @@
-// GET /api/v1/flows (list) and POST /api/v1/flows (create a draft), CONTRACT §5.
+// GET /api/v1/flows (list) and POST /api/v1/flows (create a draft), docs/api.md §5.
 import { route, json } from "@/lib/http/route";
 import { FlowCreateBody } from "@/lib/flow/schema";
 import { createFlow, listFlows } from "@/lib/flows/store";

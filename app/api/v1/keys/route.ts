@@ -1,4 +1,4 @@
-// API keys, CONTRACT §2: list (admin) and create (shown once).
+// API keys, docs/api.md §2: list (admin) and create (shown once).
 import { route, json } from "@/lib/http/route";
 import { CreateKeyBody, createKey, listKeys } from "@/lib/auth/keys";
 import { audit } from "@/lib/audit";

@@ -1,4 +1,4 @@
-// POST /api/v1/outcomes (CONTRACT §6): shown / clicked / dismissed for a decision.
+// POST /api/v1/outcomes (docs/api.md §6): shown / clicked / dismissed for a decision.
 import { route } from "@/lib/http/route";
 import { corsPreflight } from "@/lib/http/cors";
 import { KB } from "@/lib/http/body";

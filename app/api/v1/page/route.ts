@@ -1,4 +1,4 @@
-// POST /api/v1/page: Segment-compatible page (CONTRACT §4).
+// POST /api/v1/page: Segment-compatible page (docs/api.md §4).
 import { corsPreflight, ingestRoute } from "@/lib/ingest/endpoint";
 
 export const POST = ingestRoute("page");

@@ -1,4 +1,4 @@
-// POST /api/v1/simulate (CONTRACT §5): a sandbox run on a virtual clock; stores and sends nothing.
+// POST /api/v1/simulate (docs/api.md §5): a sandbox run on a virtual clock; stores and sends nothing.
 import { route } from "@/lib/http/route";
 import { runSimulation, SimulateBody } from "@/lib/runtime/simulate";
 

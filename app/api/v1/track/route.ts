@@ -1,4 +1,4 @@
-// POST /api/v1/track: Segment-compatible track (CONTRACT §4).
+// POST /api/v1/track: Segment-compatible track (docs/api.md §4).
 import { corsPreflight, ingestRoute } from "@/lib/ingest/endpoint";
 
 export const POST = ingestRoute("track");

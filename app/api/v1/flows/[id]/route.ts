@@ -1,4 +1,4 @@
-// GET, PUT (update the draft) and DELETE one flow, CONTRACT §5.
+// GET, PUT (update the draft) and DELETE one flow, docs/api.md §5.
 import { route } from "@/lib/http/route";
 import { FlowUpdateBody } from "@/lib/flow/schema";
 import { deleteFlow, getFlow, updateFlow } from "@/lib/flows/store";

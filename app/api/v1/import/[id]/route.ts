@@ -1,4 +1,4 @@
-// GET /api/v1/import/:id → {status, total, done, failed, errors:[{row, message}]} (CONTRACT §7).
+// GET /api/v1/import/:id → {status, total, done, failed, errors:[{row, message}]} (docs/api.md §7).
 import { route } from "@/lib/http/route";
 import { notFound } from "@/lib/http/errors";
 import { getImport } from "@/lib/ingest/import";

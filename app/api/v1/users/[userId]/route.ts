@@ -1,4 +1,4 @@
-// GET /api/v1/users/:userId (the profile, CONTRACT §7) and DELETE (erase the person, 204).
+// GET /api/v1/users/:userId (the profile, docs/api.md §7) and DELETE (erase the person, 204).
 import { route } from "@/lib/http/route";
 import { notFound } from "@/lib/http/errors";
 import { getProfile } from "@/lib/profiles/read";

@@ -1,4 +1,4 @@
-// GET /api/v1/flows/:id/stats?from=&to= (CONTRACT §5): counts for the runs that entered in the range.
+// GET /api/v1/flows/:id/stats?from=&to= (docs/api.md §5): counts for the runs that entered in the range.
 import { route } from "@/lib/http/route";
 import { getFlowStats, parseRange } from "@/lib/results/stats";
 
