@@ -6,7 +6,7 @@
 // transaction each, so one request's bad message never fails another.
 import type { Db } from "@/lib/db/client";
 import { metrics } from "@/lib/http/metrics";
-import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/render";
+import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/budget";
 import { commitIngest, ingest, prepareIngest, type IngestOptions, type IngestOutcome, type PreparedIngest } from "./pipeline";
 import type { Message } from "./messages";
 

@@ -17,7 +17,7 @@ import { engagementScore } from "./engagement";
 import { applyTraits, mergeSummaries } from "./profile-math";
 import { applyGroupCalls, moveMemberships } from "@/lib/profiles/groups";
 import { dict, own } from "@/lib/dict";
-import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/render";
+import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/budget";
 
 export type IngestOptions = {
   receivedAt?: Date;

@@ -9,7 +9,8 @@ import { clearFlowCache } from "@/lib/runtime/flow-cache";
 import * as flows from "@/app/api/v1/flows/route";
 import * as publish from "@/app/api/v1/flows/[id]/publish/route";
 import * as track from "@/app/api/v1/track/route";
-import { renderTemplate, liquidContext, withRenderBudget, RENDER_BUDGET_MS } from "./render";
+import { renderTemplate, liquidContext } from "./render";
+import { withRenderBudget, RENDER_BUDGET_MS } from "./budget";
 
 const HEAVY = "{% for a in (1..100000) %}{% for b in (1..100000) %}{% endfor %}{% endfor %}done";
 const NODES = 40;

@@ -19,7 +19,6 @@
 //     simulation: withRenderBudget) may spend at most RENDER_BUDGET_MS rendering in all; each template
 //     gets what is left (at most its own 100 ms), and once it is spent templates fail at once (their
 //     fallback is used) — one flow of many heavy templates cannot stall other requests for seconds.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { Liquid, type Template } from "liquidjs";
 
 export type LiquidContext = {
@@ -34,17 +33,12 @@ export type RenderResult = { ok: true; output: string } | { ok: false; output: s
 
 export const LIQUID_LIMITS = { maxTemplateLength: 20_000, renderMs: 100, memory: 1_000_000, cacheSize: 500 } as const;
 
-/** Rendering time one request or job run may spend in all (PATHWISE_RENDER_BUDGET_MS, default 300). */
-export const RENDER_BUDGET_MS = Math.max(1, Number(process.env.PATHWISE_RENDER_BUDGET_MS) || 300);
-
-type Budget = { limitMs: number; remainingMs: number };
-const budgets = new AsyncLocalStorage<Budget>();
-
-/** Runs fn with a rendering budget of `ms` for everything it renders; an enclosing budget is kept. */
-export function withRenderBudget<T>(ms: number, fn: () => Promise<T>): Promise<T> {
-  if (budgets.getStore()) return fn();
-  return budgets.run({ limitMs: ms, remainingMs: ms }, fn);
-}
+/** What is left of the rendering budget of the request being served (lib/liquid/budget.ts). */
+export type RenderBudget = { limitMs: number; remainingMs: number };
+/** Where lib/liquid/budget.ts (server only) keeps its store; absent in a browser. */
+export const BUDGET_HOOK = "__pathwiseRenderBudget";
+const currentBudget = (): RenderBudget | undefined =>
+  (globalThis as unknown as Record<string, { getStore(): RenderBudget | undefined } | undefined>)[BUDGET_HOOK]?.getStore();
 
 const refuse = (what: string) => {
   throw new Error(`${what} is not available in Pathwise templates`);
@@ -138,7 +132,7 @@ export function renderTemplate(template: string, ctx: LiquidContext, fallback?: 
   if (!template.includes("{")) return { ok: true, output: template };
   const t = parse(template);
   if ("error" in t) return { ok: false, output: fallback ?? "", error: t.error };
-  const budget = budgets.getStore();
+  const budget = currentBudget();
   if (budget && budget.remainingMs <= 0) {
     return { ok: false, output: fallback ?? "", error: `The rendering budget of this request (${budget.limitMs} ms) is spent; the template was not rendered` };
   }

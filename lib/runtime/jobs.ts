@@ -4,7 +4,7 @@
 // idempotent (they are retried after a crash); deliveries use the touchpoint's key for that.
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
-import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/render";
+import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/budget";
 import { wakeWorker } from "./wake";
 
 export type Job<P = Record<string, unknown>> = {

@@ -9,7 +9,7 @@ import { getFlow } from "@/lib/flows/store";
 import { ApiError } from "@/lib/http/errors";
 import { Policies } from "@/lib/policies/schema";
 import { getPolicies } from "@/lib/policies/runtime";
-import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/render";
+import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/budget";
 import { WhyReasonSchema } from "@/lib/why/why-not";
 
 const Props = z.record(z.string(), z.unknown());
