@@ -1,14 +1,12 @@
 // Sends unsigned visitors of console pages to /login before any page work, tells server components
-// which path was asked for (so /login can send people back), and answers CORS preflights of /api/v1.
+// which path was asked for (so /login can send people back). It never runs for /api/ (see the matcher);
+// /api/v1 preflights are answered by the data plane (lib/dataplane/server.ts).
 import { NextResponse, type NextRequest } from "next/server";
-import { corsPreflight, isCorsPath } from "@/lib/http/cors";
 
 const PUBLIC_PREFIXES = ["/login", "/_next/", "/demo", "/sdk", "/favicon", "/icon", "/robots.txt"];
 
 export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
-  // One preflight answer for every /api/v1 path, whether or not its route file exports OPTIONS.
-  if (req.method === "OPTIONS" && isCorsPath(pathname)) return corsPreflight(req);
   if (PUBLIC_PREFIXES.some((p) => pathname === p || pathname.startsWith(p))) return NextResponse.next();
   if (!req.cookies.get("pw_session")) {
     const url = req.nextUrl.clone();

@@ -87,6 +87,15 @@ describe("data plane server", () => {
     expect(r.headers.get("access-control-allow-origin")).toBe("*");
   });
 
+  it("answers the preflight of any /api/v1 path, not only its own, allowing the asked-for headers", async () => {
+    for (const path of ["/api/v1/flows", "/api/v1/users/someone"]) {
+      const r = await fetch(`${base}${path}`, { method: "OPTIONS", headers: { origin: "https://shop.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type,x-retry-count" } });
+      expect(r.status, path).toBe(204);
+      expect(r.headers.get("access-control-allow-origin"), path).toBe("*");
+      expect(r.headers.get("access-control-allow-headers"), path).toMatch(/x-retry-count/);
+    }
+  });
+
   it("read-your-writes: once a track answers, /decide shows what it reached; /outcomes records", async () => {
     const flow = await createFlow(t.db, {
       name: "DP",

@@ -3,6 +3,7 @@
 // auth, roles, limits, CORS, errors, metrics and rate limits). Everything else is left to Next.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { errorReply } from "@/lib/http/errors";
+import { isCorsPath, preflightHeaders } from "@/lib/http/cors";
 import type { Reply } from "@/lib/http/route";
 import type { RouteModule } from "./paths";
 
@@ -194,6 +195,14 @@ export function createDataPlane(routes: Record<string, RouteModule>, opts: DataP
       const url = req.url ?? "/";
       const q = url.indexOf("?");
       const path = q === -1 ? url : url.slice(0, q);
+      // Every /api/v1 preflight is answered here, with the one rule of lib/http/cors.ts: most route
+      // files export no OPTIONS, and Next's own answer to one carries no CORS headers.
+      if (req.method === "OPTIONS" && isCorsPath(path)) {
+        const asked = { headers: { get: (name: string) => headerValue(req.headers[name.toLowerCase()]) } } as unknown as Request;
+        res.writeHead(204, preflightHeaders(asked));
+        res.end();
+        return true;
+      }
       const entry = table.get(path);
       if (!entry) return false;
       const fn = entry[req.method ?? "GET"];
@@ -203,4 +212,8 @@ export function createDataPlane(routes: Record<string, RouteModule>, opts: DataP
       return true;
     },
   };
+}
+
+function headerValue(v: string | string[] | undefined): string | null {
+  return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
 }
