@@ -6,7 +6,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { openDb, type Db } from "./client";
 import { createPgDatabase, pgTestDb } from "./testing";
-import { migrate, readMigrations } from "./migrate";
+import { migrateSchema, readSchemaMigrations } from "./migrate";
 import { pgSql, type Sql } from "./sql";
 import { maintainEvents, MONTHS_AHEAD, retentionDays } from "@/lib/runtime/maintenance";
 
@@ -156,7 +156,7 @@ describe("upgrading a store with data", () => {
     const db = await openDb({ pglite: new PGlite(), migrate: false });
     try {
       await upgradeKeepsEveryRow(db.sql, async (pick) => {
-        await migrate(db.sql, db.tx, readMigrations().filter((m) => pick(m.name)));
+        await migrateSchema(db.sql, db.tx, readSchemaMigrations().filter((m) => pick(m.name)));
       });
     } finally {
       await db.close();
@@ -181,7 +181,7 @@ describe("upgrading a store with data", () => {
         }
       };
       await upgradeKeepsEveryRow(sql, async (pick) => {
-        await migrate(sql, tx, readMigrations().filter((m) => pick(m.name)));
+        await migrateSchema(sql, tx, readSchemaMigrations().filter((m) => pick(m.name)));
       });
     } finally {
       await client.end();
