@@ -1,7 +1,7 @@
 // Flow test cases through the real route handlers and real Requests, on PGlite and on PostgreSQL:
 // save, read, run, publish refused while a case fails, "expected to change" recorded, copies per version.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgliteTestDb, pgTestDb } from "@/lib/db/testing";
+import { pgliteTestDb, pgTestDb } from "@/lib/testing/db";
 import { useDbForTests, type Db } from "@/lib/db/client";
 import * as flows from "@/app/api/v1/flows/route";
 import * as flowRoute from "@/app/api/v1/flows/[id]/route";

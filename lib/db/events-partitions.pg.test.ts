@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { openDb, type Db } from "./client";
-import { createPgDatabase, pgTestDb } from "./testing";
+import { createPgDatabase, pgTestDb } from "@/lib/testing/db";
 import { migrateSchema, readSchemaMigrations } from "./migrate";
 import { pgSql, type Sql } from "./sql";
 import { maintainEvents, MONTHS_AHEAD, retentionDays } from "@/lib/runtime/maintenance";

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PGlite } from "@electric-sql/pglite";
 import { openDb, type Db } from "./client";
-import { createPgDatabase } from "./testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { readSchemaMigrations } from "./migrate";
 
 async function exerciseEveryModel(db: Db) {

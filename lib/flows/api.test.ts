@@ -1,7 +1,7 @@
 // The flow, key and auth endpoints through their real route handlers and real Requests on an
 // in-memory PGlite: docs/api.md §2 (auth), §3 (errors) and §5 (flow endpoints except stats/simulate).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgliteTestDb } from "@/lib/db/testing";
+import { pgliteTestDb } from "@/lib/testing/db";
 import { useDbForTests, type Db } from "@/lib/db/client";
 import * as flows from "@/app/api/v1/flows/route";
 import * as flow from "@/app/api/v1/flows/[id]/route";

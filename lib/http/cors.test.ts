@@ -1,6 +1,6 @@
 // Browser endpoints called from customers' sites answer with CORS headers, errors included.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { pgliteTestDb } from "@/lib/db/testing";
+import { pgliteTestDb } from "@/lib/testing/db";
 import { useDbForTests, type Db } from "@/lib/db/client";
 import * as decide from "@/app/api/v1/decide/route";
 import * as outcomes from "@/app/api/v1/outcomes/route";

@@ -1,7 +1,7 @@
 // The trigger-kept rollups equal a from-scratch count after mixed writes, on PostgreSQL.
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Db } from "@/lib/db/client";
-import { pgTestDb } from "@/lib/db/testing";
+import { pgTestDb } from "@/lib/testing/db";
 import { checkRollupsEqualScan } from "./rollups.shared";
 
 describe("results rollups on PostgreSQL", () => {

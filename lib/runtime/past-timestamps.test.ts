@@ -1,7 +1,7 @@
 // A history sent with past timestamps is run at the times it happened: the run enters at the
 // event's timestamp and a goal event days later (but still in the past) converts it.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { pgliteTestDb } from "@/lib/db/testing";
+import { pgliteTestDb } from "@/lib/testing/db";
 import { useDbForTests, type Db } from "@/lib/db/client";
 import * as flows from "@/app/api/v1/flows/route";
 import * as publish from "@/app/api/v1/flows/[id]/publish/route";

@@ -11,7 +11,7 @@ import { decide, recordOutcome } from "./decide";
 import { listRunsWithSteps } from "./explain";
 import { runSimulation } from "./simulate";
 import { verifySignature } from "./webhook";
-import { ingest, publish, runDueJobs, runWorkerUntil, seedProfile } from "./testing";
+import { ingest, publish, runDueJobs, runWorkerUntil, seedProfile } from "@/lib/testing/runtime";
 import { enqueue } from "./jobs";
 
 const SECRET = "whsec_test_secret";
