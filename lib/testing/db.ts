@@ -48,10 +48,10 @@ export async function pgTestDb(poolSize = 5): Promise<Db> {
   };
 }
 
-/** Both stores, for `describe.each(STORES)("… on $name", ({ open }) => …)`. */
-export const STORES: Array<{ name: "PGlite" | "PostgreSQL"; open: () => Promise<Db> }> = [
-  { name: "PGlite", open: pgliteTestDb },
-  { name: "PostgreSQL", open: () => pgTestDb() },
+/** Both stores, for `describe.each(STORES)("… on $name", ({ open }) => …)` (`kind` for setupDb). */
+export const STORES: Array<{ name: "PGlite" | "PostgreSQL"; kind: "pglite" | "pg"; open: () => Promise<Db> }> = [
+  { name: "PGlite", kind: "pglite", open: pgliteTestDb },
+  { name: "PostgreSQL", kind: "pg", open: () => pgTestDb() },
 ];
 
 const holder = globalThis as unknown as { __pathwiseDb?: Promise<Db> };
