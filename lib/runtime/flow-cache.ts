@@ -6,6 +6,8 @@ import type { Sql } from "@/lib/db/sql";
 import { compileFlow, type CompiledFlow } from "@/lib/engine";
 import { upgradeDocument } from "@/lib/flow/upgrade";
 import type { Graph, SettingsInput } from "@/lib/flow/schema";
+import { recommendationsNamed } from "@/lib/liquid/render";
+import { STRATEGIES } from "@/lib/catalog/schema";
 
 export type LiveFlow = {
   id: string;
@@ -104,9 +106,18 @@ export async function flowIndex(sql: Sql): Promise<FlowIndex> {
 
 type VersionRow = { id: string; flow_id: string; version: number; schema_version: number; graph: unknown; settings: unknown; name: string };
 
+// The recommendation lists each compiled version's templates name (docs/api.md §9): the executor
+// loads those, and only those, for the people it moves through the version.
+const recommendationLists = new WeakMap<CompiledFlow, readonly string[]>();
+
+/** The lists `recommendations.<list>` a version's templates read (all of them when it reads the object otherwise). */
+export function recommendationListsOf(compiled: CompiledFlow): readonly string[] {
+  return recommendationLists.get(compiled) ?? [];
+}
+
 function compileRow(r: VersionRow): CompiledFlow {
   const doc = upgradeDocument({ schemaVersion: r.schema_version, graph: r.graph, settings: r.settings });
-  return compileFlow({
+  const compiled = compileFlow({
     flowId: r.flow_id,
     flowName: r.name,
     versionId: r.id,
@@ -114,6 +125,9 @@ function compileRow(r: VersionRow): CompiledFlow {
     graph: doc.graph as Graph,
     settings: doc.settings as SettingsInput,
   });
+  const named = recommendationsNamed(JSON.stringify(doc.graph));
+  if (named.size) recommendationLists.set(compiled, named.has("*") ? STRATEGIES : [...named].filter((n) => (STRATEGIES as readonly string[]).includes(n)));
+  return compiled;
 }
 
 function remember(compiled: CompiledFlow): CompiledFlow {
