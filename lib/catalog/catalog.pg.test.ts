@@ -13,6 +13,7 @@ import * as batch from "@/app/api/v1/batch/route";
 import * as flows from "@/app/api/v1/flows/route";
 import * as publish from "@/app/api/v1/flows/[id]/publish/route";
 import * as decide from "@/app/api/v1/decide/route";
+import { compiledVersion, recommendationListsOf } from "@/lib/runtime/flow-cache";
 
 const CATALOG = [
   { id: "s1", name: "Trail shoe", category: "shoes", price: 120, url: "/p/s1" },
@@ -155,6 +156,11 @@ function suite(kind: "pg" | "pglite") {
       const d = await call(decide.POST, { path: "/api/v1/decide", body: { userId: "ed", placements: ["strip"] }, auth });
       // Rendered after this request's views were recorded: s1 newest; s1 co-viewed with s2, s3, ghost, s4.
       expect(d.json.decisions.strip.content).toBe("Trail shoe;Sandal;|4|0");
+      // Lazily: the lists the template names, and only for events that can move a run of the flow.
+      const [v] = await t.db.sql.query<{ active_version_id: string }>(`SELECT active_version_id FROM flows WHERE id = $1`, [f.json.id]);
+      const compiled = await compiledVersion(t.db.sql, v.active_version_id);
+      expect([...recommendationListsOf(compiled, { names: new Set(["Product Viewed"]), identify: false })].sort()).toEqual(["also_viewed", "recently_viewed"]);
+      expect(recommendationListsOf(compiled, { names: new Set(["Signed Up"]), identify: true })).toEqual([]);
     });
   });
 }

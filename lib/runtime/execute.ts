@@ -124,11 +124,9 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
       // Recommendations only when a version this person may move through reads them (lazily: the
       // lists its templates name), computed after this request's item activity was recorded.
       const lists = new Set<Strategy>();
-      for (const f of active) for (const l of recommendationListsOf(versions.get(f.activeVersionId)!)) lists.add(l as Strategy);
-      for (const run of runsOf.get(profile.id)?.runs ?? []) {
-        const v = versions.get(run.versionId);
-        if (v) for (const l of recommendationListsOf(v)) lists.add(l as Strategy);
-      }
+      const heard = { names: new Set(it.events.filter((e) => e.type !== "identify" && e.type !== "alias").map((e) => e.name)), identify: it.firstIdentify };
+      for (const f of active) for (const l of recommendationListsOf(versions.get(f.activeVersionId), heard)) lists.add(l as Strategy);
+      for (const run of runsOf.get(profile.id)?.runs ?? []) for (const l of recommendationListsOf(versions.get(run.versionId), heard)) lists.add(l as Strategy);
       if (lists.size) row.recommendations = await recommendationsFor(sql, [profile.id], lists, opts.now);
       const applier = outbox.applier(row);
       const policy = policies.gateFor(row);
