@@ -6,6 +6,12 @@
 // Unknown item ids are kept: the catalog may name them later.
 import type { Sql } from "@/lib/db/sql";
 
+/** Days that count towards `popular` (PATHWISE_POPULAR_WINDOW_DAYS). */
+export const popularWindowDays = () => Math.max(1, Number(process.env.PATHWISE_POPULAR_WINDOW_DAYS ?? 30) || 30);
+/** The first day inside the popularity window, as of `now`. */
+export const windowStart = (now: Date = new Date()) => new Date(now.getTime() - popularWindowDays() * 86_400_000).toISOString().slice(0, 10);
+const PURCHASE_WEIGHT = 3;
+
 /** Two views by one person this close together are one session: their items are co-viewed. */
 export const SESSION_WINDOW_MS = 60 * 60 * 1000;
 /** A new view pairs with at most this many of the person's items viewed earlier in the session. */
@@ -146,13 +152,35 @@ export async function recordItemActivity(sql: Sql, acts: ItemActivity[]): Promis
        last_at = GREATEST(profile_items.last_at, EXCLUDED.last_at)`,
     [JSON.stringify(mineRows)],
   );
-  await sql.query(
-    `INSERT INTO item_daily (item_id, day, views, purchases)
-     SELECT x.item_id, x.day, x.views, x.purchases FROM jsonb_to_recordset($1::jsonb) AS x(item_id text, day date, views int, purchases int)
+  // A day already out of the window is counted in its day only; a day inside it also in the item's
+  // window totals (maintenance subtracts it when it leaves: expirePopularity).
+  const days = await sql.query<{ item_id: string; day: string; expired: boolean }>(
+    `INSERT INTO item_daily (item_id, day, views, purchases, expired)
+     SELECT x.item_id, x.day, x.views, x.purchases, x.day < $2::date FROM jsonb_to_recordset($1::jsonb) AS x(item_id text, day date, views int, purchases int)
       ORDER BY x.item_id, x.day
-     ON CONFLICT (item_id, day) DO UPDATE SET views = item_daily.views + EXCLUDED.views, purchases = item_daily.purchases + EXCLUDED.purchases`,
-    [JSON.stringify([...daily.values()])],
+     ON CONFLICT (item_id, day) DO UPDATE SET views = item_daily.views + EXCLUDED.views, purchases = item_daily.purchases + EXCLUDED.purchases
+     RETURNING item_id, to_char(day, 'YYYY-MM-DD') AS day, expired`,
+    [JSON.stringify([...daily.values()]), windowStart()],
   );
+  const totals = new Map<string, { item_id: string; views: number; purchases: number }>();
+  for (const r of days) {
+    if (r.expired) continue;
+    const d = daily.get(`${r.item_id}\n${r.day}`);
+    if (!d) continue;
+    const t = totals.get(r.item_id) ?? { item_id: r.item_id, views: 0, purchases: 0 };
+    t.views += d.views;
+    t.purchases += d.purchases;
+    totals.set(r.item_id, t);
+  }
+  if (totals.size) {
+    await sql.query(
+      `INSERT INTO item_totals (item_id, views, purchases, score)
+       SELECT x.item_id, x.views, x.purchases, x.views + ${PURCHASE_WEIGHT} * x.purchases FROM jsonb_to_recordset($1::jsonb) AS x(item_id text, views int, purchases int)
+        ORDER BY x.item_id
+       ON CONFLICT (item_id) DO UPDATE SET views = item_totals.views + EXCLUDED.views, purchases = item_totals.purchases + EXCLUDED.purchases, score = item_totals.score + EXCLUDED.score`,
+      [JSON.stringify([...totals.values()])],
+    );
+  }
   if (pairs.size) {
     await sql.query(
       `INSERT INTO item_pairs (item_id, other_id, count, updated_at)
@@ -177,4 +205,25 @@ export async function moveItemActivity(sql: Sql, fromId: string, intoId: string)
     [fromId, intoId],
   );
   await sql.query(`DELETE FROM profile_items WHERE profile_id = $1`, [fromId]);
+}
+
+/**
+ * Subtracts from the window totals the days that have left the popularity window (each day once).
+ * Run by the hourly maintenance job; returns how many item-days left.
+ */
+export async function expirePopularity(sql: Sql, now: Date = new Date()): Promise<number> {
+  const rows = await sql.query<{ n: number }>(
+    `WITH gone AS (
+       UPDATE item_daily SET expired = true WHERE day < $1::date AND NOT expired RETURNING item_id, views, purchases
+     ), s AS (
+       SELECT item_id, sum(views)::int AS v, sum(purchases)::int AS p, count(*)::int AS n FROM gone GROUP BY item_id
+     ), u AS (
+       UPDATE item_totals t SET views = t.views - s.v, purchases = t.purchases - s.p, score = t.score - (s.v + ${PURCHASE_WEIGHT} * s.p)
+         FROM s WHERE t.item_id = s.item_id RETURNING t.item_id
+     )
+     SELECT coalesce(sum(n), 0)::int AS n FROM s`,
+    [windowStart(now)],
+  );
+  await sql.query(`DELETE FROM item_totals WHERE views <= 0 AND purchases <= 0`);
+  return rows[0]?.n ?? 0;
 }

@@ -14,6 +14,7 @@ import * as flows from "@/app/api/v1/flows/route";
 import * as publish from "@/app/api/v1/flows/[id]/publish/route";
 import * as decide from "@/app/api/v1/decide/route";
 import { compiledVersion, recommendationListsOf } from "@/lib/runtime/flow-cache";
+import { expirePopularity } from "@/lib/catalog/activity";
 
 const CATALOG = [
   { id: "s1", name: "Trail shoe", category: "shoes", price: 120, url: "/p/s1" },
@@ -129,6 +130,20 @@ function suite(kind: "pg" | "pglite") {
       expect(await get("cat", "strategy=recently_viewed")).toEqual(["ghost", "s3", "s1"]);
       // s3 was co-viewed with s1 twice (ann, cat), with ghost and s2 once: ties in id order.
       expect(await get("ann", "strategy=also_viewed&item=s3")).toEqual(["s1", "ghost", "s2"]);
+    });
+
+    it("counts views and purchases in popular only while they are inside the sliding window", async () => {
+      const old = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+      const w = (userId: string, days: number) => ({ type: "track", userId, event: "Product Viewed", properties: { product_id: "h2" }, timestamp: old(days) });
+      // Long ago: outside the 30-day window, never counted. 29 days ago: counted for now.
+      await send([w("old-1", 45), w("old-2", 45), w("old-3", 45), w("old-4", 45), w("old-5", 45)]);
+      expect(await get("nobody", "strategy=popular&category=hats")).toEqual([]);
+      await send([w("mid-1", 29), w("mid-2", 29)]);
+      expect(await get("nobody", "strategy=popular&category=hats")).toEqual(["h2"]);
+      // Two days later those days have left the window: maintenance takes them out.
+      expect(await expirePopularity(t.db.sql, new Date(Date.now() + 2 * 86_400_000))).toBeGreaterThan(0);
+      expect(await get("nobody", "strategy=popular&category=hats")).toEqual([]);
+      expect(await expirePopularity(t.db.sql, new Date(Date.now() + 2 * 86_400_000))).toBe(0);
     });
 
     it("moves an anonymous visitor's items to the user they become", async () => {

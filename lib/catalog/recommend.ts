@@ -8,9 +8,6 @@
 import type { Sql } from "@/lib/db/sql";
 import { DEFAULT_LIMIT, STRATEGIES, type RecommendedItem, type Strategy } from "./schema";
 
-/** Days that count towards `popular` (PATHWISE_POPULAR_WINDOW_DAYS). */
-export const popularWindowDays = () => Math.max(1, Number(process.env.PATHWISE_POPULAR_WINDOW_DAYS ?? 30) || 30);
-const PURCHASE_WEIGHT = 3;
 /** for_you starts from this many of the person's latest items. */
 const FOR_YOU_SEEDS = 5;
 /** ...and reads at most this many neighbours of each. */
@@ -18,7 +15,7 @@ const NEIGHBOURS = 50;
 /** How much popularity in the person's categories adds to co-occurrence (both scaled to 0..1). */
 const POPULAR_BLEND = 0.25;
 
-export type RecommendOptions = { limit?: number; category?: string; item?: string; now?: Date };
+export type RecommendOptions = { limit?: number; category?: string; item?: string };
 
 type Mine = { item_id: string; last_viewed_at: Date | null; purchased_at: Date | null; last_at: Date };
 type ItemRow = { id: string; name: string; url: string | null; image: string | null; price: number | null; category: string | null; attributes: Record<string, unknown> };
@@ -66,15 +63,13 @@ async function finish(sql: Sql, scored: Map<string, number>, opts: { limit: numb
   return out;
 }
 
-/** Items by views + 3 × purchases over the window, catalog-known, in the categories if given, leaving out `exclude`. */
-export async function popularScores(sql: Sql, opts: { categories?: string[]; exclude: string[]; limit: number; now?: Date }): Promise<Map<string, number>> {
-  const since = new Date((opts.now ?? new Date()).getTime() - popularWindowDays() * 86_400_000).toISOString().slice(0, 10);
+/** Items by views + 3 × purchases over the window (item_totals), catalog-known, in the categories if given, leaving out `exclude`. */
+export async function popularScores(sql: Sql, opts: { categories?: string[]; exclude: string[]; limit: number }): Promise<Map<string, number>> {
   const rows = await sql.query<{ item_id: string; score: number }>(
-    `SELECT d.item_id, (sum(d.views) + ${PURCHASE_WEIGHT} * sum(d.purchases))::float8 AS score
-       FROM item_daily d JOIN catalog_items c ON c.id = d.item_id
-      WHERE d.day >= $1::date AND ($2::text[] IS NULL OR c.category = ANY($2::text[])) AND NOT (d.item_id = ANY($3::text[]))
-      GROUP BY d.item_id ORDER BY score DESC, d.item_id LIMIT $4`,
-    [since, opts.categories ?? null, opts.exclude, opts.limit],
+    `SELECT t.item_id, t.score FROM item_totals t JOIN catalog_items c ON c.id = t.item_id
+      WHERE t.score > 0 AND ($1::text[] IS NULL OR c.category = ANY($1::text[])) AND NOT (t.item_id = ANY($2::text[]))
+      ORDER BY t.score DESC, t.item_id LIMIT $3`,
+    [opts.categories ?? null, opts.exclude, opts.limit],
   );
   return new Map(rows.map((r) => [r.item_id, Number(r.score)]));
 }
@@ -90,7 +85,7 @@ export async function recommend(sql: Sql, profileIds: string[], strategy: Strate
       return finish(sql, scored, { limit, category: opts.category });
     }
     case "popular": {
-      const scored = await popularScores(sql, { categories: opts.category ? [opts.category] : undefined, exclude: [...bought], limit, now: opts.now });
+      const scored = await popularScores(sql, { categories: opts.category ? [opts.category] : undefined, exclude: [...bought], limit });
       return finish(sql, scored, { limit, category: opts.category });
     }
     case "also_viewed": {
@@ -137,7 +132,7 @@ async function forYou(sql: Sql, me: PersonItems, bought: Set<string>, opts: Reco
   const cats = new Map<string, number>();
   for (const r of (await itemsById(sql, recentIds)).values()) if (r.category) cats.set(r.category, (cats.get(r.category) ?? 0) + 1);
   const categories = opts.category ? [opts.category] : [...cats.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([c]) => c);
-  const popular = await popularScores(sql, { categories: categories.length ? categories : undefined, exclude: [...exclude], limit: opts.limit * 4, now: opts.now });
+  const popular = await popularScores(sql, { categories: categories.length ? categories : undefined, exclude: [...exclude], limit: opts.limit * 4 });
   const maxPop = Math.max(0, ...popular.values());
   const maxCo = Math.max(0, ...scored.values());
   const blended = new Map<string, number>();
@@ -147,11 +142,11 @@ async function forYou(sql: Sql, me: PersonItems, bought: Set<string>, opts: Reco
 }
 
 /** The lists a template may read (lib/liquid: `recommendations.*`), for one person, only those named. */
-export async function recommendationsFor(sql: Sql, profileIds: string[], strategies: Iterable<Strategy>, now?: Date): Promise<Record<string, RecommendedItem[]>> {
+export async function recommendationsFor(sql: Sql, profileIds: string[], strategies: Iterable<Strategy>): Promise<Record<string, RecommendedItem[]>> {
   const wanted = [...new Set(strategies)].filter((s) => (STRATEGIES as readonly string[]).includes(s));
   const out: Record<string, RecommendedItem[]> = {};
   if (!wanted.length) return out;
   const me = await PersonItems.load(sql, profileIds);
-  for (const s of wanted) out[s] = await recommend(sql, profileIds, s, { limit: DEFAULT_LIMIT, now }, me);
+  for (const s of wanted) out[s] = await recommend(sql, profileIds, s, { limit: DEFAULT_LIMIT }, me);
   return out;
 }

@@ -127,7 +127,7 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
       const heard = { names: new Set(it.events.filter((e) => e.type !== "identify" && e.type !== "alias").map((e) => e.name)), identify: it.firstIdentify };
       for (const f of active) for (const l of recommendationListsOf(versions.get(f.activeVersionId), heard)) lists.add(l as Strategy);
       for (const run of runsOf.get(profile.id)?.runs ?? []) for (const l of recommendationListsOf(versions.get(run.versionId), heard)) lists.add(l as Strategy);
-      if (lists.size) row.recommendations = await recommendationsFor(sql, [profile.id], lists, opts.now);
+      if (lists.size) row.recommendations = await recommendationsFor(sql, [profile.id], lists);
       const applier = outbox.applier(row);
       const policy = policies.gateFor(row);
       const loaded = runsOf.get(profile.id) ?? { runs: [], light: new Set<string>() };

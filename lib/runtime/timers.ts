@@ -54,7 +54,7 @@ export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResu
     const now = Date.now();
     const policy = await loadPolicyGate(sql, profile, now);
     const lists = compiled ? recommendationListsOf(compiled) : [];
-    if (lists.length) profile.recommendations = await recommendationsFor(sql, [profile.id], lists as Strategy[], new Date(now));
+    if (lists.length) profile.recommendations = await recommendationsFor(sql, [profile.id], lists as Strategy[]);
     const res = dispatch(flowSet, [run], profileContext(profile, now), { kind: "timer", runId: run.id, timerId: p.timerId, at: now }, { gate: policy.gate });
     // A paused flow holds its runs: look again later; the run fires when the flow is resumed.
     if (res.held) return "held";

@@ -64,3 +64,20 @@ CREATE INDEX "item_pairs_item_id_count_idx" ON "item_pairs"("item_id", "count" D
 
 -- AlterTable: an import is of profiles (the default) or of catalog items
 ALTER TABLE "imports" ADD COLUMN "kind" TEXT NOT NULL DEFAULT 'profiles';
+
+-- A day's counts leave the popularity window once: marked here when subtracted from item_totals.
+ALTER TABLE "item_daily" ADD COLUMN "expired" BOOLEAN NOT NULL DEFAULT false;
+
+-- CreateTable: each item's views and purchases over the popularity window (daily rows added at
+-- ingestion, subtracted by maintenance when they leave the window): `popular` reads the top by score.
+CREATE TABLE "item_totals" (
+    "item_id" TEXT NOT NULL,
+    "views" INTEGER NOT NULL DEFAULT 0,
+    "purchases" INTEGER NOT NULL DEFAULT 0,
+    "score" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "item_totals_pkey" PRIMARY KEY ("item_id")
+);
+
+-- CreateIndex
+CREATE INDEX "item_totals_score_idx" ON "item_totals"("score" DESC);
