@@ -3,7 +3,7 @@
 // checklist, or a multi-step tour loaded on demand. See docs/sdk.md for the content format.
 import { sanitize } from "./sanitize";
 
-export type Kind = "banner" | "badge" | "tooltip" | "checklist" | "tour" | "survey";
+export type Kind = "banner" | "badge" | "tooltip" | "checklist" | "tour" | "survey" | "modal";
 
 export type Hooks = {
   /** Call with the element that must become visible for the content to count as shown. */
@@ -52,6 +52,8 @@ const CSS = `
 .pw-scale button{min-width:2.2em;padding:4px 6px;border:1px solid var(--pw-border,#c7d2fe);border-radius:6px;background:#fff;color:inherit;font:inherit;cursor:pointer}
 .pw-scale button:hover{background:var(--pw-accent,#4f46e5);color:#fff}
 .pw-scale.pw-stars button{font-size:1.3em;border:0;background:transparent;color:#f59e0b}
+.pw-overlay{position:fixed;inset:0;z-index:2147483000;background:rgba(15,23,42,.45);display:flex;align-items:center;justify-content:center;padding:16px}
+.pw-modal{position:relative;background:#fff;color:#111827;border-radius:12px;max-width:440px;width:100%;padding:20px 44px 20px 20px;box-shadow:0 20px 50px rgba(0,0,0,.3)}
 .pw-ends{display:flex;justify-content:space-between;font-size:.8em;opacity:.75}
 `;
 
@@ -92,7 +94,7 @@ function wireClicks(root: Element, hooks: Hooks, dismiss: () => void): void {
 function kindOf(frag: DocumentFragment): { kind: Kind; root: Element | null } {
   const root = frag.querySelector("[data-pw-kind]");
   const k = root?.getAttribute("data-pw-kind");
-  if (k === "badge" || k === "tooltip" || k === "checklist" || k === "tour" || k === "banner" || k === "survey") return { kind: k, root };
+  if (k === "badge" || k === "tooltip" || k === "checklist" || k === "tour" || k === "banner" || k === "survey" || k === "modal") return { kind: k, root };
   return { kind: "banner", root: null };
 }
 
@@ -132,6 +134,37 @@ export function render(container: Element, html: string, hooks: Hooks, opts: Ren
     wrap.appendChild(closeButton(doc, dismiss));
   }
   wireClicks(wrap, hooks, dismiss);
+
+  if (kind === "modal") {
+    // A centred dialog over a dimmed page; the placement element only marks where it was asked for.
+    wrap.setAttribute("role", "dialog");
+    wrap.setAttribute("aria-modal", "true");
+    wrap.setAttribute("aria-label", root!.getAttribute("data-pw-title") || "Message");
+    const title = root!.getAttribute("data-pw-title");
+    if (title) {
+      const h = doc.createElement("h2");
+      h.textContent = title;
+      h.style.margin = "0 0 8px";
+      h.style.fontSize = "1.15em";
+      wrap.insertBefore(h, wrap.firstChild);
+    }
+    const overlay = doc.createElement("div");
+    overlay.className = "pw-overlay";
+    overlay.appendChild(wrap);
+    overlay.addEventListener("click", (e) => {
+      if (e.target === overlay) dismiss();
+    });
+    doc.body.appendChild(overlay);
+    cleanups.push(() => overlay.remove());
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape" && overlay.isConnected) dismiss();
+    };
+    doc.addEventListener("keydown", onKey);
+    cleanups.push(() => doc.removeEventListener("keydown", onKey));
+    (wrap.querySelector(".pw-close") as HTMLElement | null)?.focus();
+    hooks.visible(wrap);
+    return { kind, destroy };
+  }
 
   if (kind === "tooltip") {
     wrap.setAttribute("role", "dialog");

@@ -90,3 +90,18 @@ describe("survey", () => {
     expect(requests).toHaveLength(0);
   });
 });
+
+describe("modal", () => {
+  it("shows a titled dialog over the page; the dimmed page, × or Escape dismisses it", async () => {
+    decisions = { m: decision('<div data-pw-kind="modal" data-pw-title="Welcome aboard"><p>Take the tour</p></div>', "d3") };
+    const c = createClient("http://unused.invalid");
+    c.init({ writeKey: "pw_wk_test", apiHost: host, flushInterval: 10 });
+    await c.placement("#slot", "m");
+    const dialog = document.querySelector<HTMLElement>('.pw-overlay [role="dialog"]')!;
+    expect(dialog.getAttribute("aria-label")).toBe("Welcome aboard");
+    expect(dialog.textContent).toContain("Take the tour");
+    document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
+    await until(() => outcomes().some((o) => o.type === "dismissed"));
+    expect(document.querySelector(".pw-overlay")).toBeNull();
+  });
+});
