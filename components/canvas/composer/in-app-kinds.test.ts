@@ -30,7 +30,8 @@ describe("in-app kinds", () => {
   it("keeps hand-written HTML that is not in the composer's shape as plain HTML, untouched", () => {
     const html = `<div data-pw-kind="banner" class="promo"><em>Hi</em></div><p>second root</p>`;
     expect(parseInApp(html)).toMatchObject({ kind: "html", html });
-    expect(parseInApp("Just text")).toMatchObject({ kind: "html", html: "Just text" });
+    // No kind asked for: the SDK shows it as a banner, so it opens as a banner with that message.
+    expect(parseInApp("Hello {{ user.name | default: 'there' }}!")).toMatchObject({ kind: "banner", body: "Hello {{ user.name | default: 'there' }}!", title: "" });
     expect(parseInApp("").kind).toBe("banner");
   });
 });

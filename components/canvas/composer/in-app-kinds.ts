@@ -105,6 +105,9 @@ export function parseInApp(html: string, parser: (s: string) => Document = (s) =
   const raw: InAppFields = { ...base, kind: "html", html };
   if (!html.trim()) return { ...base, kind: "banner" };
   const doc = parser(`<body>${html}</body>`);
+  // Text or HTML that asks for no kind is what the SDK shows as a banner: it opens as one, and stays
+  // byte for byte as it is until the marketer edits it.
+  if (!doc.body.querySelector("[data-pw-kind]")) return { ...base, kind: "banner", body: html };
   const nodes = Array.from(doc.body.childNodes).filter((n) => !(n.nodeType === 3 && !n.textContent?.trim()));
   if (nodes.length !== 1 || nodes[0].nodeType !== 1) return raw;
   const root = nodes[0] as Element;
