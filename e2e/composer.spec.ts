@@ -98,5 +98,6 @@ test("compose a banner and a survey, preview them rendered by the SDK, preview a
   await page.goto("/");
   await expect(page.getByTestId("home-email-unconfigured")).toBeVisible();
   await expect(page.getByTestId("alerts")).toContainText("Email is not set up, but Composer sends email");
-  expect(errors).toEqual([]);
+  // The one failed request is the send-test answer the test asked for (409: SMTP not configured).
+  expect(errors.filter((e) => !/status of 409 \(Conflict\)/.test(e))).toEqual([]);
 });

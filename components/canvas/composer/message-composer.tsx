@@ -168,7 +168,10 @@ export function InAppComposer({ data, onChange, flow }: { data: InApp; onChange:
   );
 }
 
-/** Email: the rendered subject and HTML body (in a frame without scripts) and "send test to me". */
+/**
+ * Email: the rendered subject and HTML body and "send test to me". The body's frame runs no script (as
+ * mail clients do not); it may open links in a new tab.
+ */
 export function EmailPreview({ data, flow }: { data: Email; flow: { id: string; name: string } }) {
   const { ctx, controls } = usePreviewData(flow);
   const subject = render(data.subject, ctx, data.fallback);
@@ -189,7 +192,7 @@ export function EmailPreview({ data, flow }: { data: Email; flow: { id: string; 
               Subject: <strong className="text-slate-900" data-testid="email-subject">{subject.output || "(empty)"}</strong>
             </div>
           </div>
-          <iframe title="Email body preview" sandbox="" srcDoc={`<!doctype html><meta charset="utf-8"><base target="_blank"><body style="font:14px/1.5 system-ui,sans-serif;margin:12px">${body.output}</body>`} className="h-48 w-full" data-testid="email-body-preview" />
+          <iframe title="Email body preview" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" srcDoc={`<!doctype html><meta charset="utf-8"><base target="_blank"><body style="font:14px/1.5 system-ui,sans-serif;margin:12px">${body.output}</body>`} className="h-48 w-full" data-testid="email-body-preview" />
         </div>
       ) : null}
       {subject.error || body.error ? (
