@@ -3,7 +3,7 @@
 // changed; rewired edges; settings), then publish — keeping the users inside on their version, or
 // moving them to the new one (the migration step, with its dry run).
 import { useEffect, useRef, useState } from "react";
-import { MigrationStep } from "@/components/policies/MigrationStep";
+import { RunMigrationStep } from "./run-migration-step";
 import type { PublishResult } from "@/components/hooks/use-policies";
 import { diffFlows } from "@/lib/flow/diff";
 import { describeNode } from "@/lib/flow/describe";
@@ -148,7 +148,7 @@ export function PublishDialog({
           </div>
           {republish ? (
             <div className="border-t border-slate-100 pt-4">
-              <MigrationStep flowId={flowId} onPublished={onPublished} onCancel={onClose} expectedToChange={expectedToChange} />
+              <RunMigrationStep flowId={flowId} onPublished={onPublished} onCancel={onClose} expectedToChange={expectedToChange} />
             </div>
           ) : null}
         </div>

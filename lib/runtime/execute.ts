@@ -19,12 +19,6 @@ import { runtimeMetrics } from "./counters";
 import { loadPolicyGates } from "@/lib/policies/runtime";
 import { currentGroups } from "@/lib/profiles/groups";
 
-export type ExecuteOptions = {
-  /** True when this batch holds the profile's first identify (identify triggers). */
-  firstIdentify: boolean;
-  now: Date;
-};
-
 export type InactivityPayload = { flowId: string; profileId: string; lastSeen: number };
 
 /** The profile's runs (of one flow, if given) in the engine's shape. */
@@ -51,23 +45,17 @@ function engineEvent(e: StoredEvent): EngineEvent {
   return { name: e.name, properties: e.properties ?? {}, timestamp: e.timestamp.getTime() };
 }
 
-/**
- * Called by ingestion once per profile per request, after the events are inserted and the profile's
- * traits and summary are updated, inside the same transaction, with the profile row locked.
- * May update profile.traits (update nodes): it writes them back itself and mutates `profile.traits`.
- */
-export async function runFlowsForEvents(sql: Sql, profile: ProfileState, events: StoredEvent[], opts: ExecuteOptions): Promise<void> {
-  await runFlowsForBatch(sql, [{ profile, events, firstIdentify: opts.firstIdentify }], { now: opts.now });
-}
-
 /** One profile's share of an ingestion batch. */
 export type BatchItem = { profile: ProfileState; events: StoredEvent[]; firstIdentify: boolean };
 
 /**
- * runFlowsForEvents for every profile of one ingestion request at once, with the same result as calling
- * it per profile: profiles never share runs, steps, touchpoints, jobs or counters. The flows are looked
- * up once, only profiles with an event some live flow listens to have their runs read (one query for
- * all), and the effects of all of them are written with one statement per table.
+ * Called by ingestion once per request, after the events are inserted and each profile's traits and
+ * summary are updated, inside the same transaction, with the profile rows locked. Every profile of the
+ * request at once, with the same result as one call per profile: profiles never share runs, steps,
+ * touchpoints, jobs or counters. The flows are looked up once, only profiles with an event some live
+ * flow listens to have their runs read (one query for all), and the effects of all of them are written
+ * with one statement per table. May update a profile's traits (update nodes): they are written back and
+ * `profile.traits` is mutated.
  */
 export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now: Date }): Promise<void> {
   const m = runtimeMetrics();

@@ -303,9 +303,13 @@ export function runtimeSuite(label: string, open: () => Promise<Db>) {
       // A transaction that fails after the executor ran leaves nothing behind.
       await expect(
         db.tx(async (sql) => {
-          const { runFlowsForEvents } = await import("./execute");
+          const { runFlowsForBatch } = await import("./execute");
           const [p] = await sql.query<{ traits: Record<string, unknown>; first_seen: Date; last_seen: Date }>(`SELECT traits, first_seen, last_seen FROM profiles WHERE id = $1 FOR UPDATE`, [pid]);
-          await runFlowsForEvents(sql, { id: pid, userId: "idem-1", anonymousIds: [], traits: p.traits, summary: {}, firstSeen: p.first_seen, lastSeen: p.last_seen }, [{ id: 0, type: "track", name: "Idem", properties: {}, timestamp: new Date(), messageId: null }], { firstIdentify: false, now: new Date() });
+          const profile = { id: pid, userId: "idem-1", anonymousIds: [], traits: p.traits, summary: {}, firstSeen: p.first_seen, lastSeen: p.last_seen };
+          const events = [{ id: 0, type: "track" as const, name: "Idem", properties: {}, timestamp: new Date(), messageId: null }];
+          await runFlowsForBatch(sql, [{ profile, events, firstIdentify: false }], { now: new Date() });
+          // The executor did write inside the transaction (so the rollback below is what removes it).
+          expect(await sql.query(`SELECT id FROM runs WHERE profile_id = $1`, [pid])).toHaveLength(1);
           throw new Error("ingestion failed later");
         }),
       ).rejects.toThrow("ingestion failed later");
