@@ -169,6 +169,32 @@ const CASES: Case[] = [
     need: "editor",
     prepare: async () => ({ path: "/api/v1/import", init: { body: [{ userId: `imp-${++userSeq}`, traits: { plan: "pro" } }] } }),
   },
+  { family: "catalog read", file: "v1/catalog/items/route.ts", method: "GET", need: "viewer", prepare: async () => ({ path: "/api/v1/catalog/items" }) },
+  {
+    family: "catalog upsert",
+    file: "v1/catalog/items/route.ts",
+    method: "POST",
+    need: "editor",
+    prepare: async () => ({ path: "/api/v1/catalog/items", init: { body: { items: [{ id: `item-${++userSeq}`, name: "Item" }] } } }),
+  },
+  {
+    family: "catalog delete",
+    file: "v1/catalog/items/[id]/route.ts",
+    method: "DELETE",
+    need: "editor",
+    prepare: async (db) => {
+      const id = `item-${++userSeq}`;
+      await db.sql.query(`INSERT INTO catalog_items (id, name) VALUES ($1, 'Item')`, [id]);
+      return { path: `/api/v1/catalog/items/${id}`, params: { id } };
+    },
+  },
+  {
+    family: "recommendations",
+    file: "v1/users/[userId]/recommendations/route.ts",
+    method: "GET",
+    need: "viewer",
+    prepare: async () => ({ path: "/api/v1/users/someone/recommendations?strategy=popular", params: { userId: "someone" } }),
+  },
   {
     family: "simulate",
     file: "v1/simulate/route.ts",
