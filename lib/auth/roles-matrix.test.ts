@@ -8,7 +8,8 @@ import { createFlow } from "@/lib/flows/store";
 import { TEMPLATES } from "@/lib/flow/templates";
 import { resetRateLimiter, createRateLimiter } from "@/lib/http/rate-limit";
 import type { Db } from "@/lib/db/client";
-import { call, errorOf, installTestDb, keyFor, removeTestDb, sessionFor, type CallInit } from "./test-harness";
+import { call, errorOf, keyFor, sessionFor, type CallInit } from "@/lib/testing/routes";
+import { installTestDb, removeTestDb } from "@/lib/testing/db";
 import type { Role } from "./roles";
 
 type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string | string[]>> }) => Promise<Response>;
