@@ -26,4 +26,7 @@ export const qk = {
   sources: ["sources"] as const,
   deadLetters: (sourceId: string) => ["sources", sourceId, "dead-letters"] as const,
   engagement: ["engagement"] as const,
+  globalControl: ["settings", "holdout"] as const,
+  conflicts: ["flows", "conflicts"] as const,
+  suggestions: (field: string, scope: Record<string, string | undefined>) => ["suggestions", field, scope] as const,
 };

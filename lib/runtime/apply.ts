@@ -241,6 +241,8 @@ export class Outbox {
         payload = { subject: msg.subject, body: msg.body, to: msg.to, variant, variants: msg.variants, userId: profile.userId };
       }
       if (msg.renderError) payload.renderError = msg.renderError;
+      // Why nothing went out: a holdout's in-app touchpoint holds its placement (decide.ts).
+      if (msg.suppressed) payload.suppressed = msg.suppressed;
       if (held) payload.deliverAt = new Date(msg.deliverAt!).toISOString();
       values.push(msg.key, msg.runId, msg.flowId, msg.nodeId, profile.id, msg.channel, placement, content, JSON.stringify(payload), status, new Date(msg.at));
       const b = i * 11;

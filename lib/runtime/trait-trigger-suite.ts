@@ -13,6 +13,7 @@ import { clearFlowCache } from "./flow-cache";
 import { decide } from "./decide";
 import { listRunsWithSteps } from "./explain";
 import { scheduleMaintenance } from "./maintenance";
+import { getFlowResults } from "@/lib/results/results";
 import { ingest, publish, runDueJobs, runWorkerUntil, seedProfile } from "./testing";
 
 const DAY = 86_400_000;
@@ -136,9 +137,28 @@ export function traitTriggerSuite(label: string, open: () => Promise<Db>) {
           [held],
         );
         expect(run).toEqual({ holdout: true, control: "global" });
+        // The flow's results compare it with the global control group, apart from its own holdout.
+        const gcFlow = (await db.sql.query<{ id: string }>(`SELECT id FROM flows WHERE name = 'GC offer'`))[0].id;
+        const res = await getFlowResults(db.sql, gcFlow, {}, { globalControlPercent: 20 });
+        expect(res.globalControl).toMatchObject({ percent: 20, treatment: { n: 1 }, control: { n: 1 } });
+        expect(res.holdout).toBeNull();
       } finally {
         await saveGlobalControl(db.sql, { percent: 0 });
       }
+    });
+
+    it("holds a placement for a user in another flow's holdout, and the results of both flows say so", async () => {
+      const a = await publish(db, "Held banner", { nodes: [node("t1", "trigger", { on: { type: "event", event: "Hold Go" } }), node("m1", "message", { channel: "in_app", placement: "home-hero", content: "A" })], edges: [edge("t1", "m1")] }, { holdout: 100 });
+      const b = await publish(db, "Other banner", { nodes: [node("t1", "trigger", { on: { type: "event", event: "Hold Go" } }), node("m1", "message", { channel: "in_app", placement: "home-hero", content: "B" })], edges: [edge("t1", "m1")] });
+      const held = await seedProfile(db, "hold-1");
+      await ingest(db, held, [{ name: "Hold Go" }]);
+      // Without the rule, flow B's banner would fill the placement of a user held out of flow A.
+      expect((await decide(db.sql, { userId: "hold-1", placements: ["home-hero"] })).decisions["home-hero"]).toBeNull();
+      expect((await getFlowResults(db.sql, b.id, {})).placementHolds).toEqual({ heldFromOthers: 1, heldForThis: 0 });
+      expect((await getFlowResults(db.sql, a.id, {})).placementHolds).toEqual({ heldFromOthers: 0, heldForThis: 1 });
+      // Pausing the holdout's flow frees the placement.
+      await db.sql.query(`UPDATE flows SET status = 'paused' WHERE id = $1`, [a.id]);
+      expect((await decide(db.sql, { userId: "hold-1", placements: ["home-hero"] })).decisions["home-hero"]?.content).toBe("B");
     });
   });
 }
