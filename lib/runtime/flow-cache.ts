@@ -61,7 +61,7 @@ export async function liveFlows(sql: Sql): Promise<Map<string, LiveFlow>> {
   const stamp = `${s.n}:${s.at ? s.at.getTime() : 0}`;
   if (stamp === c.stamp) return c.flows;
   const rows = await sql.query<{ id: string; name: string; status: "active" | "paused"; priority: number; active_version_id: string }>(
-    `SELECT id, name, status, priority, active_version_id FROM flows WHERE status IN ('active', 'paused') AND active_version_id IS NOT NULL`,
+    `SELECT id, name, status, priority, active_version_id FROM flows WHERE status IN ('active', 'paused') AND active_version_id IS NOT NULL ORDER BY created_at, id`,
   );
   const flows = new Map<string, LiveFlow>();
   for (const r of rows) flows.set(r.id, { id: r.id, name: r.name, status: r.status, priority: r.priority, activeVersionId: r.active_version_id });
