@@ -12,65 +12,19 @@ import {
   type Condition,
   type FlowNode,
   type MessageDataT,
-  type On,
   type Settings,
 } from "@/lib/flow/schema";
 import { describeNode } from "@/lib/flow/describe";
 import type { CanvasNode } from "@/lib/flow/canvas-mapping";
-import { Checkbox, NumberField, Section, SelectField, SmallButton, TextArea, TextField, omit, zodError } from "./fields";
+import { Checkbox, NumberField, Section, SelectField, SmallButton, TextArea, TextField, zodError } from "./fields";
 import { DurationPicker } from "./duration-picker";
 import { ConditionBuilder, PredicateList, type SplitRef } from "./condition-builder";
 import { LiquidPreview } from "./liquid-preview";
 import { kindOf } from "./node-kinds";
+import { TriggerEditor } from "./trigger-fields";
+import { ConflictNotice } from "./conflict-notice";
 
 type Change = (data: FlowNode["data"], key?: string) => void;
-
-function TriggerEditor({ node, onChange }: { node: Extract<FlowNode, { type: "trigger" }>; onChange: Change }) {
-  const on = node.data.on;
-  const set = (next: On, key?: string) => onChange({ on: next }, key);
-  const eventName = "event" in on ? on.event : "";
-  return (
-    <>
-      <SelectField
-        label="Users enter when"
-        value={on.type}
-        onChange={(t) =>
-          set(
-            t === "event"
-              ? { type: "event", event: eventName || "Signed Up" }
-              : t === "behavior"
-                ? { type: "behavior", event: eventName || "Page Viewed", count: { gte: 3 }, within: "P1D" }
-                : t === "inactivity"
-                  ? { type: "inactivity", after: "PT24H" }
-                  : { type: "identify" },
-          )
-        }
-        options={[
-          { value: "event", label: "An event arrives" },
-          { value: "behavior", label: "An event repeats (behaviour)" },
-          { value: "inactivity", label: "They go quiet (inactivity)" },
-          { value: "identify", label: "They are first identified" },
-        ]}
-      />
-      {on.type === "event" || on.type === "behavior" ? (
-        <>
-          <TextField label="Event name" value={on.event} onChange={(v) => set({ ...on, event: v }, "event")} placeholder="e.g. Product Viewed" error={zodError(NODE_DATA.trigger, { on: { ...on } }) && !on.event ? "Name the event" : undefined} />
-          {on.type === "behavior" ? (
-            <div className="grid grid-cols-2 gap-2">
-              <NumberField label="At least (times)" min={1} step={1} value={on.count.gte} onChange={(n) => set({ ...on, count: { gte: n === "" ? 1 : n } }, "count")} error={on.count.gte >= 1 && Number.isInteger(on.count.gte) ? undefined : "A whole number, 1 or more"} />
-              <DurationPicker label="Within" value={on.within} onChange={(d) => set({ ...on, within: d }, "within")} />
-            </div>
-          ) : null}
-          <PredicateList label="Trigger filter" where={on.where} onChange={(where) => set(where ? { ...on, where } : (omit(on, "where") as On), "where")} />
-        </>
-      ) : on.type === "inactivity" ? (
-        <DurationPicker label="No events for" value={on.after} onChange={(d) => set({ ...on, after: d }, "after")} />
-      ) : (
-        <p className="text-sm text-slate-600">The user enters the first time an identify call names them.</p>
-      )}
-    </>
-  );
-}
 
 function SplitEditor({ node, onChange }: { node: Extract<FlowNode, { type: "split" }>; onChange: Change }) {
   const branches = node.data.branches;
@@ -324,6 +278,7 @@ function NodeInspectorForm({
           )}
         </Section>
       </fieldset>
+      {doc.type === "trigger" || doc.type === "message" ? <ConflictNotice flowId={flow.id} node={doc} /> : null}
       {!parsed.success ? (
         <div role="alert" className="mx-4 mb-4 rounded-md bg-red-50 p-3 text-xs text-red-700">
           <strong className="font-semibold">Not saved until fixed:</strong>

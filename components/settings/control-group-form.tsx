@@ -1,16 +1,15 @@
 "use client";
 // The global control group's form: one percentage (0-20), saved for the whole workspace.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useGlobalControl, useSaveGlobalControl } from "@/components/hooks/use-global-control";
 
 export function ControlGroupForm() {
   const current = useGlobalControl();
   const save = useSaveGlobalControl();
-  const [value, setValue] = useState("");
+  // null: not edited yet, the stored value shows.
+  const [edited, setValue] = useState<string | null>(null);
+  const value = edited ?? (current.data ? String(current.data.percent) : "");
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (current.data) setValue(String(current.data.percent));
-  }, [current.data]);
   const n = Number(value);
   const invalid = value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 20;
 

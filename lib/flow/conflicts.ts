@@ -16,6 +16,8 @@ export type Conflict = {
   placement: string;
   /** The trigger both flows enter on, in words. */
   trigger: string;
+  /** Its canonical key (triggerKey). */
+  triggerKey: string;
   /** Winner first. */
   flows: { id: string; name: string; priority: number }[];
   winner: { id: string; name: string };
@@ -47,7 +49,7 @@ function beats(a: ConflictFlow, b: ConflictFlow): number {
 }
 
 export function findConflicts(flows: readonly ConflictFlow[]): Conflict[] {
-  const groups = new Map<string, { placement: string; on: On; flows: ConflictFlow[] }>();
+  const groups = new Map<string, { placement: string; on: On; key: string; flows: ConflictFlow[] }>();
   for (const f of flows) {
     const placements = placementsOf(f.graph.nodes);
     if (!placements.size) continue;
@@ -56,7 +58,7 @@ export function findConflicts(flows: readonly ConflictFlow[]): Conflict[] {
     for (const p of placements) {
       for (const [key, on] of triggers) {
         const k = `${p}\u0000${key}`;
-        const g = groups.get(k) ?? groups.set(k, { placement: p, on, flows: [] }).get(k)!;
+        const g = groups.get(k) ?? groups.set(k, { placement: p, on, key, flows: [] }).get(k)!;
         if (!g.flows.some((x) => x.id === f.id)) g.flows.push(f);
       }
     }
@@ -72,6 +74,7 @@ export function findConflicts(flows: readonly ConflictFlow[]): Conflict[] {
     out.push({
       placement: g.placement,
       trigger,
+      triggerKey: g.key,
       flows: sorted.map((f) => ({ id: f.id, name: f.name, priority: f.priority })),
       winner: { id: w.id, name: w.name },
       reason,

@@ -10,6 +10,7 @@ export const ConflictView = z
   .object({
     placement: z.string(),
     trigger: z.string(),
+    triggerKey: z.string().describe("The trigger in a canonical form: equal keys are the same trigger"),
     flows: z.array(z.object({ id: z.string(), name: z.string(), priority: z.number().int() })).describe("Winner first"),
     winner: z.object({ id: z.string(), name: z.string() }),
     reason: z.enum(["priority", "newest"]),

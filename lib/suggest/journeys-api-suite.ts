@@ -12,7 +12,7 @@ import { ingest, publish, seedProfile } from "@/lib/runtime/testing";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
 
 const SECRET = "pw_sk_test_journeys";
-type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response> | Response;
 
 async function call(handler: Handler, path: string, opts: { method?: string; body?: unknown } = {}) {
   const res = await handler(
