@@ -23,6 +23,7 @@ import { LiquidPreview } from "./liquid-preview";
 import { kindOf } from "./node-kinds";
 import { TriggerEditor } from "./trigger-fields";
 import { ConflictNotice } from "./conflict-notice";
+import { SuggestField } from "./suggest-field";
 
 type Change = (data: FlowNode["data"], key?: string) => void;
 
@@ -84,8 +85,8 @@ function WaitEditor({ node, onChange }: { node: Extract<FlowNode, { type: "wait"
         <DurationPicker label="Wait for" value={d.for} onChange={(v) => onChange({ for: v }, "for")} />
       ) : (
         <>
-          <TextField label="Until event" value={d.until.event} onChange={(v) => onChange({ ...d, until: { ...d.until, event: v } }, "until")} placeholder="e.g. Order Completed" error={d.until.event ? undefined : "Name the event"} />
-          <PredicateList label="Event filter" where={d.until.where} onChange={(where) => onChange({ ...d, until: where ? { ...d.until, where } : { event: d.until.event } }, "where")} />
+          <SuggestField label="Until event" field="event" value={d.until.event} onChange={(v) => onChange({ ...d, until: { ...d.until, event: v } }, "until")} placeholder="e.g. Order Completed" error={d.until.event ? undefined : "Name the event"} />
+          <PredicateList label="Event filter" event={d.until.event} where={d.until.where} onChange={(where) => onChange({ ...d, until: where ? { ...d.until, where } : { event: d.until.event } }, "where")} />
           <DurationPicker label="At most" value={d.timeout} onChange={(v) => onChange({ ...d, timeout: v }, "timeout")} hint="Then the run leaves by “timeout”" />
         </>
       )}
@@ -118,7 +119,7 @@ function MessageEditor({ node, onChange, flow }: { node: Extract<FlowNode, { typ
       />
       {d.channel === "in_app" ? (
         <>
-          <TextField label="Placement" value={d.placement} onChange={(v) => set({ ...d, placement: v }, "placement")} placeholder="e.g. banner" mono hint="The key your app asks /decide for" error={zodError(InAppMessage.shape.placement, d.placement)} />
+          <SuggestField label="Placement" field="placement" value={d.placement} onChange={(v) => set({ ...d, placement: v }, "placement")} placeholder="e.g. banner" hint="The key your app asks /decide for" error={zodError(InAppMessage.shape.placement, d.placement)} />
           <TextArea label="Content (Liquid)" value={d.content} onChange={(v) => set({ ...d, content: v }, "content")} rows={4} />
         </>
       ) : d.channel === "email" ? (
@@ -312,8 +313,8 @@ export function SettingsInspector({ settings, onChange, readOnly }: { settings: 
         <Checkbox label="Track a conversion goal" checked={goal !== null} onChange={(on) => onChange({ ...settings, goal: on ? { event: "Order Completed", within: "P7D" } : null })} />
         {goal ? (
           <>
-            <TextField label="Goal event" value={goal.event} onChange={(v) => onChange({ ...settings, goal: { ...goal, event: v } }, "goal.event")} error={goal.event ? undefined : "Name the goal event"} />
-            <PredicateList label="Goal filter" where={goal.where} onChange={(where) => onChange({ ...settings, goal: where ? { ...goal, where } : { event: goal.event, ...(goal.within ? { within: goal.within } : {}) } })} />
+            <SuggestField label="Goal event" field="event" value={goal.event} onChange={(v) => onChange({ ...settings, goal: { ...goal, event: v } }, "goal.event")} error={goal.event ? undefined : "Name the goal event"} />
+            <PredicateList label="Goal filter" event={goal.event} where={goal.where} onChange={(where) => onChange({ ...settings, goal: where ? { ...goal, where } : { event: goal.event, ...(goal.within ? { within: goal.within } : {}) } })} />
             <Checkbox label="Only within a window after entry" checked={goal.within !== undefined} onChange={(on) => onChange({ ...settings, goal: on ? { ...goal, within: "P7D" } : { event: goal.event, ...(goal.where ? { where: goal.where } : {}) } })} />
             {goal.within ? <DurationPicker label="Converts within" value={goal.within} onChange={(d) => onChange({ ...settings, goal: { ...goal, within: d } }, "goal.within")} /> : null}
             <Checkbox label="Exit the flow on conversion" checked={settings.exitOnGoal} onChange={(v) => onChange({ ...settings, exitOnGoal: v })} />
