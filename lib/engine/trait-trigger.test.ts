@@ -90,3 +90,14 @@ describe("global control group", () => {
     expect(treated.effects.find((e) => e.type === "message")).not.toHaveProperty("suppressed");
   });
 });
+
+describe("simulate with a trait trigger", () => {
+  it("enters when an identify in the timeline makes the trait cross, and not when the profile starts there", async () => {
+    const { simulate } = await import("./simulate");
+    const g = graph([n.trigger("t1", { type: "trait", trait: "plan", op: "eq", value: "pro" }), n.inApp("m1", "Welcome to Pro")], ["t1->m1"]);
+    const crossed = simulate({ graph: g }, { profile: { traits: { plan: "free" } }, events: [{ at: "PT1H", type: "identify", traits: { plan: "pro" } }] });
+    expect(crossed.trace.map((t) => t.nodeId)).toEqual(["t1", "m1"]);
+    const already = simulate({ graph: g }, { profile: { traits: { plan: "pro" } }, events: [{ at: "PT1H", type: "identify", traits: { plan: "pro" } }] });
+    expect(already.trace).toEqual([]);
+  });
+});
