@@ -8,9 +8,10 @@ import { graphOrder, loadResultsFlow, nodeLabel } from "./flow-graph";
 import type { FlowNode } from "@/lib/flow/schema";
 import { statsFromCounts, FlowStats } from "./stats";
 import { globalControlCounts, placementHolds } from "./placement-holds";
+import { Satisfaction, TimeInFlow, getSatisfaction, getTimeInFlow } from "./satisfaction";
 
 export const TTC_BUCKETS = ["< 1 min", "1–10 min", "10–60 min", "1–6 h", "6–24 h", "1–3 days", "3–7 days", "7–14 days", "14–30 days", "30+ days"];
-export const OUTCOME_TYPES = ["sent", "failed", "shown", "clicked", "dismissed"] as const;
+export const OUTCOME_TYPES = ["sent", "failed", "shown", "clicked", "dismissed", "answered"] as const;
 
 const IntervalS = z.object({ low: z.number(), high: z.number() });
 const RateS = z.object({ x: z.number().int(), n: z.number().int(), rate: z.number(), interval: IntervalS });
@@ -71,6 +72,8 @@ export const FlowResults = z
         heldForThis: z.number().int().describe("This flow's holdout users for whom another flow's message for the same placement was held back"),
       })
       .describe("A holdout holds its placement: another flow's message for it is not shown to a held-out user"),
+    satisfaction: Satisfaction.describe("Survey answers (rating / NPS steps) per flow, step and variant, answered in the range"),
+    timeInFlow: TimeInFlow.describe("Median and p90 time from entry to converting, completing or exiting, of runs that entered in the range"),
   })
   .meta({ id: "FlowResults" });
 export type FlowResults = z.infer<typeof FlowResults>;
@@ -84,11 +87,13 @@ const orNull = (x: number, n: number) => (n > 0 ? x / n : null);
 
 export async function getFlowResults(sql: Sql, flowId: string, range: Range, opts: { globalControlPercent?: number } = {}): Promise<FlowResults> {
   const flow = await loadResultsFlow(sql, flowId);
-  const [counts, days, global, holds] = await Promise.all([
+  const [counts, days, global, holds, satisfaction, timeInFlow] = await Promise.all([
     cohortCounts(sql, flowId, range),
     dailyCounters(sql, flowId, range, ["entered", "converted", "converted_on", "converted_on_holdout"]),
     globalControlCounts(sql, flowId, range),
     placementHolds(sql, flowId, range),
+    getSatisfaction(sql, flowId, range),
+    getTimeInFlow(sql, flowId, range),
   ]);
   const stats = statsFromCounts(counts, flow);
   const order = graphOrder(flow.graph);
@@ -187,6 +192,8 @@ export async function getFlowResults(sql: Sql, flowId: string, range: Range, opt
     holdout,
     globalControl,
     placementHolds: holds,
+    satisfaction,
+    timeInFlow,
   };
 }
 

@@ -3,6 +3,7 @@
 // recurring job of the worker queue (one row, key "maintenance:events"), so with several workers it
 // runs once per hour, not once per process. A second recurring job of the same queue
 // ("maintenance:engagement") recomputes the engagement score of idle users (engagement-decay.ts).
+import { expirePopularity } from "@/lib/catalog/activity";
 import type { Sql } from "@/lib/db/sql";
 import type { Db } from "@/lib/db/client";
 import { enqueue, type Job, type JobResult } from "./jobs";
@@ -52,6 +53,8 @@ export async function handleMaintenance(job: Job, { db }: { db: Db }): Promise<J
     return { retryAt: new Date(Date.now() + engagementDecayMs()) };
   }
   await db.tx((sql) => maintainEvents(sql));
+  // Days that left the popularity window stop counting towards `popular` (docs/api.md §9).
+  await db.tx((sql) => expirePopularity(sql));
   return { retryAt: new Date(Date.now() + 3_600_000) };
 }
 
