@@ -238,6 +238,8 @@ export class Outbox {
         payload = { subject: msg.subject, body: msg.body, to: msg.to, variant, variants: msg.variants, userId: profile.userId };
       }
       if (msg.renderError) payload.renderError = msg.renderError;
+      // Why nothing went out: a holdout's in-app touchpoint holds its placement (decide.ts).
+      if (msg.suppressed) payload.suppressed = msg.suppressed;
       if (held) payload.deliverAt = new Date(msg.deliverAt!).toISOString();
       return {
         key: msg.key,
