@@ -1,5 +1,6 @@
 "use client";
 // /users/:userId: a profile's identities, traits, event timeline, and runs with their steps and reasons.
+import { RecommendationsPanel } from "@/components/catalog/recommendations-panel";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -147,6 +148,8 @@ export function ProfileView({ id }: { id: string }) {
           )}
         </section>
       </div>
+
+      {p.userId ? <RecommendationsPanel userId={p.userId} /> : null}
 
       <WhyNotPanel userId={id} />
 
