@@ -7,7 +7,7 @@
 // cores, which bounds what a second instance can add.
 // Run: `npx tsx bench/scaleout.ts [seconds per window] [rounds]` (needs `npm run build` and PostgreSQL).
 import { randomBytes } from "node:crypto";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { cpuSeconds, fmt, postgresCpuSeconds, seedFlows, seedUsers, startRoundRobin, startServer, startWorker, uptimeLine, wrk, type Server, type WrkResult } from "./support";
 
 const SECONDS = Number(process.argv[2] ?? 8);

@@ -9,6 +9,7 @@ import { diffFlows } from "@/lib/flow/diff";
 import { describeNode } from "@/lib/flow/describe";
 import type { FlowNode, Graph, Settings } from "@/lib/flow/schema";
 import { kindOf } from "./node-kinds";
+import { DeliveryWarnings } from "./delivery-warnings";
 
 function safeDescribe(n: FlowNode) {
   try {
@@ -113,6 +114,7 @@ export function PublishDialog({
                 {d.settingsChanged.length ? <p className="text-sm text-slate-600">Settings changed: {d.settingsChanged.join(", ")}</p> : null}
               </>
             )}
+            <DeliveryWarnings graph={draft.graph} />
             {failingCases.length ? (
               <section className="rounded-md border border-red-200 bg-red-50/50 p-3" aria-labelledby="publish-tests-title" data-testid="publish-failing-cases">
                 <h3 id="publish-tests-title" className="text-sm font-semibold text-red-800">

@@ -3,8 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as createAccountRoute } from "@/app/api/v1/accounts/route";
 import type { Db } from "@/lib/db/client";
-import { pgTestDb } from "@/lib/db/testing";
-import { call, errorOf, sessionFor, useTestDb } from "./test-harness";
+import { pgTestDb } from "@/lib/testing/db";
+import { call, errorOf, sessionFor } from "@/lib/testing/routes";
+import { useTestDb } from "@/lib/testing/db";
 
 describe("POST /api/v1/accounts on PostgreSQL", () => {
   let db: Db;

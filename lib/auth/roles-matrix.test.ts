@@ -8,7 +8,8 @@ import { createFlow } from "@/lib/flows/store";
 import { TEMPLATES } from "@/lib/flow/templates";
 import { resetRateLimiter, createRateLimiter } from "@/lib/http/rate-limit";
 import type { Db } from "@/lib/db/client";
-import { call, errorOf, installTestDb, keyFor, removeTestDb, sessionFor, type CallInit } from "./test-harness";
+import { call, errorOf, keyFor, sessionFor, type CallInit } from "@/lib/testing/routes";
+import { installTestDb, removeTestDb } from "@/lib/testing/db";
 import type { Role } from "./roles";
 
 type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string | string[]>> }) => Promise<Response>;
@@ -167,6 +168,32 @@ const CASES: Case[] = [
     method: "POST",
     need: "editor",
     prepare: async () => ({ path: "/api/v1/import", init: { body: [{ userId: `imp-${++userSeq}`, traits: { plan: "pro" } }] } }),
+  },
+  { family: "catalog read", file: "v1/catalog/items/route.ts", method: "GET", need: "viewer", prepare: async () => ({ path: "/api/v1/catalog/items" }) },
+  {
+    family: "catalog upsert",
+    file: "v1/catalog/items/route.ts",
+    method: "POST",
+    need: "editor",
+    prepare: async () => ({ path: "/api/v1/catalog/items", init: { body: { items: [{ id: `item-${++userSeq}`, name: "Item" }] } } }),
+  },
+  {
+    family: "catalog delete",
+    file: "v1/catalog/items/[id]/route.ts",
+    method: "DELETE",
+    need: "editor",
+    prepare: async (db) => {
+      const id = `item-${++userSeq}`;
+      await db.sql.query(`INSERT INTO catalog_items (id, name) VALUES ($1, 'Item')`, [id]);
+      return { path: `/api/v1/catalog/items/${id}`, params: { id } };
+    },
+  },
+  {
+    family: "recommendations",
+    file: "v1/users/[userId]/recommendations/route.ts",
+    method: "GET",
+    need: "viewer",
+    prepare: async () => ({ path: "/api/v1/users/someone/recommendations?strategy=popular", params: { userId: "someone" } }),
   },
   {
     family: "simulate",

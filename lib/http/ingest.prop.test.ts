@@ -6,7 +6,8 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRateLimiter, resetRateLimiter } from "./rate-limit";
-import { call, installTestDb, keyFor, removeTestDb } from "@/lib/auth/test-harness";
+import { call, keyFor } from "@/lib/testing/routes";
+import { installTestDb, removeTestDb } from "@/lib/testing/db";
 import { assertContractAnswer, assertSeeded, mutation, mutate, rawBody } from "@/tests/property/support";
 import type { Db } from "@/lib/db/client";
 

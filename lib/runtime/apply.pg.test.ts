@@ -2,11 +2,11 @@
 // parameters a row would fit under the server's 65,535-parameter cap, each stored with its fields.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
-import { pgTestDb } from "@/lib/db/testing";
+import { pgTestDb } from "@/lib/testing/db";
 import type { MessageEffect, Run } from "@/lib/engine";
-import { edges, n } from "@/lib/engine/test-builders";
+import { edges, n } from "@/lib/testing/builders";
 import { Outbox, type ProfileRow } from "./apply";
-import { publish, seedProfile } from "./testing";
+import { publish, seedProfile } from "@/lib/testing/runtime";
 
 const AT = Date.UTC(2026, 2, 1, 12);
 const COUNT = 6_200; // 6,200 × 11 = 68,200 parameters: past the cap

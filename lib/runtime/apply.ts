@@ -15,6 +15,8 @@ export type ProfileRow = {
   traits: Record<string, unknown>;
   /** The profile's current group: its traits plus `id` (read as group.<trait>); null when none. */
   group?: Record<string, unknown> | null;
+  /** Recommendation lists the flows' templates read, loaded for this batch (docs/api.md §9). */
+  recommendations?: Record<string, readonly unknown[]>;
   summary: unknown;
   lastSeen: Date;
 };

@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDb, type Db } from "@/lib/db/client";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { verifySignature } from "@/lib/runtime/webhook";
 import { call, startRoundRobin, startServer, startWorker, type RoundRobin, type Server } from "@/bench/support";
 

@@ -7,7 +7,7 @@
 import net from "node:net";
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { startServer, type Server } from "@/bench/support";
 
 const BASE = Number(process.env.FAULT_PORT ?? 3170);
