@@ -8,7 +8,7 @@
 // Run: `npx tsx bench/scaleout.ts [seconds per window] [rounds]` (needs `npm run build` and PostgreSQL).
 import { randomBytes } from "node:crypto";
 import { createPgDatabase } from "@/lib/testing/db";
-import { cpuSeconds, fmt, postgresCpuSeconds, seedFlows, seedUsers, startRoundRobin, startServer, startWorker, uptimeLine, wrk, type Server, type WrkResult } from "./support";
+import { cpuSeconds, fmt, machineCpu, postgresCpu, postgresCpuBetween, seedFlows, seedUsers, startRoundRobin, startServer, startWorker, uptimeLine, wrk, type Server, type WrkResult } from "./support";
 
 const SECONDS = Number(process.argv[2] ?? 8);
 const ROUNDS = Number(process.argv[3] ?? 2);
@@ -40,10 +40,14 @@ async function main() {
     const windowed = async (script: string, targets: string[]): Promise<Window> => {
       proxy!.setTargets(targets);
       const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
-      const pg0 = postgresCpuSeconds();
+      const pg0 = postgresCpu();
+      const m0 = machineCpu();
       const r = await wrk(`${proxy!.url}/`, { seconds: SECONDS, script, env });
+      const m1 = machineCpu();
       const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid) - before[k]]));
-      cpu.PostgreSQL = postgresCpuSeconds() - pg0;
+      cpu.PostgreSQL = postgresCpuBetween(pg0, postgresCpu());
+      // Share of the machine's cores busy in the window, whoever used them (other work included).
+      cpu.machineBusy = (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total);
       return { r, cpu };
     };
     // Warm both instances (JIT, caches, prepared statements).
@@ -70,24 +74,28 @@ async function main() {
     for (const p of procs.reverse()) await p.stop();
     await drop();
   }
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)];
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((x, y) => x - y);
+    const m = Math.floor(v.length / 2);
+    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  };
   console.log(`\n### Two instances against one on PostgreSQL: wrk 16 connections through a round-robin proxy, ${SECONDS} s a window, ${ROUNDS} rounds\n`);
-  console.log("| what | one instance req/s (median) | p99 | two instances req/s (median) | p99 | two / one (median of rounds) |");
-  console.log("|---|---:|---:|---:|---:|---:|");
+  console.log("| what | one instance req/s (median) | p99 | two instances req/s (median) | p99 | two / one (median of rounds) | per round |");
+  console.log("|---|---:|---:|---:|---:|---:|---|");
   for (const [what, { one, two }] of results) {
     const ratios = one.map((w, i) => two[i].r.rps / w.r.rps);
     console.log(
-      `| ${what} | ${fmt(median(one.map((w) => w.r.rps)))} | ${fmt(median(one.map((w) => w.r.p99)), 1)} ms | ${fmt(median(two.map((w) => w.r.rps)))} | ${fmt(median(two.map((w) => w.r.p99)), 1)} ms | ${fmt(median(ratios), 2)}× |`,
+      `| ${what} | ${fmt(median(one.map((w) => w.r.rps)))} | ${fmt(median(one.map((w) => w.r.p99)), 1)} ms | ${fmt(median(two.map((w) => w.r.rps)))} | ${fmt(median(two.map((w) => w.r.p99)), 1)} ms | ${fmt(median(ratios), 2)}× | ${ratios.map((x) => `${fmt(x, 2)}×`).join(", ")} |`,
     );
   }
   console.log("\nCPU seconds used per window (last round), by process — two cores give at most 2 CPU-seconds per wall second:\n");
   const names = ["instance 1", "instance 2", "worker", "PostgreSQL", "proxy + bench"];
-  console.log(`| what | side | ${names.join(" | ")} | total per wall second |`);
-  console.log(`|---|---|${names.map(() => "---:").join("|")}|---:|`);
+  console.log(`| what | side | ${names.join(" | ")} | these, per wall second | machine busy (all processes) |`);
+  console.log(`|---|---|${names.map(() => "---:").join("|")}|---:|---:|`);
   for (const [what, { one, two }] of results) {
     for (const [side, w] of [["one", one.at(-1)!], ["two", two.at(-1)!]] as const) {
       const total = names.reduce((s, n) => s + (w.cpu[n] ?? 0), 0);
-      console.log(`| ${what} | ${side === "one" ? "one instance" : "two instances"} | ${names.map((n) => fmt(w.cpu[n] ?? NaN, 1)).join(" | ")} | ${fmt(total / SECONDS, 2)} |`);
+      console.log(`| ${what} | ${side === "one" ? "one instance" : "two instances"} | ${names.map((n) => fmt(w.cpu[n] ?? NaN, 1)).join(" | ")} | ${fmt(total / SECONDS, 2)} | ${fmt(100 * w.cpu.machineBusy, 0)}% |`);
     }
   }
   console.log(`\n${uptimeLine()}`);

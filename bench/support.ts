@@ -274,9 +274,9 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds used so far by every PostgreSQL server process on this machine (backends included). */
-export function postgresCpuSeconds(): number {
-  let total = 0;
+/** CPU seconds used so far by each PostgreSQL server process on this machine (backends included), by pid. */
+export function postgresCpu(): Map<number, number> {
+  const out = new Map<number, number>();
   for (const d of readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
@@ -285,9 +285,24 @@ export function postgresCpuSeconds(): number {
       continue;
     }
     const s = cpuSeconds(Number(d));
-    if (Number.isFinite(s)) total += s;
+    if (Number.isFinite(s)) out.set(Number(d), s);
   }
+  return out;
+}
+
+/** CPU seconds PostgreSQL used between two postgresCpu() readings (backends that started meanwhile count whole; those that ended are lost). */
+export function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, s] of after) total += s - (before.get(pid) ?? 0);
   return total;
+}
+
+/** Busy and total CPU ticks of the whole machine so far (/proc/stat), every process included. */
+export function machineCpu(): { busy: number; total: number } {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + (f[4] ?? 0);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
 }
 
 /** The machine's load line (`uptime`), printed with every benchmark's figures. */
