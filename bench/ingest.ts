@@ -8,7 +8,7 @@ import { openDb, type Db } from "@/lib/db/client";
 import { createPgDatabase } from "@/lib/testing/db";
 import { parseBatch } from "@/lib/ingest/messages";
 import { ingest } from "@/lib/ingest/pipeline";
-import { createFlow, publishFlow, setFlowStatus } from "@/lib/flows/store";
+import { createFlow, publishFlow, setFlowStatus } from "@/lib/flow-store/store";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
 
 const EVENTS = Number(process.argv[2] ?? process.env.BENCH_EVENTS ?? 10_000);

@@ -5,8 +5,8 @@
 import { openDb, type Db } from "@/lib/db/client";
 import { createPgDatabase } from "@/lib/testing/db";
 import { getFlowResults } from "@/lib/results/results";
-import { getFlowStats } from "@/lib/results/stats";
-import { scanCounters } from "@/lib/results/counters";
+import { getFlowStats } from "@/lib/results/flow-stats";
+import { scanCounters } from "@/lib/results/rollups";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1_000_000);
 const CHUNK = 100_000;

@@ -4,7 +4,7 @@
 // on the local server (PATHWISE_TEST_PG) and drops it.
 import { openDb } from "@/lib/db/client";
 import { createPgDatabase } from "@/lib/testing/db";
-import { createFlow, publishFlow } from "@/lib/flows/store";
+import { createFlow, publishFlow } from "@/lib/flow-store/store";
 import { getSatisfaction, getTimeInFlow } from "@/lib/results/satisfaction";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200_000);

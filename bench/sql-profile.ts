@@ -8,7 +8,7 @@ import { createPgDatabase } from "@/lib/testing/db";
 import { parseBatch, parseMessage } from "@/lib/ingest/messages";
 import { commitIngest, ingest, prepareIngest, type PreparedIngest } from "@/lib/ingest/pipeline";
 import { decide } from "@/lib/runtime/decide";
-import { createFlow, publishFlow } from "@/lib/flows/store";
+import { createFlow, publishFlow } from "@/lib/flow-store/store";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
 import { insertSteps, type StepRow } from "@/lib/results/steps";
 import { fmt } from "./support";

@@ -4,7 +4,7 @@
 // for the funnel's sample). Creates a fresh database on the local server (PATHWISE_TEST_PG), drops it.
 import { openDb } from "@/lib/db/client";
 import { createPgDatabase } from "@/lib/testing/db";
-import { createFlow, publishFlow } from "@/lib/flows/store";
+import { createFlow, publishFlow } from "@/lib/flow-store/store";
 import { triggerFunnel } from "@/lib/why/trigger-funnel";
 import { whyNot } from "@/lib/why/why-not";
 

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/client/api";
 import { qk } from "@/lib/client/query-keys";
 import type { Policies, PoliciesInput } from "@/lib/policies/schema";
-import type { MigrationPlanResult } from "@/lib/flows/migrate-runs";
+import type { MigrationPlanResult } from "@/lib/flow-store/migrate-runs";
 
 export type StoredPolicies = Policies & { updatedAt: string | null; updatedBy: string | null };
 export type NodeMapping = Record<string, string | null>;

@@ -2,7 +2,7 @@
 // Variants and holdout: conversion with 95% Wilson intervals, uplift with 95% Newcombe intervals,
 // the probability to beat control, and a verdict only once there is enough data.
 import type { FlowResults } from "@/lib/results/results";
-import { MIN_CONVERSIONS_PER_ARM, MIN_ENTERED_PER_ARM } from "@/lib/stats";
+import { MIN_CONVERSIONS_PER_ARM, MIN_ENTERED_PER_ARM } from "@/lib/statistics";
 import { RateChart } from "./charts";
 import { count, percent, points, signedPercent } from "./format";
 import { Card, Empty, VerdictBadge } from "./parts";

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFlow } from "@/lib/flows/store";
+import { createFlow } from "@/lib/flow-store/store";
 import { TEMPLATES } from "@/lib/flow/templates";
 import { resetRateLimiter, createRateLimiter } from "@/lib/http/rate-limit";
 import type { Db } from "@/lib/db/client";
@@ -89,7 +89,7 @@ const CASES: Case[] = [
     method: "POST",
     need: "editor",
     prepare: async (db) => {
-      const { publishFlow } = await import("@/lib/flows/store");
+      const { publishFlow } = await import("@/lib/flow-store/store");
       const id = await newFlow(db);
       await publishFlow(db, id, "test");
       return { path: `/api/v1/flows/${id}/pause`, params: { id } };

@@ -73,7 +73,7 @@ describe("team management", () => {
   });
 
   it("logs flow publish and pause and user erasure with who did it", async () => {
-    const { createFlow } = await import("@/lib/flows/store");
+    const { createFlow } = await import("@/lib/flow-store/store");
     const { TEMPLATES } = await import("@/lib/flow/templates");
     const { POST: publish } = await import("@/app/api/v1/flows/[id]/publish/route");
     const { POST: pause } = await import("@/app/api/v1/flows/[id]/pause/route");

@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { checkFlow } from "@/lib/flow/validate";
 import { upgradeDocument } from "@/lib/flow/upgrade";
-import { getFlow, getVersion } from "@/lib/flows/store";
+import { getFlow, getVersion } from "@/lib/flow-store/store";
 import { ApiError, notFound } from "@/lib/http/errors";
 import { getProfile } from "@/lib/profiles/read";
 import { caseFromRun, eventsOutOfOrder, runCases, sortEvents, type CaseFlow } from "./run";

@@ -12,7 +12,7 @@ import * as decide from "@/app/api/v1/decide/route";
 import * as outcomes from "@/app/api/v1/outcomes/route";
 import { basic, bearer } from "@/lib/testing/routes";
 import { setupDb, type TestDb } from "@/lib/testing/db";
-import { createFlow, publishFlow } from "@/lib/flows/store";
+import { createFlow, publishFlow } from "@/lib/flow-store/store";
 
 type Answer = { status: number; json: Record<string, any>; headers: Record<string, string> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 

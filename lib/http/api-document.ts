@@ -1,7 +1,7 @@
 // The whole OpenAPI document: every area's endpoints (their api-docs.ts) assembled once. Served at
 // /api/v1/openapi.json and written by scripts/openapi.ts for the linter.
 import { buildOpenApi } from "./openapi";
-import { endpoints as flowEndpoints } from "@/lib/flows/api-docs";
+import { endpoints as flowEndpoints } from "@/lib/flow-store/api-docs";
 import { endpoints as authEndpoints } from "@/lib/auth/api-docs";
 import { endpoints as runtimeEndpoints } from "@/lib/runtime/api-docs";
 import { endpoints as ingestEndpoints } from "@/lib/ingest/api-docs";

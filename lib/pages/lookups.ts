@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { ApiError } from "@/lib/http/errors";
-import { getFlow } from "@/lib/flows/store";
+import { getFlow } from "@/lib/flow-store/store";
 import { findProfileId } from "@/lib/profiles/read";
 import type { FlowDocument } from "@/lib/flow/schema";
 

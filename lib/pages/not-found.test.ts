@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgliteTestDb } from "@/lib/testing/db";
 import type { Db } from "@/lib/db/client";
-import { createFlow } from "@/lib/flows/store";
+import { createFlow } from "@/lib/flow-store/store";
 import { seedProfile } from "@/lib/testing/runtime";
 import { flowForPage, requireFlow, requireProfile } from "./lookups";
 

@@ -1,9 +1,9 @@
 // OpenAPI entries for workspace policies and live-edit migration of a flow's users. The publish entry
-// replaces the plain one of lib/flows/api-docs.ts (listed after it) to document the optional body.
+// replaces the plain one of lib/flow-store/api-docs.ts (listed after it) to document the optional body.
 import { z } from "zod";
 import type { Endpoint } from "@/lib/http/openapi";
 import { Policies } from "./schema";
-import { MigrationPlanResult, MigrationRequest, PublishBody } from "@/lib/flows/migrate-runs";
+import { MigrationPlanResult, MigrationRequest, PublishBody } from "@/lib/flow-store/migrate-runs";
 
 const StoredPolicies = Policies.extend({ updatedAt: z.string().nullable(), updatedBy: z.string().nullable() }).meta({ id: "StoredPolicies" });
 const PublishWithMigration = z

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PGlite } from "@electric-sql/pglite";
 import { openDb, type Db } from "@/lib/db/client";
-import { createFlow, publishFlow, updateFlow } from "@/lib/flows/store";
-import { migrationPlan, parsePublishBody, publishWithMigration } from "@/lib/flows/migrate-runs";
+import { createFlow, publishFlow, updateFlow } from "@/lib/flow-store/store";
+import { migrationPlan, parsePublishBody, publishWithMigration } from "@/lib/flow-store/migrate-runs";
 import { ingest } from "@/lib/ingest/pipeline";
 import { parseBatch, type Message } from "@/lib/ingest/messages";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";

@@ -1,6 +1,6 @@
 // OpenAPI entries for the results endpoints: stats (docs/api.md §5), the dashboard's data, CSV, overview.
 import type { Endpoint } from "@/lib/http/openapi";
-import { FlowStats } from "./stats";
+import { FlowStats } from "./flow-stats";
 import { FlowResults } from "./results";
 import { Overview } from "./overview";
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
 import { Alert, channelAlert, failedDeliveriesAlert, failureAlert, volumeAlert } from "./alerts";
 import { emailChannel } from "@/lib/runtime/email";
-import { isoDay } from "./counters";
+import { isoDay } from "./rollups";
 
 export const Overview = z
   .object({

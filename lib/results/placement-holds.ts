@@ -9,7 +9,7 @@
 //                        in another flow's holdout; heldForThis: this flow's holdout users for whom
 //                        another flow's message was held back.
 import type { Sql } from "@/lib/db/sql";
-import type { Range } from "./counters";
+import type { Range } from "./rollups";
 
 export async function globalControlCounts(sql: Sql, flowId: string, range: Range): Promise<{ entered: number; converted: number }> {
   const [r] = await sql.query<{ entered: number; converted: number }>(

@@ -2,11 +2,11 @@
 // conversions per day, time to convert, variants and holdout with uplift, intervals and verdicts.
 import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
-import { probabilityToBeat, rate, uplift, verdict, type Verdict } from "@/lib/stats";
-import { cohortCounts, dailyCounters, get, isoDay, type Range } from "./counters";
+import { probabilityToBeat, rate, uplift, verdict, type Verdict } from "@/lib/statistics";
+import { cohortCounts, dailyCounters, get, isoDay, type Range } from "./rollups";
 import { graphOrder, loadResultsFlow, nodeLabel } from "./flow-graph";
 import type { FlowNode } from "@/lib/flow/schema";
-import { statsFromCounts, FlowStats } from "./stats";
+import { statsFromCounts, FlowStats } from "./flow-stats";
 import { globalControlCounts, placementHolds } from "./placement-holds";
 import { Satisfaction, TimeInFlow, getSatisfaction, getTimeInFlow } from "./satisfaction";
 

@@ -2,7 +2,7 @@
 // outcome inserts, status and conversion updates, variant assignment, erasures), used by the tests
 // that prove the trigger-kept rollups equal a count from scratch.
 import type { Db } from "@/lib/db/client";
-import { mulberry32 } from "@/lib/stats";
+import { mulberry32 } from "@/lib/statistics";
 import { insertSteps, type StepRow } from "./steps";
 
 export async function seedFlow(db: Db, name = "Rollup flow") {

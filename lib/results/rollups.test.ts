@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { STORES } from "@/lib/testing/db";
-import { cohortCounts, readCounters, scanCounters, type Counts } from "./counters";
-import { getFlowStats } from "./stats";
+import { cohortCounts, readCounters, scanCounters, type Counts } from "./rollups";
+import { getFlowStats } from "./flow-stats";
 import { mixedWrites, seedFlow } from "./rollup-scenario";
 
 const plain = (c: Counts) => Object.fromEntries([...c].filter(([, v]) => v !== 0).sort(([a], [b]) => a.localeCompare(b)));

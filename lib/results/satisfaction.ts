@@ -2,7 +2,7 @@
 //
 // Satisfaction: the answers of survey steps (outcomes of type `answered`, score in details) per flow,
 // per step and per variant of each split, as the mean score with a 95% interval and, for 0–10
-// surveys, the Net Promoter Score with its interval (lib/stats). One aggregate query grouped by
+// surveys, the Net Promoter Score with its interval (lib/statistics). One aggregate query grouped by
 // step, scale and the touchpoint's variants; the per-flow and per-variant figures are sums of its rows.
 //
 // Time in flow: the median and 90th percentile of how long runs took from entering to converting,
@@ -10,8 +10,8 @@
 // range, by the flow's (flow_id, entered_at) index.
 import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
-import { meanScore, nps } from "@/lib/stats";
-import type { Range } from "./counters";
+import { meanScore, nps } from "@/lib/statistics";
+import type { Range } from "./rollups";
 
 const IntervalS = z.object({ low: z.number(), high: z.number() });
 export const ScoreSummary = z

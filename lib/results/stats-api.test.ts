@@ -13,7 +13,7 @@ import * as stats from "@/app/api/v1/flows/[id]/stats/route";
 import * as results from "@/app/api/v1/flows/[id]/results/route";
 import * as csv from "@/app/api/v1/flows/[id]/results/csv/route";
 import * as overview from "@/app/api/v1/overview/route";
-import type { FlowStats } from "./stats";
+import type { FlowStats } from "./flow-stats";
 import type { FlowResults } from "./results";
 import type { Overview } from "./overview";
 

@@ -5,7 +5,7 @@ import type { Sql } from "@/lib/db/sql";
 import type { Effect, MessageEffect, Run, StepEffect } from "@/lib/engine";
 import { fromStoredRun, toStoredRun } from "@/lib/engine/run-state";
 import { enqueueMany, type NewJob } from "./jobs";
-import { runtimeMetrics } from "./counters";
+import { runtimeMetrics } from "./prometheus";
 import { insertSteps } from "@/lib/results/steps";
 
 /** The profile as the executor holds it during one transaction (traits change as update nodes run). */

@@ -8,7 +8,7 @@ import { openDb, type Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { parseBatch } from "@/lib/ingest/messages";
 import { ingest } from "@/lib/ingest/pipeline";
-import { createFlow, publishFlow, updateFlow } from "@/lib/flows/store";
+import { createFlow, publishFlow, updateFlow } from "@/lib/flow-store/store";
 import { clearFlowCache } from "./flow-cache";
 import { edges, n } from "@/lib/testing/builders";
 

@@ -10,7 +10,7 @@
 // messages were held back this way (lib/results/placement-holds.ts).
 import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
-import { runtimeMetrics } from "./counters";
+import { runtimeMetrics } from "./prometheus";
 import { checkDecideIdentity, type Caller } from "@/lib/auth/identity-verification";
 import { badRequest, forbidden } from "@/lib/http/errors";
 

@@ -11,7 +11,7 @@ import { classify, DeliveryError, sendWebhook, signPayload, webhookTimeoutMs } f
 import { sendEmail } from "./email";
 import { webhookSecret } from "./secret";
 import { pausedRecheckMs } from "./timers";
-import { runtimeMetrics } from "./counters";
+import { runtimeMetrics } from "./prometheus";
 
 type TouchpointRow = {
   id: string;

@@ -18,7 +18,7 @@ import { compiledVersion, flowIndex, recommendationListsOf, type LiveFlow } from
 import { recommendationsFor } from "@/lib/catalog/recommend";
 import type { Strategy } from "@/lib/catalog/schema";
 import { enqueueMany, type NewJob } from "./jobs";
-import { runtimeMetrics } from "./counters";
+import { runtimeMetrics } from "./prometheus";
 import { loadPolicyGates } from "@/lib/policies/runtime";
 import { currentGroups } from "@/lib/profiles/groups";
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
-import { setFlowStatus, updateFlow } from "@/lib/flows/store";
+import { setFlowStatus, updateFlow } from "@/lib/flow-store/store";
 import { clearFlowCache } from "./flow-cache";
 import { decide, recordOutcome } from "./decide";
 import { listRunsWithSteps } from "./explain";
@@ -285,7 +285,7 @@ describe.each(STORES)("executor runtime on $name", ({ open }) => {
     const a = await seedProfile(db, "ver-a");
     await ingest(db, a, [{ name: "Versioned" }]);
     await updateFlow(db, flow.id, { graph: graph("version two") });
-    const { publishFlow } = await import("@/lib/flows/store");
+    const { publishFlow } = await import("@/lib/flow-store/store");
     expect((await publishFlow(db, flow.id)).version).toBe(2);
     const b = await seedProfile(db, "ver-b");
     await ingest(db, b, [{ name: "Versioned" }]);

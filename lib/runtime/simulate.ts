@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { simulate, type SimulationResult } from "@/lib/engine";
 import { Duration } from "@/lib/flow/schema";
 import { checkFlow } from "@/lib/flow/validate";
-import { getFlow } from "@/lib/flows/store";
+import { getFlow } from "@/lib/flow-store/store";
 import { ApiError } from "@/lib/http/errors";
 import { Policies } from "@/lib/policies/schema";
 import { getPolicies } from "@/lib/policies/runtime";

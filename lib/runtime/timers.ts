@@ -10,7 +10,7 @@ import { compiledVersion, liveFlows, recommendationListsOf } from "./flow-cache"
 import { recommendationsFor } from "@/lib/catalog/recommend";
 import type { Strategy } from "@/lib/catalog/schema";
 import { enqueue, type Job, type JobResult } from "./jobs";
-import { runtimeMetrics } from "./counters";
+import { runtimeMetrics } from "./prometheus";
 import { loadSummary } from "./summaries";
 import { loadPolicyGate } from "@/lib/policies/runtime";
 import { currentGroups } from "@/lib/profiles/groups";

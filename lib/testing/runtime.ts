@@ -1,7 +1,7 @@
 // Test support for the runtime: seed profiles, send events through the real ingestion pipeline, publish
 // flows, and run the worker's handlers against a test database until a condition holds.
 import type { Db } from "@/lib/db/client";
-import { createFlow, publishFlow } from "@/lib/flows/store";
+import { createFlow, publishFlow } from "@/lib/flow-store/store";
 import { ingest as ingestMessages } from "@/lib/ingest/pipeline";
 import { parseBatch } from "@/lib/ingest/messages";
 import { registerHandlers } from "@/lib/runtime/handlers";

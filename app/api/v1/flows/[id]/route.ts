@@ -1,7 +1,7 @@
 // GET, PUT (update the draft) and DELETE one flow, docs/api.md §5.
 import { route } from "@/lib/http/route";
 import { FlowUpdateBody } from "@/lib/flow/schema";
-import { deleteFlow, getFlow, updateFlow } from "@/lib/flows/store";
+import { deleteFlow, getFlow, updateFlow } from "@/lib/flow-store/store";
 import { audit } from "@/lib/audit";
 
 export const GET = route({ name: "flows.get", access: "viewer" }, async ({ db, params }) => getFlow(db, params.id));

@@ -1,6 +1,6 @@
 // POST /api/v1/flows/:id/pause: no new entries and no messages; runs hold where they are.
 import { route } from "@/lib/http/route";
-import { setFlowStatus } from "@/lib/flows/store";
+import { setFlowStatus } from "@/lib/flow-store/store";
 import { audit } from "@/lib/audit";
 
 export const POST = route({ name: "flows.pause", access: "editor" }, async ({ db, params, principal }) => {

@@ -3,7 +3,7 @@
 // one (dryRun: only answers the plan, publishes nothing). Without a body users stay on their version.
 import { route } from "@/lib/http/route";
 import { readText, KB } from "@/lib/http/body";
-import { migrationPlan, parsePublishBody, publishWithMigration } from "@/lib/flows/migrate-runs";
+import { migrationPlan, parsePublishBody, publishWithMigration } from "@/lib/flow-store/migrate-runs";
 import { audit } from "@/lib/audit";
 import { checkCasesForPublish } from "@/lib/cases/store";
 

@@ -2,7 +2,7 @@
 import { route } from "@/lib/http/route";
 import { getFlowResults } from "@/lib/results/results";
 import { resultsCsv } from "@/lib/results/csv";
-import { parseRange } from "@/lib/results/stats";
+import { parseRange } from "@/lib/results/flow-stats";
 import { loadSettings } from "@/lib/ingest/settings";
 
 export const GET = route({ name: "flows.results.csv", access: "viewer" }, async ({ db, params, url }) => {

@@ -1,6 +1,6 @@
 // POST /api/v1/flows/:id/versions/:version/restore: that version becomes the draft (roll back).
 import { route } from "@/lib/http/route";
-import { restoreVersion } from "@/lib/flows/store";
+import { restoreVersion } from "@/lib/flow-store/store";
 import { notFound } from "@/lib/http/errors";
 import { audit } from "@/lib/audit";
 

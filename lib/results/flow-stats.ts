@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
 import { dict, own } from "@/lib/dict";
 import { badRequest } from "@/lib/http/errors";
-import { cohortCounts, get, splitKey, type Counts, type Range } from "./counters";
+import { cohortCounts, get, splitKey, type Counts, type Range } from "./rollups";
 import { loadResultsFlow, type ResultsFlow } from "./flow-graph";
 
 const Rate = z.object({ entered: z.number().int(), converted: z.number().int(), conversionRate: z.number() });

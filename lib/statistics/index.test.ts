@@ -1,4 +1,4 @@
-// Reference values for lib/stats, each computed independently of this code; the source is named
+// Reference values for lib/statistics, each computed independently of this code; the source is named
 // beside every fixture.
 import { describe, expect, it } from "vitest";
 import { lgamma, mulberry32, newcombe, normalQuantile, probabilityToBeat, rate, uplift, verdict, wilson } from "./index";
