@@ -124,8 +124,8 @@ export function Experiments({ results }: { results: FlowResults }) {
           ) : (
             <div className="space-y-4">
               <Table against="global control">
-                <Row name="Flow" rate={globalControl.treatment} comparison={globalControl.comparison} control={false} against="global control" />
-                <Row name="Global control" rate={globalControl.control} comparison={null} control against="global control" />
+                <Row name="Flow" rate={globalControl.treatment} comparison={globalControl.comparison} control={false} against="global control" againstName="Global control" />
+                <Row name="Global control" rate={globalControl.control} comparison={null} control against="global control" againstName="Global control" />
               </Table>
               <p className="text-xs text-slate-500">{footnote}</p>
             </div>

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { emptySummary } from "@/lib/conditions/summary";
 import { dispatch, inGlobalControl, MAX_TRAIT_ROUNDS, type FlowSet } from "./dispatch";
 import { bucket } from "./hash";
-import { DAY, flowOf, graph, n, T0 } from "./test-builders";
+import { DAY, flowOf, graph, n, T0 } from "@/lib/testing/builders";
 import type { Run } from "./types";
 
 //   t1 (trait engagement_score < 20) ──▶ m1 (email)

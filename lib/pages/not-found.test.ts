@@ -1,10 +1,10 @@
 // Console pages for a flow or a user that does not exist answer a real 404 (Next's notFound()), not a
 // 200 page that says so in the browser.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgliteTestDb } from "@/lib/db/testing";
+import { pgliteTestDb } from "@/lib/testing/db";
 import type { Db } from "@/lib/db/client";
 import { createFlow } from "@/lib/flows/store";
-import { seedProfile } from "@/lib/runtime/testing";
+import { seedProfile } from "@/lib/testing/runtime";
 import { flowForPage, requireFlow, requireProfile } from "./lookups";
 
 // Next marks notFound() with this digest; the router turns it into the 404 page and status.
