@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { demoCatalog, demoFlows, type DemoFlow } from "@/lib/demo/flows";
 import { bar, crmCsv, makeUsers, pool, simulateCohort, type Api, type SimTally } from "@/lib/demo/traffic";
+import { overviewWindowStart } from "@/lib/results/overview";
 
 const root = process.cwd();
 const port = Number(process.env.PORT || 3000);
@@ -169,11 +170,14 @@ async function entryClock(userId: string): Promise<"event" | "receipt"> {
 type Stats = { entered: number; converted: number; conversionRate: number; holdout?: { entered: number; converted: number; conversionRate: number } };
 
 async function summary(ids: Record<string, string>): Promise<void> {
+  // The same window as the flow list and Home (the last 30 days by UTC day), so the figures agree.
+  const from = overviewWindowStart(new Date(), 30).toISOString();
+  log(`flows, entries since ${from.slice(0, 10)} (as the flow list and Home count them):`);
   for (const flow of demoFlows()) {
     const id = ids[flow.name];
     if (!id) continue;
     try {
-      const s = await api<Stats>("GET", `/api/v1/flows/${id}/stats`);
+      const s = await api<Stats>("GET", `/api/v1/flows/${id}/stats?from=${encodeURIComponent(from)}`);
       const pct = (x: number | undefined) => `${((x ?? 0) * 100).toFixed(1)}%`;
       const h = s.holdout && s.holdout.entered ? `, holdout ${pct(s.holdout.conversionRate)} of ${s.holdout.entered}` : "";
       log(`  ${flow.name}: ${s.entered} entered, ${s.converted} converted (${pct(s.conversionRate)})${h}  ${base}/flows/${id}/results`);

@@ -243,6 +243,11 @@ function NodeInspectorForm({
           </SmallButton>
         )}
       </div>
+      {doc.type === "trigger" || doc.type === "message" ? (
+        <div className="pt-3">
+          <ConflictNotice flowId={flow.id} node={doc} />
+        </div>
+      ) : null}
       <fieldset disabled={readOnly} className="min-w-0">
         {onLabel ? (
           <div className="border-b border-slate-100 px-4 py-3">
@@ -270,7 +275,6 @@ function NodeInspectorForm({
           )}
         </Section>
       </fieldset>
-      {doc.type === "trigger" || doc.type === "message" ? <ConflictNotice flowId={flow.id} node={doc} /> : null}
       {!parsed.success ? (
         <div role="alert" className="mx-4 mb-4 rounded-md bg-red-50 p-3 text-xs text-red-700">
           <strong className="font-semibold">Not saved until fixed:</strong>

@@ -52,7 +52,7 @@ function Body({ o }: { o: Overview }) {
       <Card id="flows-health" title="Flows" subtitle={`Entries and conversions of runs that entered in the last ${o.days} days; the line is the daily conversion rate.`}>
         <FlowsTable flows={o.flows} />
       </Card>
-      <Card id="event-volume" title="Event volume" subtitle="Events received per day (UTC).">
+      <Card id="event-volume" title="Event volume" subtitle="Events per day (UTC), by the time they happened.">
         {o.events.total === 0 ? <Empty title="No events received yet">Send events with the SDK or POST /api/v1/track; they show up here.</Empty> : <VolumeChart daily={o.events.daily} />}
       </Card>
     </div>

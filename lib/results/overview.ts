@@ -36,12 +36,19 @@ export type Overview = z.infer<typeof Overview>;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
+/** The first UTC day the overview (Home, the flow list) counts for `days` days up to `now`. Whatever
+ *  else reports "entered" alongside them (the demo's summary) counts from the same instant. */
+export function overviewWindowStart(now: Date, days = 30): Date {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return new Date(today - (Math.min(Math.max(days, 1), 365) - 1) * DAY);
+}
+
 export async function getOverview(sql: Sql, opts: { days?: number; now?: Date; emailConfigured?: boolean } = {}): Promise<Overview> {
   const emailConfigured = opts.emailConfigured ?? emailChannel().configured;
   const days = Math.min(Math.max(opts.days ?? 30, 1), 365);
   const now = opts.now ?? new Date();
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const firstDay = today - (days - 1) * DAY;
+  const firstDay = overviewWindowStart(now, days).getTime();
   const dayList = Array.from({ length: days }, (_, i) => isoDay(new Date(firstDay + i * DAY)));
   const volumeFrom = Math.min(firstDay, Math.floor(now.getTime() / HOUR) * HOUR - 9 * 24 * HOUR);
 

@@ -1,4 +1,4 @@
-// Trait triggers end to end, run on PGlite and PostgreSQL:
+// Trait triggers end to end, on PGlite and on PostgreSQL (describe.each over both stores):
 // a trait changed by an identify, an import or the engagement score decaying while a user is quiet lets
 // the user into the flow, through the real ingestion pipeline, the real worker jobs and a real SMTP
 // server; and the workspace's global control group keeps its users from every flow's messages.
@@ -22,8 +22,8 @@ const node = (id: string, type: string, data: Record<string, unknown>) => ({ id,
 const edge = (source: string, target: string) => ({ id: `${source}-${target}`, source, target });
 const traitTrigger = (id: string, trait: string, op: string, value?: unknown) => node(id, "trigger", { on: { type: "trait", trait, op, ...(value !== undefined ? { value } : {}) } });
 
-function traitTriggerSuite(label: string, open: () => Promise<Db>) {
-  describe(`trait triggers on ${label}`, () => {
+describe.each(STORES)("trait triggers on $name", ({ open }) => {
+  {
     let db: Db;
     let smtp: SMTPServer;
     const mails: { to: string[]; raw: string }[] = [];
@@ -161,7 +161,5 @@ function traitTriggerSuite(label: string, open: () => Promise<Db>) {
       await db.sql.query(`UPDATE flows SET status = 'paused' WHERE id = $1`, [a.id]);
       expect((await decide(db.sql, { userId: "hold-1", placements: ["home-hero"] })).decisions["home-hero"]?.content).toBe("B");
     });
-  });
-}
-
-describe.each(STORES)("$name", ({ name, open }) => traitTriggerSuite(name, open));
+  }
+});

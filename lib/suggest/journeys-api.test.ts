@@ -1,15 +1,15 @@
 // The editor's data endpoints through their real route handlers and real Requests: suggestions from
 // received data (docs/api.md §5), the global control group setting (§7) and flow conflicts. Run on
-// PGlite and PostgreSQL.
+// PGlite and on PostgreSQL (describe.each over both stores).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useDbForTests, type Db } from "@/lib/db/client";
+import type { Db } from "@/lib/db/client";
+import { STORES, useTestDb } from "@/lib/testing/db";
 import * as suggestions from "@/app/api/v1/suggestions/route";
 import * as holdout from "@/app/api/v1/settings/holdout/route";
 import * as conflicts from "@/app/api/v1/flows/conflicts/route";
 import * as openapi from "@/app/api/v1/openapi.json/route";
 import { clearSettingsCache } from "@/lib/ingest/settings";
 import { ingest, publish, seedProfile } from "@/lib/testing/runtime";
-import { STORES } from "@/lib/testing/db";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
 
 const SECRET = "pw_sk_test_journeys";
@@ -32,13 +32,13 @@ const banner = (event: string, placement: string) => ({
   edges: [{ id: "e1", source: "t1", target: "m1" }],
 });
 
-function journeysApiSuite(label: string, open: () => Promise<Db>) {
-  describe(`editor data endpoints on ${label}`, () => {
+describe.each(STORES)("editor data endpoints on $name", ({ open }) => {
+  {
     let db: Db;
     beforeAll(async () => {
       process.env.PATHWISE_API_KEY = SECRET;
       db = await open();
-      useDbForTests(db);
+      useTestDb(db);
       clearFlowCache();
       clearSettingsCache();
       const a = await seedProfile(db, "sg-1", { plan: "pro", role: "admin" });
@@ -122,7 +122,5 @@ function journeysApiSuite(label: string, open: () => Promise<Db>) {
       const doc = (await call(openapi.GET, "/api/v1/openapi.json")).body;
       for (const p of ["/api/v1/suggestions", "/api/v1/settings/holdout", "/api/v1/flows/conflicts"]) expect(Object.keys(doc.paths)).toContain(p);
     });
-  });
-}
-
-describe.each(STORES)("$name", ({ name, open }) => journeysApiSuite(name, open));
+  }
+});
