@@ -48,6 +48,11 @@ export const TABLES: Record<string, Placement> = {
     column: "id",
     why: "a group's (account's) traits, kept once per group: read and written by the group id, one shard per group; never joined with a person's rows",
   },
+  fetch_cache: {
+    kind: "distributed",
+    column: "key",
+    why: "fetch nodes' answers by a hash of the rendered request: one shard per lookup, shared by every person who makes the same request",
+  },
   // ---- copied to every node ----
   flows: { kind: "reference" },
   flow_versions: { kind: "reference" },

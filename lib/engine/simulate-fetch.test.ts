@@ -15,7 +15,7 @@ const g = graph(
   ["t1->f1", "f1->m1", "f1-failed->m2"],
 );
 const events = [{ at: "PT0S", type: "track" as const, event: "Signed Up" }];
-const contents = (r: ReturnType<typeof simulate>) => r.messages.map((m) => (m.channel === "in_app" ? m.content : ""));
+const contents = (r: ReturnType<typeof simulate>) => r.messages.map((m) => (m as { content?: string }).content ?? "");
 
 describe("simulate with a fetch node", () => {
   it("uses the stubbed answer as data.<as>", () => {

@@ -38,6 +38,8 @@ export async function maintainEvents(sql: Sql, now: Date = new Date(), keepDays:
 
 export async function handleMaintenance(_job: Job, { db }: { db: Db }): Promise<JobResult> {
   await db.tx((sql) => maintainEvents(sql));
+  // Fetch answers past their cacheFor are never read again (a new call overwrites them anyway).
+  await db.sql.query(`DELETE FROM fetch_cache WHERE expires_at < now()`);
   return { retryAt: new Date(Date.now() + 3_600_000) };
 }
 

@@ -1,0 +1,5 @@
+// The fetch node's runtime scenarios on a fresh PostgreSQL database.
+import { pgTestDb } from "@/lib/db/testing";
+import { fetchSuite } from "./fetch-suite";
+
+fetchSuite("PostgreSQL", pgTestDb);
