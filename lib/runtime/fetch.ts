@@ -49,6 +49,11 @@ export function fetchCacheKey(req: FetchRequest): string {
 
 /** One call through the webhook guard; every failure is an answer that leaves by `failed`. */
 export async function callFetch(req: FetchRequest, timeoutMs: number): Promise<FetchAnswer> {
+  return (await callFetchDetailed(req, timeoutMs)).answer;
+}
+
+/** callFetch, plus the start of the raw body (what "Try it" shows when the answer is not JSON). */
+export async function callFetchDetailed(req: FetchRequest, timeoutMs: number): Promise<{ answer: FetchAnswer; text?: string }> {
   const headers: Record<string, string> = { accept: "application/json", "user-agent": "Pathwise-Fetch/1" };
   const body = req.method === "POST" ? (req.body ?? "") : null;
   if (body !== null) headers["content-type"] = "application/json";
@@ -56,10 +61,10 @@ export async function callFetch(req: FetchRequest, timeoutMs: number): Promise<F
   const started = performance.now();
   try {
     const res = await sendWebhook({ url: req.url, method: req.method, headers, body }, timeoutMs);
-    return judgeAnswer(res, MAX_RESPONSE_BYTES);
+    return { answer: judgeAnswer(res, MAX_RESPONSE_BYTES), text: res.body.slice(0, 2000) };
   } catch (err) {
     const message = err instanceof DeliveryError || err instanceof Error ? err.message : String(err);
-    return { ok: false, error: message, ms: performance.now() - started };
+    return { answer: { ok: false, error: message, ms: performance.now() - started } };
   }
 }
 
