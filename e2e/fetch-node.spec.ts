@@ -37,8 +37,9 @@ test("add a fetch node from the palette and try it for a real profile", async ({
   await expect(page.locator(".react-flow")).toBeVisible();
 
   await page.getByTestId("palette-fetch").dragTo(page.locator(".react-flow__pane"), { targetPosition: { x: 320, y: 300 } });
-  const node = page.locator(".react-flow__node").filter({ hasText: "data.tutorial" });
+  const node = page.locator('.react-flow__node[data-id="fetch-1"]');
   await expect(node).toBeVisible();
+  await expect(node).toContainText("data.tutorial");
   // Two ways out: next (a 2xx JSON answer) and failed (anything else).
   await expect(node.locator('.react-flow__handle.source[data-handleid="next"]')).toHaveCount(1);
   await expect(node.locator('.react-flow__handle.source[data-handleid="failed"]')).toHaveCount(1);
@@ -52,7 +53,7 @@ test("add a fetch node from the palette and try it for a real profile", async ({
   await expect(result).toContainText("Leaves by “next”");
   await expect(result).toContainText("HTTP 200");
   await expect(result).toContainText(`GET ${base}/tutorials?role=admin&level=expert`);
-  await expect(page.getByLabel("data.tut")).toContainText('"title": "Tour for admin"');
+  await expect(result.getByLabel("data.tut", { exact: true })).toContainText('"title": "Tour for admin"');
   expect(calls).toContain("/tutorials?role=admin&level=expert");
 
   // An answer that is not JSON: the run would leave by failed, and the panel says why.
