@@ -10,9 +10,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { openDb, type Db } from "@/lib/db/client";
-import { createPgDatabase, pgliteTestDb } from "@/lib/db/testing";
+import { createPgDatabase, pgliteTestDb } from "@/lib/testing/db";
 import { fetchWithCache } from "@/lib/runtime/fetch";
-import { ingest, publish, seedProfile } from "@/lib/runtime/testing";
+import { ingest, publish, seedProfile } from "@/lib/testing/runtime";
 import { claimJobs, runJob } from "@/lib/runtime/jobs";
 import { registerHandlers } from "@/lib/runtime/handlers";
 

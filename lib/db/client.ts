@@ -1,6 +1,6 @@
 // The database of this process: PGlite on disk under DATA_DIR when DATABASE_URL is unset, else a
 // PostgreSQL pool. One per process on globalThis, opened lazily (never at module load, so `next build`
-// opens nothing), with migrations applied before the first query is answered.
+// opens nothing), with schema migrations applied before the first query is answered.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -8,8 +8,8 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { migrate } from "./migrate";
-import { pgliteSql, pgliteTransaction, pgSql, pgTransaction, type Sql } from "./sql";
+import { migrateSchema } from "./migrate";
+import { pgliteSql, pgliteTransaction, pgSql, pgTransaction, type QueryOptions, type Sql } from "./sql";
 
 export interface Db {
   kind: "pglite" | "pg";
@@ -21,6 +21,11 @@ export interface Db {
    * fn's Sql carries the transaction's afterCommit() hooks and items (the runtime's outbox).
    */
   tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * PGlite only (one connection, every statement in turn): statements and transactions started on
+   * this store and not finished yet. Background work (imports) gives way while it is above zero.
+   */
+  pending?(): number;
   close(): Promise<void>;
 }
 
@@ -28,7 +33,7 @@ export type OpenOptions = { databaseUrl?: string; dataDir?: string; pglite?: PGl
 
 export async function openDb(opts: OpenOptions = {}): Promise<Db> {
   const db = opts.databaseUrl ? await openPg(opts.databaseUrl, opts.poolSize) : await openPglite(opts);
-  if (opts.migrate !== false) await applyMigrations(db);
+  if (opts.migrate !== false) await applySchemaMigrations(db);
   return db;
 }
 
@@ -46,11 +51,23 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
   await lite.waitReady;
   const instance = lite;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(instance) });
+  let pending = 0;
+  const counted = <T>(p: Promise<T>): Promise<T> => {
+    pending++;
+    return p.finally(() => pending--);
+  };
+  const direct = pgliteSql(instance);
   return {
     kind: "pglite",
     prisma,
-    sql: pgliteSql(instance),
-    tx: (fn) => pgliteTransaction(instance, fn),
+    sql: {
+      afterCommit: direct.afterCommit,
+      item: direct.item,
+      query: <T,>(text: string, params?: unknown[], o?: QueryOptions) => counted(direct.query<T>(text, params, o)),
+      exec: (text: string) => counted(direct.exec(text)),
+    },
+    tx: (fn) => counted(pgliteTransaction(instance, fn)),
+    pending: () => pending,
     async close() {
       await prisma.$disconnect().catch(() => undefined);
       if (!instance.closed) await instance.close();
@@ -74,17 +91,17 @@ async function openPg(url: string, poolSize?: number): Promise<Db> {
   };
 }
 
-async function applyMigrations(db: Db) {
+async function applySchemaMigrations(db: Db) {
   if (db.kind === "pglite") {
     // PGlite has one connection: the session and its transactions are the same.
-    await migrate(db.sql, db.tx);
+    await migrateSchema(db.sql, db.tx);
     return;
   }
   // On PostgreSQL the advisory lock belongs to one connection, so lock and migrate on the same one.
   await db.tx(async (sql) => {
     await sql.exec("COMMIT");
     try {
-      await migrate(sql, async (fn) => {
+      await migrateSchema(sql, async (fn) => {
         await sql.exec("BEGIN");
         try {
           const r = await fn(sql);

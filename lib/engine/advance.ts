@@ -104,6 +104,7 @@ class Walk {
         flow: { id: this.flow.flowId, name: this.flow.flowName },
         group: this.profile.group,
         data: this.run.data ?? null,
+        recommendations: this.profile.recommendations,
       });
     }
     return this.liquid;

@@ -2,7 +2,7 @@
 // the answer resumes it by `next` (kept as data.<as> for templates and conditions) or `failed`.
 import { describe, expect, it } from "vitest";
 import { compileFlow } from "./compile-flow";
-import { Driver, flowOf, graph, n, T0 } from "./test-builders";
+import { Driver, flowOf, graph, n, T0 } from "@/lib/testing/builders";
 import type { Effect, FetchAnswer, FetchEffect } from "./types";
 
 const fetchEffects = (fx: Effect[]) => fx.filter((e): e is FetchEffect => e.type === "fetch");

@@ -1,7 +1,7 @@
 // The sandbox runs fetch nodes against the answer the marketer typed in: nothing is called.
 import { describe, expect, it } from "vitest";
 import { simulate } from "./simulate";
-import { graph, n } from "./test-builders";
+import { graph, n } from "@/lib/testing/builders";
 
 //   t1 (Signed Up) ──▶ f1 {GET .../tutorials?level={{user.level}} as tut} ──next──▶ m1 "Try {{ data.tut.title }}"
 //                                                                       └─failed─▶ m2 "Browse tutorials"

@@ -7,6 +7,7 @@ import { fromStoredRun, toStoredRun } from "@/lib/engine/run-state";
 import { enqueueMany, type NewJob } from "./jobs";
 import { runtimeMetrics } from "./counters";
 import type { FetchPayload } from "./fetch";
+import { insertSteps } from "@/lib/results/steps";
 
 /** The profile as the executor holds it during one transaction (traits change as update nodes run). */
 export type ProfileRow = {
@@ -15,6 +16,8 @@ export type ProfileRow = {
   traits: Record<string, unknown>;
   /** The profile's current group: its traits plus `id` (read as group.<trait>); null when none. */
   group?: Record<string, unknown> | null;
+  /** Recommendation lists the flows' templates read, loaded for this batch (docs/api.md §9). */
+  recommendations?: Record<string, readonly unknown[]>;
   summary: unknown;
   lastSeen: Date;
 };
@@ -166,13 +169,8 @@ export class Outbox {
         entered: s.entered,
         node_type: s.nodeType,
       }));
-      await sql.query(
-        `INSERT INTO steps (profile_id, run_id, flow_id, node_id, at, result, reason, key, entered, node_type)
-         SELECT x.profile_id, x.run_id, x.flow_id, x.node_id, x.at, x.result, x.reason, x.key, x.entered, x.node_type
-           FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, run_id text, flow_id text, node_id text, at timestamptz, result text, reason jsonb, key text, entered boolean, node_type text)
-         ON CONFLICT (profile_id, key) DO NOTHING`,
-        [JSON.stringify(rows)],
-      );
+      // With their "node" rollup counters, in the same statement (lib/results/steps.ts).
+      await insertSteps(sql, rows);
       const byType = new Map<string, number>();
       for (const s of steps) byType.set(s.nodeType, (byType.get(s.nodeType) ?? 0) + 1);
       for (const [nodeType, n] of byType) m.steps.inc({ node_type: nodeType }, n);
@@ -240,8 +238,7 @@ export class Outbox {
   }
 
   private async writeTouchpoints(messages: Array<{ msg: MessageEffect; profile: ProfileRow }>) {
-    const values: unknown[] = [];
-    const rows = messages.map(({ msg, profile }, i) => {
+    const rows = messages.map(({ msg, profile }) => {
       const variant = variantOf(msg.variants);
       let status: string;
       let payload: Record<string, unknown>;
@@ -265,16 +262,29 @@ export class Outbox {
       }
       if (msg.renderError) payload.renderError = msg.renderError;
       if (held) payload.deliverAt = new Date(msg.deliverAt!).toISOString();
-      values.push(msg.key, msg.runId, msg.flowId, msg.nodeId, profile.id, msg.channel, placement, content, JSON.stringify(payload), status, new Date(msg.at));
-      const b = i * 11;
-      const p = Array.from({ length: 11 }, (_, k) => `$${b + k + 1}`);
-      p[8] += "::jsonb";
-      return `(${p.join(", ")})`;
+      return {
+        key: msg.key,
+        run_id: msg.runId,
+        flow_id: msg.flowId,
+        node_id: msg.nodeId,
+        profile_id: profile.id,
+        channel: msg.channel,
+        placement,
+        content,
+        payload,
+        status,
+        created_at: new Date(msg.at).toISOString(),
+      };
     });
+    // One jsonb parameter for every row, as runs and steps: eleven bound parameters a row would pass
+    // PostgreSQL's cap of 65,535 per statement at 5,958 touchpoints in one flush.
     const inserted = await this.sql.query<{ key: string; profile_id: string; channel: string; status: string }>(
       `INSERT INTO touchpoints (key, run_id, flow_id, node_id, profile_id, channel, placement, content, payload, status, created_at)
-       VALUES ${rows.join(", ")} ON CONFLICT (profile_id, key) DO NOTHING RETURNING key, profile_id, channel, status`,
-      values,
+       SELECT x.key, x.run_id, x.flow_id, x.node_id, x.profile_id, x.channel, x.placement, x.content, x.payload, x.status, x.created_at
+         FROM jsonb_to_recordset($1::jsonb) AS x(key text, run_id text, flow_id text, node_id text, profile_id text, channel text, placement text,
+                                                 content text, payload jsonb, status text, created_at timestamptz)
+       ON CONFLICT (profile_id, key) DO NOTHING RETURNING key, profile_id, channel, status`,
+      [JSON.stringify(rows)],
     );
     const m = runtimeMetrics();
     const deliveries: NewJob[] = [];

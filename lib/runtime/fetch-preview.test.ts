@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import * as preview from "@/app/api/v1/flows/fetch-preview/route";
 import * as simulateRoute from "@/app/api/v1/simulate/route";
-import { call, errorOf, installTestDb, keyFor, removeTestDb } from "@/lib/auth/test-harness";
-import { seedProfile } from "./testing";
+import { call, errorOf, keyFor } from "@/lib/testing/routes";
+import { installTestDb, removeTestDb } from "@/lib/testing/db";
+import { seedProfile } from "@/lib/testing/runtime";
 
 describe("POST /api/v1/flows/fetch-preview", () => {
   let db: Db;
