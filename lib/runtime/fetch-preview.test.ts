@@ -9,6 +9,7 @@ import * as simulateRoute from "@/app/api/v1/simulate/route";
 import { call, errorOf, keyFor } from "@/lib/testing/routes";
 import { installTestDb, removeTestDb } from "@/lib/testing/db";
 import { seedProfile } from "@/lib/testing/runtime";
+import { apiDocument } from "@/lib/http/api-document";
 
 describe("POST /api/v1/flows/fetch-preview", () => {
   let db: Db;
@@ -99,5 +100,15 @@ describe("POST /api/v1/flows/fetch-preview", () => {
     expect(body.messages.map((m: { content: string }) => m.content)).toEqual(["Roadmaps 101"]);
     expect(body.trace.map((t: { nodeId: string; result: string }) => `${t.nodeId}:${t.result}`)).toEqual(["t1:next", "f1:fetching", "f1:next", "m1:sent"]);
     expect(calls.length).toBe(n);
+  });
+
+  it("is in the OpenAPI document with its request and answer schemas", () => {
+    const doc = apiDocument() as unknown as { paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
+    const op = doc.paths["/api/v1/flows/fetch-preview"]?.post;
+    expect(op).toBeDefined();
+    expect(JSON.stringify(op.requestBody)).toContain("FetchPreviewRequest");
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["200", "400", "404"]));
+    expect(doc.components.schemas).toHaveProperty("FetchData");
+    expect(JSON.stringify(doc.paths["/api/v1/simulate"].post.requestBody)).toBeDefined();
   });
 });
