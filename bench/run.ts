@@ -7,7 +7,7 @@
 //   npm run bench -- --fast               skip the slow ones (results: 1,000,000 runs; canvas: a browser; why: 1,000,000 events)
 //   npm run bench -- --skip=canvas,pg     skip some;  --only=conditions,ingest  run only some
 //
-// Names: conditions, cases, ingest, ingest-pg, streams, streams-pg, dataplane, scaleout, decide, recommendations, recs-decide, shards, summary, results, canvas, why.
+// Names: conditions, cases, ingest, ingest-pg, streams, streams-pg, dataplane, scaleout, decide, recommendations, recs-decide, shards, summary, results, canvas, why, fetch, fetch-pg.
 // The streams rows need RabbitMQ (127.0.0.1:5672) and NATS JetStream (127.0.0.1:4222).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -35,6 +35,8 @@ const BENCHES: Bench[] = [
   { name: "results", script: "bench/results.ts", needs: "pg", slow: true, what: "results from rollups vs raw scans on PostgreSQL" },
   { name: "canvas", script: "bench/canvas.ts", needs: "server", slow: true, what: "300-node canvas in chromium" },
   { name: "why", script: "bench/why.ts", needs: "pg", slow: true, what: "trigger funnel and why-not on 1,000,000 events on PostgreSQL" },
+  { name: "fetch", script: "bench/fetch.ts", what: "fetch node: cold vs warm cache (calls counted at a local receiver) and the fetch job's time, PGlite" },
+  { name: "fetch-pg", script: "bench/fetch.ts", env: { BENCH_PG: "1" }, needs: "pg", what: "fetch node: cold vs warm cache and the fetch job's time, PostgreSQL" },
 ];
 
 function flag(name: string): string | null {

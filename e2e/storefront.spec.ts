@@ -25,7 +25,8 @@ test.describe("demo storefront", () => {
     const set = await request.put("/demo/config", { headers: auth, data: { writeKey: ((await key.json()) as { key: string }).key } });
     expect(set.status()).toBe(200);
     await publish(request, productOfferFlow({ holdout: 0, split: false }));
-    onboardingId = await publish(request, onboardingFlow({ holdout: 0 }));
+    // Its fetch node asks this server's tutorial service (app/demo/tutorials).
+    onboardingId = await publish(request, onboardingFlow({ holdout: 0, origin: `http://127.0.0.1:${process.env.E2E_PORT ?? 3210}` }));
   });
 
   test("viewing Product A shows the discount", async ({ page }) => {
@@ -55,6 +56,8 @@ test.describe("demo storefront", () => {
     const tooltip = page.getByRole("dialog", { name: "Invite your team" });
     await expect(tooltip).toBeVisible({ timeout: 15_000 });
     await expect(tooltip).toContainText("Admins who invite their team");
+    // The tutorial the onboarding's fetch node got for an admin beginner.
+    await expect(tooltip).toContainText("Set up your workspace in five steps");
     // Anchored next to the "Invite your team" button.
     const anchor = await page.locator("#invite-team").boundingBox();
     const box = await tooltip.boundingBox();

@@ -41,7 +41,9 @@ function start(): ChildProcess {
   const logFile = path.join(dataDir, "server.log");
   const out = createWriteStream(logFile, { flags: "a" });
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PATHWISE_API_KEY: apiKey, PATHWISE_ADMIN_EMAIL: admin.email, PATHWISE_ADMIN_PASSWORD: admin.password, NEXT_TELEMETRY_DISABLED: "1" },
+    // The onboarding flow's fetch node calls the storefront's tutorial service on this very server
+    // (loopback), which the outbound guard refuses unless allowed.
+    env: { ...process.env, PATHWISE_WEBHOOK_ALLOWLIST: [process.env.PATHWISE_WEBHOOK_ALLOWLIST, "127.0.0.1"].filter(Boolean).join(","), PORT: String(port), DATA_DIR: dataDir, PATHWISE_API_KEY: apiKey, PATHWISE_ADMIN_EMAIL: admin.email, PATHWISE_ADMIN_PASSWORD: admin.password, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.pipe(out);
@@ -90,7 +92,7 @@ async function api<T>(method: string, p: string, body?: unknown, opts: { auth?: 
 
 async function existingDemo(): Promise<Array<{ id: string; name: string }>> {
   const { flows } = await api<{ flows: Array<{ id: string; name: string }> }>("GET", "/api/v1/flows");
-  const names = new Set(demoFlows().map((f) => f.name));
+  const names = new Set(demoFlows({ origin: base }).map((f) => f.name));
   return flows.filter((f) => names.has(f.name));
 }
 
@@ -173,7 +175,7 @@ async function summary(ids: Record<string, string>): Promise<void> {
   // The same window as the flow list and Home (the last 30 days by UTC day), so the figures agree.
   const from = overviewWindowStart(new Date(), 30).toISOString();
   log(`flows, entries since ${from.slice(0, 10)} (as the flow list and Home count them):`);
-  for (const flow of demoFlows()) {
+  for (const flow of demoFlows({ origin: base })) {
     const id = ids[flow.name];
     if (!id) continue;
     try {
@@ -217,7 +219,7 @@ async function main() {
     await api("POST", "/api/v1/catalog/items", { items: demoCatalog() });
     log(`loaded the catalog: ${demoCatalog().length} products`);
     if (!existing.length) {
-      for (const flow of demoFlows()) ids[flow.name] = await publish(flow);
+      for (const flow of demoFlows({ origin: base })) ids[flow.name] = await publish(flow);
       log(`published ${Object.keys(ids).length} flows: ${Object.keys(ids).join(", ")}`);
     }
     const t0 = Date.now();

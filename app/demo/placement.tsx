@@ -13,6 +13,13 @@ export function Placement({ name, className, label }: { name: string; className?
       const handle = await pw.placement(ref.current, name);
       if (cancelled) handle?.destroy();
       else destroy = () => handle?.destroy();
+      // A flow may still be on its way to this placement (a fetch node waits for the API's answer in
+      // the background): while nothing is shown, ask again a few times, backing off.
+      for (const ms of [500, 1000, 2000, 4000]) {
+        if (cancelled || !handle || handle.decision) return;
+        await new Promise((r) => setTimeout(r, ms));
+        if (!cancelled) await handle.refresh();
+      }
     });
     return () => {
       cancelled = true;

@@ -136,6 +136,7 @@ const blank = {
   trait: (): Condition => ({ trait: "", op: "eq", value: "" }),
   event: (): Condition => ({ event: "", within: "P7D" }),
   group: (): Condition => ({ all: [{ trait: "", op: "eq", value: "" }] }),
+  data: (): Condition => ({ data: "", op: "exists" }),
 };
 
 const COUNT_OPS: (keyof Count)[] = ["gte", "eq", "lte", "gt", "lt", "neq"];
@@ -165,6 +166,22 @@ function RuleEditor({ c, onChange, splits, path }: { c: Condition; onChange: (c:
       </div>
     );
   }
+  if ("data" in c) {
+    return (
+      <div className="space-y-2">
+        <TextField
+          label={path === "rule" ? "Fetched data" : `Fetched data (${path.slice(5)})`}
+          placeholder="name.path, e.g. tutorial.level"
+          value={c.data}
+          onChange={(v) => onChange({ ...c, data: v })}
+          hint="A fetch node's answer: its name, then the path in the JSON"
+          error={c.data ? undefined : "Name the answer and path"}
+          mono
+        />
+        <TestEditor label={`Fetched data (${path})`} op={c.op} value={c.value} onChange={(op, value) => onChange({ data: c.data, op, ...(value !== undefined ? { value } : {}) })} />
+      </div>
+    );
+  }
   if ("variant" in c) {
     const split = splits.find((s) => s.id === c.variant.node);
     return (
@@ -181,6 +198,7 @@ function kindLabel(c: Condition): string {
   if ("trait" in c) return "Trait";
   if ("event" in c) return "Event";
   if ("variant" in c) return "Variant";
+  if ("data" in c) return "Fetched data";
   if ("not" in c) return "Not";
   return "Group";
 }
@@ -249,6 +267,7 @@ function AddRule({ onAdd, splits, allowGroup }: { onAdd: (c: Condition) => void;
     <div className="flex flex-wrap gap-1">
       <SmallButton onClick={() => onAdd(blank.trait())}>+ Trait rule</SmallButton>
       <SmallButton onClick={() => onAdd(blank.event())}>+ Event rule</SmallButton>
+      <SmallButton onClick={() => onAdd(blank.data())}>+ Fetched data rule</SmallButton>
       {splits.length ? <SmallButton onClick={() => onAdd({ variant: { node: splits[0].id, branch: splits[0].branches[0]?.id ?? "" } })}>+ Variant rule</SmallButton> : null}
       {allowGroup ? <SmallButton onClick={() => onAdd(blank.group())}>+ Group</SmallButton> : null}
     </div>

@@ -174,3 +174,23 @@ export function omit<T extends object, K extends keyof T>(o: T, key: K): Omit<T,
   delete copy[key];
   return copy;
 }
+
+/** Header name/value pairs (webhook and fetch nodes); values may be Liquid. */
+export function HeadersEditor({ headers, onChange }: { headers: Record<string, string>; onChange: (h: Record<string, string>) => void }) {
+  const entries = Object.entries(headers);
+  return (
+    <fieldset className="space-y-2">
+      <legend className="mb-1 text-xs font-medium text-slate-600">Headers</legend>
+      {entries.map(([k, v], i) => (
+        <div key={i} className="grid grid-cols-[1fr_1fr_auto] items-end gap-2">
+          <TextField label={`Header ${i + 1} name`} hideLabel placeholder="Header" value={k} mono onChange={(nk) => onChange(Object.fromEntries(entries.map(([a, b], j) => (j === i ? [nk, b] : [a, b]))))} />
+          <TextField label={`Header ${i + 1} value`} hideLabel placeholder="Value" value={v} mono onChange={(nv) => onChange(Object.fromEntries(entries.map(([a, b], j) => (j === i ? [a, nv] : [a, b]))))} />
+          <SmallButton tone="danger" label={`Remove header ${k}`} onClick={() => onChange(Object.fromEntries(entries.filter((_, j) => j !== i)))}>
+            ✕
+          </SmallButton>
+        </div>
+      ))}
+      <SmallButton onClick={() => onChange({ ...headers, [entries.length ? `X-Header-${entries.length + 1}` : "Content-Type"]: entries.length ? "" : "application/json" })}>+ Header</SmallButton>
+    </fieldset>
+  );
+}

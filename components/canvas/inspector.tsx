@@ -16,7 +16,8 @@ import {
 } from "@/lib/flow/schema";
 import { describeNode } from "@/lib/flow/describe";
 import type { CanvasNode } from "@/lib/flow/canvas-mapping";
-import { Checkbox, NumberField, Section, SelectField, SmallButton, TextArea, TextField, zodError } from "./fields";
+import { Checkbox, HeadersEditor, NumberField, Section, SelectField, SmallButton, TextArea, TextField, zodError } from "./fields";
+import { FetchEditor } from "./fetch-inspector";
 import { DurationPicker } from "./duration-picker";
 import { ConditionBuilder, PredicateList, type SplitRef } from "./condition-builder";
 import { LiquidPreview } from "./liquid-preview";
@@ -148,25 +149,6 @@ function MessageEditor({ node, onChange, flow }: { node: Extract<FlowNode, { typ
   );
 }
 
-function HeadersEditor({ headers, onChange }: { headers: Record<string, string>; onChange: (h: Record<string, string>) => void }) {
-  const entries = Object.entries(headers);
-  return (
-    <fieldset className="space-y-2">
-      <legend className="mb-1 text-xs font-medium text-slate-600">Headers</legend>
-      {entries.map(([k, v], i) => (
-        <div key={i} className="grid grid-cols-[1fr_1fr_auto] items-end gap-2">
-          <TextField label={`Header ${i + 1} name`} hideLabel placeholder="Header" value={k} mono onChange={(nk) => onChange(Object.fromEntries(entries.map(([a, b], j) => (j === i ? [nk, b] : [a, b]))))} />
-          <TextField label={`Header ${i + 1} value`} hideLabel placeholder="Value" value={v} mono onChange={(nv) => onChange(Object.fromEntries(entries.map(([a, b], j) => (j === i ? [a, nv] : [a, b]))))} />
-          <SmallButton tone="danger" label={`Remove header ${k}`} onClick={() => onChange(Object.fromEntries(entries.filter((_, j) => j !== i)))}>
-            ✕
-          </SmallButton>
-        </div>
-      ))}
-      <SmallButton onClick={() => onChange({ ...headers, [entries.length ? `X-Header-${entries.length + 1}` : "Content-Type"]: entries.length ? "" : "application/json" })}>+ Header</SmallButton>
-    </fieldset>
-  );
-}
-
 function UpdateEditor({ node, onChange }: { node: Extract<FlowNode, { type: "update" }>; onChange: Change }) {
   const entries = Object.entries(node.data.set);
   const write = (next: [string, unknown][], key?: string) => onChange({ set: Object.fromEntries(next) as Record<string, string> }, key);
@@ -270,6 +252,8 @@ function NodeInspectorForm({
             <MessageEditor node={doc} onChange={onChange} flow={flow} />
           ) : doc.type === "update" ? (
             <UpdateEditor node={doc} onChange={onChange} />
+          ) : doc.type === "fetch" ? (
+            <FetchEditor node={doc} onChange={onChange} flow={flow} />
           ) : (
             <p className="text-sm text-slate-600">The run ends here. Nodes with an unconnected handle end the run too.</p>
           )}

@@ -62,6 +62,13 @@ export const ICONS = {
       <path d="M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7" />
     </>,
   ),
+  fetch: svg(
+    <>
+      <path d="M12 3v12" />
+      <path d="m7 10 5 5 5-5" />
+      <path d="M5 21h14" />
+    </>,
+  ),
   update: svg(
     <>
       <circle cx="12" cy="8" r="4" />
@@ -85,6 +92,7 @@ export const KINDS: Kind[] = [
   { key: "in_app", type: "message", label: "In-app message", hint: "Content for a placement, fetched with /decide", tile: "bg-emerald-100 text-emerald-700", accent: "border-t-emerald-500", color: "#10b981", icon: ICONS.in_app, make: () => ({ channel: "in_app", placement: "banner", content: "Hello {{ user.name | default: 'there' }}!" }) },
   { key: "email", type: "message", label: "Email", hint: "An email with a Liquid subject and body", tile: "bg-teal-100 text-teal-700", accent: "border-t-teal-500", color: "#14b8a6", icon: ICONS.email, make: () => ({ channel: "email", subject: "Hello {{ user.name | default: 'there' }}", body: "", to: "{{ user.email }}" }) },
   { key: "webhook", type: "message", label: "Webhook", hint: "Calls your server with a Liquid body", tile: "bg-cyan-100 text-cyan-700", accent: "border-t-cyan-500", color: "#06b6d4", icon: ICONS.webhook, make: () => ({ channel: "webhook", url: "https://example.com/hooks/pathwise", method: "POST", body: '{"userId": "{{ user.id }}"}' }) },
+  { key: "fetch", type: "fetch", label: "Fetch data", hint: "Calls your API; its JSON answer is data.<name> in later steps", tile: "bg-orange-100 text-orange-700", accent: "border-t-orange-500", color: "#f97316", icon: ICONS.fetch, make: () => ({ url: "https://api.example.com/tutorials?role={{ user.role | url_encode }}", method: "GET", as: "tutorial", timeout: "PT5S", cacheFor: "PT1H" }) },
   { key: "update", type: "update", label: "Update traits", hint: "Sets traits on the profile", tile: "bg-indigo-100 text-indigo-700", accent: "border-t-indigo-500", color: "#6366f1", icon: ICONS.update, make: () => ({ set: { segment: "engaged" } }) },
   { key: "exit", type: "exit", label: "Exit", hint: "Ends the run here", tile: "bg-slate-200 text-slate-700", accent: "border-t-slate-500", color: "#64748b", icon: ICONS.exit, make: () => ({}) },
 ];
@@ -101,5 +109,5 @@ export const kindByKey = (key: string) => BY_KEY.get(key);
 
 /** Handle labels people read on the canvas. */
 export function handleLabel(handle: string): string {
-  return { next: "next", yes: "yes", no: "no", missing: "missing", matched: "matched", timeout: "timeout" }[handle] ?? handle;
+  return { next: "next", yes: "yes", no: "no", missing: "missing", matched: "matched", timeout: "timeout", failed: "failed" }[handle] ?? handle;
 }

@@ -130,6 +130,9 @@ export const MessageNode = memo(function MessageNode(props: NodeProps<CanvasNode
 export const UpdateNode = memo(function UpdateNode(props: NodeProps<CanvasNode>) {
   return <NodeCard {...props} />;
 }, sameCard);
+export const FetchNode = memo(function FetchNode(props: NodeProps<CanvasNode>) {
+  return <NodeCard {...props} />;
+}, sameCard);
 export const ExitNode = memo(function ExitNode(props: NodeProps<CanvasNode>) {
   return <NodeCard {...props} />;
 }, sameCard);
@@ -143,4 +146,5 @@ export const nodeTypes: NodeTypes = {
   message: MessageNode,
   update: UpdateNode,
   exit: ExitNode,
+  fetch: FetchNode,
 };

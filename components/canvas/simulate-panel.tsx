@@ -53,6 +53,10 @@ export function SimulatePanel({
   const [rows, setRows] = useState<Row[]>(() => defaultRows(graph));
   const [step, setStep] = useState(0);
   const [inputError, setInputError] = useState<string | null>(null);
+  // The answer each fetch node gets in the sandbox: typed in, nothing is called.
+  const fetchNodes = useMemo(() => graph.nodes.flatMap((n) => (n.type === "fetch" ? [{ id: n.id, as: n.data.as, label: n.label }] : [])), [graph.nodes]);
+  const [stubs, setStubs] = useState<Record<string, { status: string; body: string }>>({});
+  const stubOf = (id: string) => stubs[id] ?? { status: "200", body: "{}" };
   const result: SimResponse | undefined = sim.data;
   // An identify row that replaces a profile trait is said out loud, never applied silently.
   const overrides = useMemo(() => {
@@ -102,9 +106,19 @@ export function SimulatePanel({
       }
       events.push(r.type === "identify" ? { at: r.at, type: "identify", traits: props } : r.type === "page" ? { at: r.at, type: "page", name: r.name, properties: props } : { at: r.at, type: "track", event: r.name, properties: props });
     }
+    const fetch: Record<string, { status: number; body: string }> = {};
+    for (const f of fetchNodes) {
+      const s = stubOf(f.id);
+      const status = Number(s.status || 200);
+      if (!Number.isInteger(status) || status < 100 || status > 599) {
+        setInputError(`Answer of ${f.label || f.id}: the status must be an HTTP status (100–599)`);
+        return;
+      }
+      fetch[f.id] = { status, body: s.body };
+    }
     setCaseSaved(null);
     sim.mutate(
-      { flowId: flow.id, flowName: flow.name, graph, settings, profile: { traits: t, userId: "simulated-user" }, events },
+      { flowId: flow.id, flowName: flow.name, graph, settings, profile: { traits: t, userId: "simulated-user" }, events, ...(fetchNodes.length ? { fetch } : {}) },
       { onSuccess: (r) => { setStep(r.trace.length); setRan({ traits: t, events }); } },
     );
   };
@@ -158,6 +172,17 @@ export function SimulatePanel({
           <SmallButton onClick={() => setRows(defaultRows(graph))}>Reset from trigger</SmallButton>
         </div>
       </fieldset>
+      {fetchNodes.length ? (
+        <fieldset className="space-y-2">
+          <legend className="text-xs font-medium text-slate-600">Fetch answers (nothing is called)</legend>
+          {fetchNodes.map((f) => (
+            <div key={f.id} className="space-y-2 rounded-md border border-slate-200 bg-white p-2">
+              <TextField label={`Status for ${f.label || f.id}`} value={stubOf(f.id).status} mono onChange={(v) => setStubs({ ...stubs, [f.id]: { ...stubOf(f.id), status: v } })} hint="2xx with JSON leaves by “next”" />
+              <TextArea label={`Answer for ${f.label || f.id} (data.${f.as})`} value={stubOf(f.id).body} rows={3} mono onChange={(v) => setStubs({ ...stubs, [f.id]: { ...stubOf(f.id), body: v } })} />
+            </div>
+          ))}
+        </fieldset>
+      ) : null}
       <button type="button" onClick={run} disabled={sim.isPending} className="w-full rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-50">
         {sim.isPending ? "Running…" : "Run simulation"}
       </button>

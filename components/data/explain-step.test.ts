@@ -55,6 +55,21 @@ describe("explainStep", () => {
   });
 });
 
+describe("explainStep for fetch nodes", () => {
+  it("says what was called, what came back, and why it failed", () => {
+    expect(explainStep({ result: "fetching", reason: { fetch: { url: "https://api.example/t?x=1", method: "GET", as: "tut" } } })).toMatchObject({
+      label: "Calling an API",
+      details: ["GET https://api.example/t?x=1; the answer becomes data.tut."],
+    });
+    expect(explainStep({ result: "next", reason: { fetch: { as: "tut", status: 200, ms: 12, cached: false } } })).toMatchObject({ label: "Fetched", details: ["The API answered HTTP 200 after 12 ms."] });
+    expect(explainStep({ result: "next", reason: { fetch: { as: "tut", status: 200, ms: 1, cached: true } } }).details).toEqual(["Answered from the cache (data.tut), no call made."]);
+    const failed = explainStep({ result: "failed", reason: { error: "No answer within 1000 ms", fetch: { as: "tut", ms: 1001 } } });
+    expect(failed).toMatchObject({ label: "Fetch failed", tone: "bad" });
+    expect(failed.details).toEqual(["No answer within 1000 ms", "No HTTP answer after 1001 ms. The user went down “failed”."]);
+    expect(explainStep({ result: "yes", reason: { seen: { data: { "tut.level": "beginner" } } } }).details).toEqual(["Fetched data.tut.level was “beginner”."]);
+  });
+});
+
 describe("a message step reads as what became of the delivery, not as a send", () => {
   it("a failed email is not 'Message sent'", () => {
     const e = explainStep({ result: "sent", delivery: { channel: "email", fate: "failed", error: "Email is not configured: set SMTP_URL or SMTP_HOST" } });

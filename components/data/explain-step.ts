@@ -35,7 +35,14 @@ function seenLines(seen: NonNullable<StepReason["seen"]>): string[] {
   for (const [k, v] of Object.entries(seen.traits ?? {})) out.push(`Trait ${k} was ${value(v)}.`);
   for (const [k, n] of Object.entries(seen.events ?? {})) out.push(`${k} happened ${n} time${n === 1 ? "" : "s"} in the window.`);
   for (const [k, b] of Object.entries(seen.variants ?? {})) out.push(b === null ? `Not in split ${k}.` : `In branch ${b} of split ${k}.`);
+  for (const [k, v] of Object.entries(seen.data ?? {})) out.push(`Fetched data.${k} was ${value(v)}.`);
   return out;
+}
+
+function fetchText(f: NonNullable<StepReason["fetch"]>): string {
+  if (f.cached) return `Answered from the cache (data.${f.as}), no call made.`;
+  const after = f.ms !== undefined ? ` after ${f.ms} ms` : "";
+  return f.status !== undefined ? `The API answered HTTP ${f.status}${after}.` : `No HTTP answer${after}.`;
 }
 
 /** The trigger reason is "kind" or "kind: event name". */
@@ -89,8 +96,13 @@ export function explainStep(step: { result: string; reason?: unknown; delivery?:
 
   switch (step.result) {
     case "next":
-      label = r.trigger ? "Entered the flow" : "Went on";
+      label = r.trigger ? "Entered the flow" : r.fetch ? "Fetched" : "Went on";
       if (r.trigger) details.push(triggerText(r.trigger));
+      if (r.fetch) details.push(fetchText(r.fetch));
+      break;
+    case "fetching":
+      label = "Calling an API";
+      if (r.fetch) details.push(`${r.fetch.method ?? "GET"} ${r.fetch.url ?? ""}; the answer becomes data.${r.fetch.as}.`);
       break;
     case "yes":
       label = "Condition true";
@@ -144,9 +156,10 @@ export function explainStep(step: { result: string; reason?: unknown; delivery?:
       else if (r.suppressed === "already_received") details.push("The user already received this message before moving to this version, so it was not sent twice.");
       break;
     case "failed":
-      label = "Failed";
+      label = r.fetch ? "Fetch failed" : "Failed";
       tone = "bad";
       if (r.error) details.push(r.error);
+      if (r.fetch) details.push(`${fetchText(r.fetch)} The user went down “failed”.`);
       if (r.usedFallback) details.push("The fallback text went out instead.");
       break;
     case "updated":

@@ -202,6 +202,13 @@ const CASES: Case[] = [
     need: "editor", // the canvas's sandbox: part of editing a flow
     prepare: async () => ({ path: "/api/v1/simulate", init: { body: { graph: validGraph.graph, settings: validGraph.settings, profile: { traits: {} }, events: [] } } }),
   },
+  {
+    family: "fetch preview",
+    file: "v1/flows/fetch-preview/route.ts",
+    method: "POST",
+    need: "editor", // the inspector's "Try it": part of editing a flow (a refused address answers 200, ok: false)
+    prepare: async () => ({ path: "/api/v1/flows/fetch-preview", init: { body: { fetch: { url: "http://10.0.0.1/x", as: "x" } } } }),
+  },
 ];
 
 const routeFile = (file: string) => path.join(process.cwd(), "app", "api", file);

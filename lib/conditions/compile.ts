@@ -42,11 +42,19 @@ export type ProfileContext = {
   summary: EventSummary;
   /** The run's split buckets: split node id -> branch id. */
   variants?: Record<string, string>;
+  /** The run's fetch answers by the node's `as` name; `data` rules read here. */
+  data?: Record<string, unknown>;
   /** Evaluation time, epoch ms. Never read from the clock inside the core. */
   now: number;
 };
 
-export type Seen = { traits?: Record<string, unknown>; events?: Record<string, number>; variants?: Record<string, string | null> };
+export type Seen = {
+  traits?: Record<string, unknown>;
+  events?: Record<string, number>;
+  variants?: Record<string, string | null>;
+  /** `data` rules: the path ("<as>.<path>") and the value it read (null: absent). */
+  data?: Record<string, unknown>;
+};
 
 export type CompiledCondition = ((ctx: ProfileContext) => Outcome) & {
   explain: (ctx: ProfileContext) => Seen;
@@ -65,7 +73,8 @@ type Eval = (ctx: ProfileContext) => Outcome;
 type Leaf =
   | { kind: "trait"; name: string; read: (ctx: ProfileContext) => unknown }
   | { kind: "event"; label: string; count: (ctx: ProfileContext) => number }
-  | { kind: "variant"; node: string };
+  | { kind: "variant"; node: string }
+  | { kind: "data"; path: string; read: (ctx: ProfileContext) => unknown };
 
 const ALWAYS: PropsTest = Object.assign(() => true, { explain: () => null });
 
@@ -141,6 +150,19 @@ function compileNode(c: Condition, leaves: Leaf[]): Eval {
       return r === "yes" ? "no" : r === "no" ? "yes" : "missing";
     };
   }
+  if ("data" in c) {
+    // Like a trait rule, over the run's fetch answers: an absent answer or path reads `missing`.
+    const readPath = compilePath(c.data);
+    const read = (ctx: ProfileContext) => (ctx.data ? readPath(ctx.data) : undefined);
+    const test: ValueTest = compileOp(c.op, c.value);
+    leaves.push({ kind: "data", path: c.data, read });
+    if (c.op === "exists" || c.op === "not_exists") return (ctx) => (test(read(ctx)) ? "yes" : "no");
+    return (ctx) => {
+      const v = read(ctx);
+      if (v === undefined || v === null) return "missing";
+      return test(v) ? "yes" : "no";
+    };
+  }
   if ("trait" in c) {
     const readPath = compilePath(c.trait);
     let read = (ctx: ProfileContext) => readPath(ctx.traits);
@@ -185,6 +207,9 @@ export function compileCondition(c: Condition): CompiledCondition {
       if (leaf.kind === "trait") {
         const v = leaf.read(ctx);
         (seen.traits ??= dict())[leaf.name] = v === undefined ? null : v;
+      } else if (leaf.kind === "data") {
+        const v = leaf.read(ctx);
+        (seen.data ??= dict())[leaf.path] = v === undefined ? null : v;
       } else if (leaf.kind === "event") {
         (seen.events ??= dict())[leaf.label] = leaf.count(ctx);
       } else {

@@ -49,6 +49,11 @@ export const TABLES: Record<string, Placement> = {
     column: "id",
     why: "a group's (account's) traits, kept once per group: read and written by the group id, one shard per group; never joined with a person's rows",
   },
+  fetch_cache: {
+    kind: "distributed",
+    column: "key",
+    why: "fetch nodes' answers by a hash of the rendered request: one shard per lookup, shared by every person who makes the same request",
+  },
   item_daily: { kind: "distributed", column: "item_id", why: "an item's views and purchases per day, written and summed by item; never joined with a person's rows" },
   item_totals: { kind: "distributed", column: "item_id", why: "an item's counts over the popularity window, written by item; popular reads the top by score" },
   item_pairs: { kind: "distributed", column: "item_id", why: "item-to-item co-occurrence, read by the item it starts from" },

@@ -60,6 +60,10 @@ async function exerciseEveryModel(db: Db) {
   await p.dataSetting.create({ data: { key: "plan", value: { events: {} } } });
   await p.dataSetting.update({ where: { key: "plan" }, data: { value: { events: { a: 1 } } } });
   await p.dataSetting.delete({ where: { key: "plan" } });
+  await p.fetchCache.create({ data: { key: "h1", url: "https://x.test/a", status: 200, answer: { a: 1 }, expiresAt: new Date(Date.now() + 60_000) } });
+  await p.fetchCache.update({ where: { key: "h1" }, data: { answer: [1, 2] } });
+  expect((await p.fetchCache.findUniqueOrThrow({ where: { key: "h1" } })).answer).toEqual([1, 2]);
+  await p.fetchCache.delete({ where: { key: "h1" } });
   const source = await p.source.create({ data: { name: "CRM", secretHash: "sh", secretPrefix: "src_", mapping: { userId: "$.id" } } });
   await p.source.update({ where: { id: source.id }, data: { receivedCount: 1, config: { queue: "q" }, credentials: "v1.x", consumedCount: 2n, failedCount: 1n } });
   await p.sourceConsumer.create({ data: { sourceId: source.id, instance: "i1", status: "connected", lag: 3n } });

@@ -50,23 +50,50 @@ const inApp = (id: string, placement: string, content: string, fallback?: string
 const tooltip = (anchor: string, title: string, body: string) =>
   `<div data-pw-kind="tooltip" data-pw-anchor="${anchor}" data-pw-title="${title}"><strong>${title}</strong><p>${body}</p><button>Show me</button></div>`;
 
+/** Where `npm run demo` serves the storefront (and its tutorial service, app/demo/tutorials). */
+export const DEMO_ORIGIN = "http://127.0.0.1:3000";
+
+/** The tutorial the fetch node brought back (data.tutorial), when it did; nothing otherwise. */
+const TUTORIAL_LINE = `{% if data.tutorial.title %}<p data-pw-tutorial>Your tutorial: <a href="{{ data.tutorial.url }}">{{ data.tutorial.title }}</a> ({{ data.tutorial.minutes }} min)</p>{% endif %}`;
+
 /**
- * Role-based onboarding (template "role-onboarding"): admins get a tooltip on "Invite your team",
- * managers one on "Reports", members a progress checklist, unknown roles a banner; the day-later
- * email becomes an in-app checklist. 20% holdout to measure what onboarding adds.
+ * Role-based onboarding (template "role-onboarding"): on identify, a fetch node asks the storefront's
+ * tutorial service (app/demo/tutorials) for the tutorial of the user's role and experience level,
+ * cached for an hour; admins then get a tooltip on "Invite your team", managers one on "Reports",
+ * members a progress checklist, each naming their tutorial; unknown roles a banner. A tutorial service
+ * that fails only leaves the tutorial out (its `failed` edge joins the same path). The day-later email
+ * becomes an in-app checklist. 20% holdout to measure what onboarding adds.
  */
-export function onboardingFlow(opts: { holdout?: number } = {}): DemoFlow {
+export function onboardingFlow(opts: { holdout?: number; origin?: string } = {}): DemoFlow {
   const t = template("role-onboarding");
   const g = t.graph;
-  replaceNode(g, "admin-tour", inApp("admin-tour", PLACEMENTS.onboarding, tooltip(ANCHORS.invite, "Invite your team", "Admins who invite their team in the first week get twice the value, {{ user.name | default: 'there' }}."), "Invite your team"));
-  replaceNode(g, "manager-tour", inApp("manager-tour", PLACEMENTS.onboarding, tooltip(ANCHORS.reports, "Build your first report", "Managers start here: a dashboard of your team's work."), "Build your first report"));
+  const origin = (opts.origin ?? DEMO_ORIGIN).replace(/\/$/, "");
+  const entry = g.nodes.find((n) => n.id === "identified")!;
+  g.nodes.push({
+    id: "tutorial",
+    type: "fetch",
+    label: "Fetch tutorial",
+    position: { x: (entry.position?.x ?? 0) + 260, y: (entry.position?.y ?? 0) + 60 },
+    data: {
+      url: `${origin}/demo/tutorials?role={{ user.role | default: 'member' | url_encode }}&level={{ user.experience | default: 'beginner' | url_encode }}`,
+      method: "GET",
+      as: "tutorial",
+      timeout: "PT3S",
+      cacheFor: "PT1H",
+    },
+  });
+  const first = g.edges.find((e) => e.source === "identified")!;
+  g.edges = g.edges.filter((e) => e !== first);
+  g.edges.push({ id: "e-tutorial", source: "identified", target: "tutorial" }, { id: "e-tutorial-next", source: "tutorial", target: first.target }, { id: "e-tutorial-failed", source: "tutorial", target: first.target, sourceHandle: "failed" });
+  replaceNode(g, "admin-tour", inApp("admin-tour", PLACEMENTS.onboarding, tooltip(ANCHORS.invite, "Invite your team", `Admins who invite their team in the first week get twice the value, {{ user.name | default: 'there' }}.</p>${TUTORIAL_LINE}<p>`), "Invite your team"));
+  replaceNode(g, "manager-tour", inApp("manager-tour", PLACEMENTS.onboarding, tooltip(ANCHORS.reports, "Build your first report", `Managers start here: a dashboard of your team's work.</p>${TUTORIAL_LINE}<p>`), "Build your first report"));
   replaceNode(
     g,
     "member-tour",
     inApp(
       "member-tour",
       PLACEMENTS.onboarding,
-      `<div data-pw-kind="checklist" data-pw-title="Get set up"><ul><li data-pw-done>Create your account</li><li data-pw-event="Product Viewed">Browse the catalogue</li><li data-pw-event="Onboarding Completed">Finish onboarding</li></ul></div>`,
+      `<div data-pw-kind="checklist" data-pw-title="Get set up">${TUTORIAL_LINE}<ul><li data-pw-done>Create your account</li><li data-pw-event="Product Viewed">Browse the catalogue</li><li data-pw-event="Onboarding Completed">Finish onboarding</li></ul></div>`,
     ),
   );
   replaceNode(g, "ask-role", inApp("ask-role", PLACEMENTS.onboarding, `<div data-pw-kind="banner"><strong>Tell us your role</strong> so we can tailor your tour.</div>`));
@@ -162,6 +189,6 @@ export function forYouFlow(): DemoFlow {
   };
 }
 
-export function demoFlows(): DemoFlow[] {
-  return [onboardingFlow(), productOfferFlow(), topBuyerFlow(), forYouFlow()];
+export function demoFlows(opts: { origin?: string } = {}): DemoFlow[] {
+  return [onboardingFlow(opts), productOfferFlow(), topBuyerFlow(), forYouFlow()];
 }

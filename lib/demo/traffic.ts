@@ -3,8 +3,9 @@
 // users who were shown a message convert more often than the holdout: the uplift the demo shows.
 import { stringify } from "csv-stringify/sync";
 import { PLACEMENTS, PRODUCTS, type Role } from "./flows";
+import { LEVELS, type Level } from "./tutorials";
 
-export type SimUser = { userId: string; anonymousId: string; name: string; email: string; role: Role; plan: "free" | "pro"; company: string };
+export type SimUser = { userId: string; anonymousId: string; name: string; email: string; role: Role; plan: "free" | "pro"; company: string; experience: Level };
 
 export type SimMessage = {
   type: "track" | "identify" | "page";
@@ -52,7 +53,10 @@ export function makeUsers(count: number, seed = 7): SimUser[] {
     // Roughly one admin per five people, as in a team product.
     const x = r();
     const role: Role = x < 0.2 ? "admin" : x < 0.5 ? "manager" : "member";
-    return { userId: `demo-${n}`, anonymousId: `demo-anon-${n}`, name, email: `user${n}@example.com`, role, plan: r() < 0.25 ? "pro" : "free", company: pick(COMPANIES) };
+    // The experience level the onboarding's tutorial depends on: by position, so the random draws (and
+    // every other user's data) stay as they were.
+    const experience = LEVELS[i % LEVELS.length];
+    return { userId: `demo-${n}`, anonymousId: `demo-anon-${n}`, name, email: `user${n}@example.com`, role, plan: r() < 0.25 ? "pro" : "free", company: pick(COMPANIES), experience };
   });
 }
 
@@ -108,7 +112,7 @@ export function planUser(u: SimUser, index: number, opts: SimOptions): UserPlan 
 
   const first: SimMessage[] = [
     msg({ type: "page", anonymousId: u.anonymousId, name: "Home", properties: { path: "/demo", url: "https://shop.example/demo" } }, 0),
-    msg({ type: "identify", ...ids, traits: { name: u.name, email: u.email, role: u.role, plan: u.plan, company: u.company } }),
+    msg({ type: "identify", ...ids, traits: { name: u.name, email: u.email, role: u.role, plan: u.plan, company: u.company, experience: u.experience } }),
     msg({ type: "track", ...ids, event: "Signed Up", properties: { role: u.role } }),
   ];
   const browses = r() < 0.7;

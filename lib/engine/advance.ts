@@ -11,6 +11,7 @@
 //                             ended runs while goalOpen() (a conversion after the last message counts).
 //   {kind:"timer", timerId}   a timer the runtime scheduled: a wait `for` elapsed or an until-timeout.
 //                             A timerId that is not the run's current one is stale and ignored.
+//   {kind:"fetched", timerId, answer}  the answer to a fetch effect (stale timerIds are ignored too).
 // The profile context must already include the event (traits updated, summary updated).
 //
 // Node semantics (docs/api.md §5):
@@ -30,6 +31,11 @@
 //              (effect.deliverAt and reason.held/deliverAt: quiet hours, a delaying cap) or
 //              "suppressed" (reason.suppressed "frequency_cap"); the run goes on either way. A node in
 //              run.received (delivered before a version migration) is suppressed once ("already_received").
+//   fetch      renders url/headers/body with Liquid, parks the run (wait kind "fetch") and asks the
+//              runtime for the call (a fetch effect, keyed by timerId); the answer comes back as
+//              {kind:"fetched", timerId, answer}: a 2xx JSON answer is kept as run.data[as] and leaves
+//              by `next`, anything else by `failed` with the reason in the step. A template that fails
+//              leaves by `failed` at once, without a call.
 //   exit       the run ends with status "exited".
 //   a handle with no edge ends the run with status "completed".
 // Goal: the first matching event stamped within `goal.within` of entry converts the run (convert
@@ -40,7 +46,7 @@ import type { ProfileContext } from "@/lib/conditions/compile";
 import { liquidContext, renderTemplate, type LiquidContext } from "@/lib/liquid/render";
 import { nextNode, type CompiledFlow, type CompiledNode } from "./compile-flow";
 import { bucket, pickBranch } from "./hash";
-import type { AdvanceInput, AdvanceOptions, AdvanceResult, Effect, EngineEvent, MessageEffect, Run, RunEvent, StepEffect, StepReason } from "./types";
+import type { AdvanceInput, AdvanceOptions, AdvanceResult, Effect, EngineEvent, FetchReason, FetchRequest, MessageEffect, Run, RunEvent, StepEffect, StepReason } from "./types";
 import { dict, own, setOwn } from "@/lib/dict";
 
 export const MAX_STEPS_PER_ADVANCE = 1000;
@@ -58,6 +64,7 @@ function cloneRun(run: Run): Run {
     variants: dict(run.variants),
     visits: dict(run.visits),
     wait: run.wait ? { ...run.wait } : undefined,
+    ...(run.data ? { data: dict(run.data) } : {}),
     ...(run.received ? { received: [...run.received] } : {}),
   };
 }
@@ -85,7 +92,7 @@ class Walk {
   }
 
   get ctx(): ProfileContext {
-    return { ...this.profile, traits: this.traits, variants: this.run.variants, now: this.now };
+    return { ...this.profile, traits: this.traits, variants: this.run.variants, data: this.run.data ?? {}, now: this.now };
   }
 
   liquidCtx(): LiquidContext {
@@ -96,6 +103,7 @@ class Walk {
         event: this.run.event ?? null,
         flow: { id: this.flow.flowId, name: this.flow.flowName },
         group: this.profile.group,
+        data: this.run.data ?? null,
         recommendations: this.profile.recommendations,
       });
     }
@@ -230,11 +238,52 @@ class Walk {
         this.step(node, true, "exited");
         this.end("exited", "exit_node", node.id);
         return null;
+      case "fetch":
+        return this.fetch(node);
       case "invalid":
         this.step({ id: node.id, type: node.nodeType }, true, "failed", { error: node.problem });
         this.end("exited", "invalid_node", node.id);
         return null;
     }
+  }
+
+  private fetch(node: Extract<CompiledNode, { type: "fetch" }>): string | null {
+    const data = node.data;
+    const ctx = this.liquidCtx();
+    let error: string | null = null;
+    const field = (name: string, template: string): string => {
+      const r = renderTemplate(template, ctx);
+      if (!r.ok) error ??= `${name}: ${r.error}`;
+      return r.output;
+    };
+    const method = data.method ?? "GET";
+    // The URL is a URL, not HTML: the node writes `| url_encode` where a value needs it.
+    const request: FetchRequest = { url: field("url", data.url).trim(), method, headers: {} };
+    for (const [k, v] of Object.entries(data.headers ?? {})) request.headers[k] = field(`headers.${k}`, v);
+    if (data.body !== undefined && method === "POST") request.body = field("body", data.body);
+    const fetchReason: FetchReason = { url: request.url, method, as: data.as };
+    if (error !== null) {
+      this.step(node, true, "failed", { error, fetch: fetchReason });
+      return "failed";
+    }
+    const visit = this.run.visits[node.id];
+    const timerId = `${this.run.id}:${node.id}:${visit}`;
+    this.run.status = "waiting";
+    this.run.wait = { nodeId: node.id, kind: "fetch", timerId, since: this.now };
+    this.step(node, true, "fetching", { fetch: fetchReason });
+    this.effects.push({
+      type: "fetch",
+      runId: this.run.id,
+      flowId: this.flow.flowId,
+      nodeId: node.id,
+      timerId,
+      as: data.as,
+      request,
+      timeoutMs: node.timeoutMs,
+      cacheForMs: node.cacheForMs,
+      at: this.now,
+    });
+    return null;
   }
 
   private message(node: Extract<CompiledNode, { type: "message" }>): string {
@@ -342,6 +391,31 @@ export function advance(flow: CompiledFlow, run: Run, input: AdvanceInput, profi
     r.wait = undefined;
     r.status = "active";
     w.step({ id: r.nodeId, type: waitNode?.type ?? "wait" }, false, handle);
+    w.follow(r.nodeId, handle);
+    return { run: r, effects: w.effects };
+  }
+
+  if (input.kind === "fetched") {
+    if (ended || !run.wait || run.wait.kind !== "fetch" || run.wait.timerId !== input.timerId) return { run, effects: [], ignored: "stale_fetch" };
+    const w = new Walk(flow, cloneRun(run), profile, now, opts);
+    const r = w.run;
+    const node = flow.nodes.get(r.wait!.nodeId);
+    r.wait = undefined;
+    r.status = "active";
+    const as = node?.type === "fetch" ? node.data.as : "";
+    const answer = input.answer;
+    // The rendered request was traced when the node was entered; the outcome says how it went.
+    const reason: StepReason = {
+      fetch: { as, ...(answer.status !== undefined ? { status: answer.status } : {}), ...(answer.ms !== undefined ? { ms: Math.round(answer.ms) } : {}) },
+    };
+    let handle = "failed";
+    if (answer.ok) {
+      r.data = dict(r.data);
+      setOwn(r.data, as, answer.data);
+      reason.fetch!.cached = answer.cached;
+      handle = "next";
+    } else reason.error = answer.error;
+    w.step({ id: r.nodeId, type: "fetch" }, false, handle, reason);
     w.follow(r.nodeId, handle);
     return { run: r, effects: w.effects };
   }

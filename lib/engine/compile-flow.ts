@@ -8,7 +8,19 @@
 // practice `problems` is empty.
 import { compileCondition, compileWhere, type CompiledCondition, type PropsTest } from "@/lib/conditions/compile";
 import { parseDuration } from "@/lib/conditions/duration";
-import { DEFAULT_SETTINGS, handleOf, Settings, type FlowNode, type Graph, type MessageDataT, type Predicate, type SettingsInput } from "@/lib/flow/schema";
+import {
+  DEFAULT_SETTINGS,
+  FETCH_DEFAULT_TIMEOUT,
+  FETCH_MAX_TIMEOUT,
+  handleOf,
+  Settings,
+  type FetchDataT,
+  type FlowNode,
+  type Graph,
+  type MessageDataT,
+  type Predicate,
+  type SettingsInput,
+} from "@/lib/flow/schema";
 
 export type CompiledTrigger =
   | { nodeId: string; kind: "event"; event: string; where: PropsTest }
@@ -26,6 +38,7 @@ export type CompiledNode =
   | { id: string; type: "message"; data: MessageDataT }
   | { id: string; type: "update"; set: Record<string, unknown> }
   | { id: string; type: "exit" }
+  | { id: string; type: "fetch"; data: FetchDataT; timeoutMs: number; cacheForMs: number }
   | { id: string; type: "invalid"; nodeType: string; problem: string };
 
 export type CompiledGoal = { event: string; where: PropsTest; withinMs: number | null };
@@ -167,6 +180,14 @@ function compileNode(node: FlowNode, duration: (text: string, nodeId: string) =>
       return { id: node.id, type: "update", set: node.data.set };
     case "exit":
       return { id: node.id, type: "exit" };
+    case "fetch": {
+      const timeout = duration(node.data.timeout ?? FETCH_DEFAULT_TIMEOUT, node.id);
+      const cacheFor = node.data.cacheFor !== undefined ? duration(node.data.cacheFor, node.id) : 0;
+      if (timeout === null || cacheFor === null) return invalid(`"${timeout === null ? node.data.timeout : node.data.cacheFor}" is not a duration`);
+      // Validation refuses a longer timeout; a draft run in the sandbox is held to the limit too.
+      const timeoutMs = Math.max(1, Math.min(timeout, parseDuration(FETCH_MAX_TIMEOUT)!));
+      return { id: node.id, type: "fetch", data: node.data, timeoutMs, cacheForMs: cacheFor };
+    }
   }
 }
 

@@ -9,6 +9,7 @@
 //     input:   {kind:"event", event, at}           a track or page event
 //              {kind:"identify", first, event, at} an identify (only identify triggers listen)
 //              {kind:"timer", runId, timerId, at}  a run's timer fired
+//              {kind:"fetched", runId, timerId, answer, at}  a fetch node's answer arrived
 //              {kind:"inactivity", flowId, lastEventAt, at}  an inactivity check of one flow
 //              {kind:"traits", before, at}         the profile's traits changed outside a flow (identify,
 //                                                  import, a source, the engagement score): `before` is
@@ -33,7 +34,7 @@ import { advance, goalOpen } from "./advance";
 import type { CompiledFlow } from "./compile-flow";
 import { bucket } from "./hash";
 import { triggerEntries, type EntryOptions, type EntryResult } from "./triggers";
-import type { AdvanceInput, AdvanceOptions, Effect, EngineEvent, EntryInput, Run } from "./types";
+import type { AdvanceInput, AdvanceOptions, Effect, EngineEvent, EntryInput, FetchAnswer, Run } from "./types";
 
 export type DispatchFlow = { id: string; status: "active" | "paused"; active: CompiledFlow | null };
 
@@ -63,6 +64,7 @@ export type DispatchInput =
   | { kind: "event"; event: EngineEvent; at: number }
   | { kind: "identify"; first: boolean; event?: EngineEvent; at: number }
   | { kind: "timer"; runId: string; timerId: string; at: number }
+  | { kind: "fetched"; runId: string; timerId: string; answer: FetchAnswer; at: number }
   | { kind: "inactivity"; flowId: string; lastEventAt: number; at: number }
   | { kind: "traits"; before: Record<string, unknown>; at: number };
 
@@ -154,7 +156,8 @@ export function dispatch(flows: FlowSet, runs: readonly Run[], profile: Dispatch
     case "identify":
       for (const flow of flows.flows) enter(flow, { kind: "identify", first: input.first, ...(input.event ? { event: input.event } : {}) });
       break;
-    case "timer": {
+    case "timer":
+    case "fetched": {
       const i = out.findIndex((r) => r.id === input.runId);
       if (i < 0 || opts.frozen?.has(input.runId)) break;
       const flow = byId.get(out[i].flowId);
@@ -162,7 +165,7 @@ export function dispatch(flows: FlowSet, runs: readonly Run[], profile: Dispatch
       if (flow.status === "paused") return { runs: out, effects: [], moves, entries, traits, held: true };
       const compiled = flows.version(out[i].versionId);
       if (!compiled) break;
-      move(i, compiled, { kind: "timer", timerId: input.timerId });
+      move(i, compiled, input.kind === "timer" ? { kind: "timer", timerId: input.timerId } : { kind: "fetched", timerId: input.timerId, answer: input.answer });
       break;
     }
     case "inactivity": {

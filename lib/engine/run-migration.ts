@@ -71,6 +71,8 @@ export function reachableMessages(flow: CompiledFlow, start: string): Set<string
 export function migrateRun(run: Run, from: CompiledFlow, to: CompiledFlow, mapping: NodeMapping, now: number): MigrateResult {
   if (run.versionId !== from.versionId) return { moved: false, reason: "other_version" };
   if (run.status !== "waiting" || !run.wait) return { moved: false, reason: "not_waiting" };
+  // A run waiting for a fetch answer is in the middle of a step, not at rest: it finishes on its version.
+  if (run.wait.kind === "fetch") return { moved: false, reason: "not_waiting" };
   const target = mapping[run.wait.nodeId];
   const node = target ? to.nodes.get(target) : undefined;
   if (!target || !node || node.type === "trigger") return { moved: false, reason: "unmapped" };

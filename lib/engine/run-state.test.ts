@@ -32,13 +32,23 @@ describe("run state versions", () => {
     const { variants: _a, visits: _b, ...v0 } = run;
     void _a;
     void _b;
-    expect(fromStoredRun(v0)).toEqual({ ...run, variants: {}, visits: {} });
-    expect(RUN_STATE_UPGRADES.map((u) => [u.to, u.name])).toEqual([[1, "variants and visits default to empty"]]);
+    expect(fromStoredRun(v0)).toEqual({ ...run, variants: {}, visits: {}, data: {} });
+    expect(RUN_STATE_UPGRADES.map((u) => [u.to, u.name])).toEqual([
+      [1, "variants and visits default to empty"],
+      [2, "fetch answers (data) default to empty"],
+    ]);
+  });
+
+  it("upgrades a v1 state (before fetch nodes) to empty fetch answers, keeping everything else", () => {
+    const v1 = { ...run, stateVersion: 1 };
+    expect(fromStoredRun(v1)).toEqual({ ...run, data: {} });
+    const withData = { ...run, data: { tut: { title: "x" } } };
+    expect(fromStoredRun(JSON.parse(JSON.stringify(toStoredRun(withData))))).toEqual(withData);
   });
 
   it("refuses a state written by newer code instead of misreading it", () => {
     expect(() => fromStoredRun({ ...toStoredRun(run), stateVersion: RUN_STATE_VERSION + 1 })).toThrow(RunStateTooNew);
-    expect(() => fromStoredRun({ ...toStoredRun(run), stateVersion: RUN_STATE_VERSION + 1 })).toThrow(/state version 2.*reads up to 1/);
+    expect(() => fromStoredRun({ ...toStoredRun(run), stateVersion: RUN_STATE_VERSION + 1 })).toThrow(/state version 3.*reads up to 2/);
   });
 
   it("is null for what is not a run state", () => {

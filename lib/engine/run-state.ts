@@ -23,6 +23,12 @@ export const RUN_STATE_UPGRADES: readonly RunStateUpgrade[] = [
     name: "variants and visits default to empty",
     up: (s) => ({ ...s, variants: s.variants ?? {}, visits: s.visits ?? {} }),
   },
+  {
+    // Fetch nodes keep their answers in the run (data.<as>); older runs fetched nothing.
+    to: 2,
+    name: "fetch answers (data) default to empty",
+    up: (s) => ({ ...s, data: s.data ?? {} }),
+  },
 ];
 
 export const RUN_STATE_VERSION = RUN_STATE_UPGRADES[RUN_STATE_UPGRADES.length - 1].to;

@@ -18,6 +18,10 @@
 //   quiet hours or over a delaying cap is traced "delayed" when reached and "sent" (entered: false) at
 //   the virtual time it goes out, which is its `at` in `messages` (`dueAt` keeps when it was due).
 //   The user's time zone is their `timezone` trait, else policies.timezone.
+// - Fetch nodes call nothing: each answers with `fetch[nodeId]`, the answer the marketer typed in
+//   ({status?, body}: the raw text the service would send), judged by the same rule as a real answer
+//   (lib/engine/fetch-answer.ts), at once on the virtual clock. A fetch node without one leaves by
+//   `failed` ("no stubbed answer").
 // Pass `start` (epoch ms, e.g. the request time) so date comparisons in conditions see realistic dates;
 // the default is a fixed instant so a simulation without it is reproducible.
 import { emptySummary, updateSummary, type EventSummary } from "@/lib/conditions/summary";
@@ -29,7 +33,13 @@ import { compileFlow } from "./compile-flow";
 import { dispatch, singleFlow, type DispatchInput } from "./dispatch";
 import { inactivityDueAt } from "./triggers";
 import { explainEntry, whySummary, type WhyEvent, type WhyReason } from "./why";
-import type { AdvanceOptions, Effect, EngineEvent, MessageEffect, Run, StepReason } from "./types";
+import type { AdvanceOptions, Effect, EngineEvent, FetchAnswer, FetchRequest, MessageEffect, Run, StepReason } from "./types";
+import { judgeAnswer } from "./fetch-answer";
+
+/** The answer a fetch node gets in the sandbox: the HTTP status (default 200) and the raw body text. */
+export type FetchStub = { status?: number; body: string };
+/** Stubbed answers are held to the same size cap as real ones. */
+export const SIMULATION_FETCH_CAP = 64 * 1024;
 
 export const MAX_SIMULATION_STEPS = 5000;
 export const SIMULATION_DEFAULT_START = Date.UTC(2025, 0, 1);
@@ -58,6 +68,8 @@ export type SimulationInput = {
   history?: EngineEvent[];
   /** Workspace policies to apply (caps, quiet hours, time zone); absent: every message goes out when reached. */
   policies?: PoliciesInput | null;
+  /** Fetch node id -> the answer it gets (see FetchStub). */
+  fetch?: Record<string, FetchStub>;
 };
 
 export type SimulationFlow = { graph: Graph; settings?: SettingsInput | null; flowId?: string; flowName?: string };
@@ -86,7 +98,16 @@ type Pending = { at: number; seq: number } & (
   | { kind: "timer"; runId: string; timerId: string }
   | { kind: "inactivity"; lastEventAt: number }
   | { kind: "deliver"; entry: TraceEntry }
+  | { kind: "fetched"; runId: string; timerId: string; answer: FetchAnswer }
 );
+
+/** The stub's answer, judged like a real one. */
+function stubAnswer(stubs: Record<string, FetchStub> | undefined, nodeId: string, request: FetchRequest): FetchAnswer {
+  const stub = stubs && Object.prototype.hasOwnProperty.call(stubs, nodeId) ? stubs[nodeId] : undefined;
+  if (!stub) return { ok: false, error: `No stubbed answer for ${request.method} ${request.url} in this simulation` };
+  const body = typeof stub.body === "string" ? stub.body : JSON.stringify(stub.body ?? null);
+  return judgeAnswer({ status: stub.status ?? 200, body, ms: 0, truncated: new TextEncoder().encode(body).length > SIMULATION_FETCH_CAP }, SIMULATION_FETCH_CAP);
+}
 
 export function simulate(flowIn: SimulationFlow, input: SimulationInput): SimulationResult {
   const flow = compileFlow({
@@ -188,6 +209,9 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
           if (i >= 0) pending.splice(i, 1);
           break;
         }
+        case "fetch":
+          pending.push({ kind: "fetched", at: now, seq: seq++, runId: fx.runId, timerId: fx.timerId, answer: stubAnswer(input.fetch, fx.nodeId, fx.request) });
+          break;
         case "convert":
           converted = true;
           break;
@@ -228,6 +252,8 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
       const [p] = pending.splice(best, 1);
       if (p.kind === "timer") {
         send({ kind: "timer", runId: p.runId, timerId: p.timerId, at: p.at });
+      } else if (p.kind === "fetched") {
+        send({ kind: "fetched", runId: p.runId, timerId: p.timerId, answer: p.answer, at: p.at });
       } else if (p.kind === "deliver") {
         trace.push(p.entry);
       } else {

@@ -7,7 +7,8 @@ export type RunStatus = "active" | "waiting" | "completed" | "exited";
 /** Where a waiting run is parked. `timerId` is unique per visit, so a timer from an earlier visit is stale. */
 export type RunWait = {
   nodeId: string;
-  kind: "for" | "until";
+  /** "fetch": a fetch node waits for its answer (the runtime's fetch job resumes it, see FetchEffect). */
+  kind: "for" | "until" | "fetch";
   /** When the timer fires (wait `for` elapsed, or the `until` timeout), epoch ms. */
   until?: number;
   timerId: string;
@@ -45,6 +46,8 @@ export type Run = {
   visits: Record<string, number>;
   wait?: RunWait;
   event?: RunEvent | null;
+  /** Fetch answers by the node's `as` name: `data.<as>` in later templates and `data` conditions. */
+  data?: Record<string, unknown>;
   enteredAt: number;
   convertedAt?: number;
   endedAt?: number;
@@ -73,7 +76,20 @@ export type EntryInput =
 export type AdvanceInput =
   | { kind: "enter"; event?: EngineEvent | null }
   | { kind: "event"; event: EngineEvent }
-  | { kind: "timer"; timerId: string };
+  | { kind: "timer"; timerId: string }
+  /** A fetch node's answer arrived (the runtime ran the FetchEffect whose `timerId` this is). */
+  | { kind: "fetched"; timerId: string; answer: FetchAnswer };
+
+/** What a fetch brought back: a 2xx JSON answer leaves by `next`, anything else by `failed`. */
+export type FetchAnswer =
+  | { ok: true; data: unknown; status: number; ms: number; cached: boolean }
+  | { ok: false; error: string; status?: number; ms?: number };
+
+/** The request of a fetch node, rendered. */
+export type FetchRequest = { url: string; method: "GET" | "POST"; headers: Record<string, string>; body?: string };
+
+/** Fetch: the request and how it ended (the explain trace). */
+export type FetchReason = { url?: string; method?: string; as: string; status?: number; ms?: number; cached?: boolean };
 
 export type StepReason = {
   /** Condition: the trait values / event counts / buckets the condition read. */
@@ -102,6 +118,9 @@ export type StepReason = {
   traits?: Record<string, unknown>;
   /** Trigger: what let the user in. */
   trigger?: string;
+  /** Fetch: the rendered request and its answer's status, time and whether the cache answered; a
+   *  failure's reason is in `error`. */
+  fetch?: FetchReason;
 };
 
 /** One node visit or one node outcome, recorded by the runtime as a Step row under `key`. */
@@ -189,8 +208,25 @@ export type Effect =
   /** Schedule: at `at` (epoch ms), call advance(flow, run, {kind:"timer", timerId}). */
   | { type: "timer"; runId: string; nodeId: string; timerId: string; at: number }
   | { type: "cancel_timer"; runId: string; timerId: string; at: number }
+  | FetchEffect
   | { type: "convert"; runId: string; flowId: string; nodeId: string; event: string; holdout: boolean; variants: Record<string, string>; at: number }
   | { type: "end"; runId: string; status: "completed" | "exited"; reason: string; nodeId: string; at: number };
+
+/** Call the user's API, then advance(flow, run, {kind:"fetched", timerId, answer}). `timerId` is unique
+ *  per run, node and visit: the idempotency key of the call. */
+export type FetchEffect = {
+  type: "fetch";
+  runId: string;
+  flowId: string;
+  nodeId: string;
+  timerId: string;
+  as: string;
+  request: FetchRequest;
+  timeoutMs: number;
+  /** 0: do not cache. */
+  cacheForMs: number;
+  at: number;
+};
 
 export type AdvanceResult = {
   run: Run;

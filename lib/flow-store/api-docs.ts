@@ -6,6 +6,7 @@ import { CreateKeyBody } from "@/lib/auth/keys";
 import { CreateAccountBody } from "@/lib/auth/accounts";
 import { Account } from "@/lib/auth/api-docs";
 import { ConflictsResult } from "./conflicts";
+import { FetchPreviewBody, FetchPreviewResult } from "@/lib/runtime/fetch-preview";
 
 const StatusResult = z.object({ id: z.string(), status: z.enum(["active", "paused"]), version: z.number().int() });
 const Version = z.object({ id: z.string(), flowId: z.string(), version: z.number().int(), graph: Graph, settings: Settings, publishedAt: z.string(), publishedBy: z.string().nullable() });
@@ -42,6 +43,16 @@ export const endpoints: Endpoint[] = [
     response: ConflictsResult,
   },
   { method: "post", path: "/api/v1/flows", summary: "Create a flow (draft); graph problems are returned, not refused", tag: "Flows", access: "editor", body: FlowCreateBody, response: FlowDocument, status: 201, errors: [422] },
+  {
+    method: "post",
+    path: "/api/v1/flows/fetch-preview",
+    summary: "Try a fetch node: render it for a user and call it once through the outbound guard (no cache, nothing stored)",
+    tag: "Flows",
+    access: "editor",
+    body: FetchPreviewBody,
+    response: FetchPreviewResult,
+    errors: [400, 404],
+  },
   { method: "get", path: "/api/v1/flows/:id", summary: "Read a flow's draft and status", tag: "Flows", access: "viewer", response: FlowDocument, errors: [404] },
   { method: "put", path: "/api/v1/flows/:id", summary: "Update the draft", tag: "Flows", access: "editor", body: FlowUpdateBody, response: FlowDocument, errors: [404, 422] },
   { method: "delete", path: "/api/v1/flows/:id", summary: "Delete a flow with its versions and runs", tag: "Flows", access: "editor", status: 204, errors: [404] },

@@ -192,7 +192,7 @@ describe("openapi", () => {
     const doc = await res.json();
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.paths["/api/v1/flows/{id}/publish"].post).toBeDefined();
-    expect(doc.components.schemas.Condition.anyOf.length).toBe(6);
+    expect(doc.components.schemas.Condition.anyOf.length).toBe(7);
     expect(JSON.stringify(doc)).not.toContain("#/$defs/");
   });
 });

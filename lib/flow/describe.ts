@@ -70,6 +70,7 @@ export function describeCondition(c: Condition): string {
   if ("not" in c) return `not (${describeCondition(c.not)})`;
   if ("trait" in c) return describeTest(c.trait, c.op, c.value);
   if ("variant" in c) return `in branch ${c.variant.branch} of ${c.variant.node}`;
+  if ("data" in c) return describeTest(`data.${c.data}`, c.op, c.value);
   const within = c.within ? ` in the last ${humanDuration(c.within)}` : "";
   return `${eventPhrase(c.event, c.where)}${countText(c.count)}${within}`;
 }
@@ -117,6 +118,8 @@ export function describeNode(node: FlowNode): string {
       const keys = Object.keys(node.data.set);
       return keys.length ? `Set ${keys.map((k) => `${k} = ${oneLine(valueText(node.data.set[k] as Value))}`).join(", ")}` : "Set nothing yet";
     }
+    case "fetch":
+      return `${node.data.method ?? "GET"} ${oneLine(node.data.url)} → data.${node.data.as}`;
     case "exit":
       return "The user leaves the flow";
   }

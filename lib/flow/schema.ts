@@ -40,7 +40,8 @@ export type Condition =
   | { not: Condition }
   | { trait: string; op: Op; value?: Value }
   | { event: string; where?: Predicate[]; within?: string; count?: Count }
-  | { variant: { node: string; branch: string } };
+  | { variant: { node: string; branch: string } }
+  | { data: string; op: Op; value?: Value };
 
 export const Condition: z.ZodType<Condition> = z
   .lazy(() =>
@@ -51,6 +52,8 @@ export const Condition: z.ZodType<Condition> = z
       z.strictObject({ trait: z.string().min(1), op: Op, value: Value.optional() }),
       z.strictObject({ event: z.string().min(1), where: z.array(Predicate).optional(), within: Duration.optional(), count: Count.optional() }),
       z.strictObject({ variant: z.strictObject({ node: z.string().min(1), branch: z.string().min(1) }) }),
+      // A fetch node's answer: "<as>.<path>" (docs/api.md §5 fetch).
+      z.strictObject({ data: z.string().min(1), op: Op, value: Value.optional() }),
     ]),
   )
   .meta({ id: "Condition" });
@@ -117,6 +120,23 @@ export const UpdateData = z
   .meta({ id: "UpdateData" });
 export const ExitData = z.object({}).meta({ id: "ExitData" });
 
+/** The longest a fetch node may wait for an answer (docs/api.md §5 fetch). */
+export const FETCH_MAX_TIMEOUT = "PT10S";
+export const FETCH_DEFAULT_TIMEOUT = "PT5S";
+export const FETCH_AS_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const FetchData = z
+  .object({
+    url: z.string().min(1).describe("Liquid template of an http(s) URL"),
+    method: z.enum(["GET", "POST"]).optional(),
+    headers: z.record(z.string(), z.string()).optional().describe("Header values may be Liquid"),
+    body: z.string().optional().describe("Liquid template sent with POST"),
+    as: z.string().regex(FETCH_AS_PATTERN, "A name of letters, digits and _ (read as data.<as>)").max(64),
+    timeout: Duration.optional().describe("At most PT10S; default PT5S"),
+    cacheFor: Duration.optional().describe("Keep answers per rendered request this long; absent: no cache"),
+  })
+  .meta({ id: "FetchData" });
+export type FetchDataT = z.infer<typeof FetchData>;
+
 export const NODE_DATA = {
   trigger: TriggerData,
   condition: ConditionData,
@@ -125,6 +145,7 @@ export const NODE_DATA = {
   message: MessageData,
   update: UpdateData,
   exit: ExitData,
+  fetch: FetchData,
 } as const;
 export const NODE_TYPES = Object.keys(NODE_DATA) as NodeType[];
 export type NodeType = keyof typeof NODE_DATA;
@@ -150,6 +171,7 @@ export const FlowNode = z
     nodeOf("message"),
     nodeOf("update"),
     nodeOf("exit"),
+    nodeOf("fetch"),
   ])
   .meta({ id: "FlowNode" });
 export type FlowNode = z.infer<typeof FlowNode>;
@@ -161,6 +183,7 @@ export type WaitNode = NodeOf<"wait">;
 export type MessageNode = NodeOf<"message">;
 export type UpdateNode = NodeOf<"update">;
 export type ExitNode = NodeOf<"exit">;
+export type FetchNode = NodeOf<"fetch">;
 export type MessageDataT = z.infer<typeof MessageData>;
 
 export const FlowEdge = z
@@ -211,6 +234,8 @@ export function handlesOf(node: FlowNode): string[] {
       return node.data.branches.map((b) => b.id);
     case "wait":
       return "for" in node.data ? ["next"] : ["matched", "timeout"];
+    case "fetch":
+      return ["next", "failed"];
     case "exit":
       return [];
   }

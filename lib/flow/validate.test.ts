@@ -152,3 +152,41 @@ describe("shape errors", () => {
     if (r.ok) expect(r.problems).toEqual([]);
   });
 });
+
+describe("fetch node", () => {
+  const fetchNode = (data: Record<string, unknown>): FlowNode => ({ id: "f", type: "fetch", data: { url: "https://api.example/t", as: "tut", ...data } } as FlowNode);
+  //  t ──▶ f ─next──▶ m
+  //          └failed─▶ x
+  const g = (data: Record<string, unknown> = {}): Graph => ({
+    nodes: [trigger(), fetchNode(data), message("m"), { id: "x", type: "exit", data: {} }],
+    edges: [edge("e1", "t", "f"), edge("e2", "f", "m"), edge("e3", "f", "x", "failed")],
+  });
+
+  it("a fetch with next and failed edges is valid; a third handle is not", () => {
+    expect(graphProblems(g({ method: "POST", body: '{"a":1}', timeout: "PT10S", cacheFor: "PT1H", headers: { a: "b" } }))).toEqual([]);
+    const bad = g();
+    bad.edges.push(edge("e4", "f", "m", "yes"));
+    expect(codes(bad)).toContain("edge_handle_missing");
+  });
+
+  it("a timeout over PT10S, a non-http URL and a body on GET are problems on the node", () => {
+    expect(graphProblems(g({ timeout: "PT11S" }))).toEqual([expect.objectContaining({ code: "fetch_timeout", nodeId: "f" })]);
+    expect(graphProblems(g({ url: "file:///etc/passwd" }))).toEqual([expect.objectContaining({ code: "fetch_url_scheme", nodeId: "f" })]);
+    expect(codes(g({ url: "{{ user.api }}/x" }))).toEqual([]);
+    expect(graphProblems(g({ body: "{}" }))).toEqual([expect.objectContaining({ code: "fetch_body_with_get", nodeId: "f" })]);
+  });
+
+  it("refuses a wrong shape: no as, a bad name, a method other than GET/POST, a bad duration; names the node", () => {
+    for (const data of [{ as: undefined }, { as: "has space" }, { method: "PUT" }, { cacheFor: "1 hour" }, { url: "" }]) {
+      const r = parseGraph(g(data));
+      expect(r.ok, JSON.stringify(data)).toBe(false);
+      if (!r.ok) expect(r.details[0]).toMatchObject({ nodeId: "f", path: expect.stringMatching(/^graph\.nodes\.1\.data\./) });
+    }
+  });
+
+  it("a data condition parses like a trait rule", () => {
+    const c: FlowNode = { id: "c", type: "condition", data: { if: { all: [{ data: "tut.level", op: "eq", value: "beginner" }, { data: "tut.items", op: "exists" }] } } };
+    expect(parseGraph({ nodes: [trigger(), c], edges: [] }).ok).toBe(true);
+    expect(parseGraph({ nodes: [trigger(), { ...c, data: { if: { data: "", op: "eq" } } }], edges: [] }).ok).toBe(false);
+  });
+});

@@ -1,7 +1,9 @@
 // Flow validation in two kinds (docs/api.md §5): shape errors, which refuse the document, and graph
 // problems, which are stored with the draft and block publishing. Errors are values, never thrown.
 import { z } from "zod";
+import { parseDuration } from "@/lib/conditions/duration";
 import {
+  FETCH_MAX_TIMEOUT,
   FlowEdge,
   FlowNode,
   Graph,
@@ -199,6 +201,19 @@ export function graphProblems(graph: Graph, settings?: Settings): Problem[] {
       const url = node.data.url.trim();
       if (!/^(\{\{|\{%)/.test(url) && !/^https?:\/\/[^\s/?#]/i.test(url)) {
         problems.push({ code: "webhook_url_scheme", message: `Webhook "${node.id}" must call an http:// or https:// URL, not "${url.slice(0, 60)}"`, nodeId: node.id });
+      }
+    }
+    if (node.type === "fetch") {
+      const url = node.data.url.trim();
+      if (!/^(\{\{|\{%)/.test(url) && !/^https?:\/\/[^\s/?#]/i.test(url)) {
+        problems.push({ code: "fetch_url_scheme", message: `Fetch "${node.id}" must call an http:// or https:// URL, not "${url.slice(0, 60)}"`, nodeId: node.id });
+      }
+      const timeout = node.data.timeout !== undefined ? parseDuration(node.data.timeout) : null;
+      if (timeout !== null && timeout > parseDuration(FETCH_MAX_TIMEOUT)!) {
+        problems.push({ code: "fetch_timeout", message: `Fetch "${node.id}" waits at most ${FETCH_MAX_TIMEOUT} for an answer, not ${node.data.timeout}`, nodeId: node.id });
+      }
+      if (node.data.body !== undefined && (node.data.method ?? "GET") === "GET") {
+        problems.push({ code: "fetch_body_with_get", message: `Fetch "${node.id}" has a body but uses GET, which sends none; use POST`, nodeId: node.id });
       }
     }
     if (node.type === "condition") {

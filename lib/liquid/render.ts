@@ -27,6 +27,8 @@ export type LiquidContext = {
   group: Record<string, unknown>;
   event: { name: string | null; properties: Record<string, unknown> };
   flow: { id: string; name: string };
+  /** The run's fetch answers by the node's `as` name (docs/api.md §5 fetch). */
+  data: Record<string, unknown>;
   /** `recommendations.<list>` (docs/api.md §9): lists loaded by the runtime; any other name reads as []. */
   recommendations: Recommendations;
 };
@@ -165,13 +167,14 @@ export function renderTemplate(template: string, ctx: LiquidContext, fallback?: 
   }
 }
 
-/** The context of docs/api.md §5: `user` (traits plus `user.id`), `group` (the user's group traits), `event`, `flow`. */
+/** The context of docs/api.md §5: `user` (traits plus `user.id`), `group` (the user's group traits), `event`, `flow`, `data` (fetch answers). */
 export function liquidContext(input: {
   traits: Record<string, unknown>;
   userId?: string | null;
   event?: { name: string; properties?: Record<string, unknown> | null } | null;
   flow: { id: string; name: string };
   group?: Record<string, unknown> | null;
+  data?: Record<string, unknown> | null;
   recommendations?: Record<string, readonly unknown[]> | null;
 }): LiquidContext {
   return {
@@ -181,6 +184,7 @@ export function liquidContext(input: {
     group: input.group ?? {},
     event: { name: input.event?.name ?? null, properties: input.event?.properties ?? {} },
     flow: { id: input.flow.id, name: input.flow.name },
+    data: input.data ?? {},
     recommendations: new Recommendations(input.recommendations ?? {}),
   };
 }

@@ -75,6 +75,8 @@ export function nodeLabel(node: FlowNode): string {
       return node.data.channel === "in_app" ? `In-app: ${node.data.placement}` : node.data.channel === "email" ? "Email" : "Webhook";
     case "update":
       return "Update traits";
+    case "fetch":
+      return `Fetch data.${node.data.as}`;
     case "exit":
       return "Exit";
   }

@@ -6,6 +6,7 @@ import type { Effect, MessageEffect, Run, StepEffect } from "@/lib/engine";
 import { fromStoredRun, toStoredRun } from "@/lib/engine/run-state";
 import { enqueueMany, type NewJob } from "./jobs";
 import { runtimeMetrics } from "./prometheus";
+import type { FetchPayload } from "./fetch";
 import { insertSteps } from "@/lib/results/steps";
 
 /** The profile as the executor holds it during one transaction (traits change as update nodes run). */
@@ -59,6 +60,8 @@ export class Outbox {
   /** profile id -> traits set by update nodes */
   private traitPatches = new Map<string, Record<string, unknown>>();
   private goalExits: string[] = [];
+  /** Fetch nodes' calls: one durable job each, run by the worker after commit. */
+  private fetches: NewJob[] = [];
   private entries = 0;
 
   constructor(private readonly sql: Sql) {}
@@ -102,6 +105,23 @@ export class Outbox {
           this.timers.set(timerKey(fx.timerId), null);
           this.timerOwners.set(timerKey(fx.timerId), profile.id);
           break;
+        case "fetch":
+          this.fetches.push({
+            queue: "fetch",
+            key: `fetch:${fx.timerId}`,
+            profileId: profile.id,
+            maxAttempts: 3,
+            payload: {
+              runId: fx.runId,
+              timerId: fx.timerId,
+              nodeId: fx.nodeId,
+              profileId: profile.id,
+              request: fx.request,
+              timeoutMs: fx.timeoutMs,
+              cacheForMs: fx.cacheForMs,
+            } satisfies FetchPayload,
+          });
+          break;
         case "end":
           if (fx.reason === "goal") this.goalExits.push(fx.runId);
           break;
@@ -123,6 +143,8 @@ export class Outbox {
     const patches = this.traitPatches;
     const goalExits = this.goalExits;
     const entries = this.entries;
+    const fetches = this.fetches;
+    this.fetches = [];
     this.runs = new Map();
     this.steps = [];
     this.messages = [];
@@ -165,6 +187,7 @@ export class Outbox {
         JSON.stringify(cancelled),
       ]);
     }
+    jobs.push(...fetches);
     if (jobs.length) await enqueueMany(sql, jobs, "ignore");
     if (patches.size === 1) {
       const [[id, patch]] = [...patches];

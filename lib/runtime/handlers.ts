@@ -4,6 +4,7 @@ import { handleInactivity, handleTimer } from "./timers";
 import { deliverLeaseMs, handleDeliver, onDeliverExhausted } from "./deliver";
 import { handleImportExhausted, handleImportJob } from "@/lib/ingest/import";
 import { handleMaintenance, MAINTENANCE_QUEUE } from "./maintenance";
+import { FETCH_QUEUE, handleFetch, onFetchExhausted } from "./fetch";
 
 let done = false;
 
@@ -14,5 +15,7 @@ export function registerHandlers() {
   registerJobHandler("inactivity", handleInactivity, { leaseMs: 30_000 });
   registerJobHandler("deliver", handleDeliver, { exhausted: onDeliverExhausted, leaseMs: deliverLeaseMs() });
   registerJobHandler("import", handleImportJob, { exhausted: handleImportExhausted, leaseMs: 60_000 });
+  // A fetch waits at most PT10S for its answer (docs/api.md §5): the lease outlasts one attempt.
+  registerJobHandler(FETCH_QUEUE, handleFetch, { exhausted: onFetchExhausted, leaseMs: 60_000 });
   registerJobHandler(MAINTENANCE_QUEUE, handleMaintenance, { leaseMs: 300_000 });
 }

@@ -53,6 +53,8 @@ export async function handleMaintenance(job: Job, { db }: { db: Db }): Promise<J
     return { retryAt: new Date(Date.now() + engagementDecayMs()) };
   }
   await db.tx((sql) => maintainEvents(sql));
+  // Fetch answers past their cacheFor are never read again (a new call overwrites them anyway).
+  await db.sql.query(`DELETE FROM fetch_cache WHERE expires_at < now()`);
   // Days that left the popularity window stop counting towards `popular` (docs/api.md §9).
   await db.tx((sql) => expirePopularity(sql));
   return { retryAt: new Date(Date.now() + 3_600_000) };

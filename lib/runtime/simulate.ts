@@ -39,6 +39,16 @@ export const SimulateBody = z
     events: z.array(SimulationEventBody).max(1000).default([]),
     until: Duration.optional(),
     policies: Policies.nullable().optional().describe("Caps, quiet hours and time zone to apply; absent: the workspace's; null: none"),
+    fetch: z
+      .record(
+        z.string(),
+        z.object({
+          status: z.number().int().min(100).max(599).optional().describe("Default 200"),
+          body: z.string().max(64 * 1024 + 1).describe("The raw answer text, e.g. a JSON document"),
+        }),
+      )
+      .optional()
+      .describe("Fetch node id -> the answer it gets in the sandbox (nothing is called); a fetch node without one leaves by `failed`"),
   })
   .refine((b) => b.flowId !== undefined || b.graph !== undefined, { message: "Give flowId or graph", path: ["flowId"] })
   .meta({ id: "SimulateRequest" });
@@ -87,6 +97,7 @@ async function simulateFlow(db: Db, body: SimulateBody, start: number): Promise<
       until: body.until,
       start,
       policies: body.policies === undefined ? await getPolicies(db.sql) : body.policies,
+      ...(body.fetch ? { fetch: body.fetch } : {}),
     },
   );
   const { runs: _runs, ...rest } = result;

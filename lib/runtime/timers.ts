@@ -22,7 +22,8 @@ export function pausedRecheckMs(): number {
   return Number.isFinite(n) && n > 0 ? n : 5000;
 }
 
-async function lockProfile(sql: Sql, profileId: string): Promise<ProfileRow | null> {
+/** The profile row, locked for the transaction (the lock ingestion takes), with its group and summary. */
+export async function lockProfile(sql: Sql, profileId: string): Promise<ProfileRow | null> {
   const rows = await sql.query<{ id: string; user_id: string | null; traits: Record<string, unknown>; last_seen: Date }>(
     `SELECT id, user_id, traits, last_seen FROM profiles WHERE id = $1 FOR UPDATE`,
     [profileId],

@@ -116,7 +116,8 @@ export async function resolveTarget(url: URL): Promise<{ address: string; family
 }
 
 export type WebhookRequest = { url: string; method: string; headers: Record<string, string>; body: string | null };
-export type WebhookResponse = { status: number; body: string; ms: number };
+/** `truncated`: the body was longer than MAX_RESPONSE_BYTES and was cut there. */
+export type WebhookResponse = { status: number; body: string; ms: number; truncated: boolean };
 
 /** One attempt. Resolves with any HTTP answer; throws DeliveryError on refusal, timeout or network error. */
 export async function sendWebhook(req: WebhookRequest, timeoutMs = webhookTimeoutMs()): Promise<WebhookResponse> {
@@ -143,12 +144,18 @@ export async function sendWebhook(req: WebhookRequest, timeoutMs = webhookTimeou
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (chunk: Buffer) => {
-          if (size >= MAX_RESPONSE_BYTES) return;
+          if (size > MAX_RESPONSE_BYTES) return;
           size += chunk.length;
           chunks.push(chunk);
-          if (size >= MAX_RESPONSE_BYTES) res.destroy();
+          if (size > MAX_RESPONSE_BYTES) res.destroy();
         });
-        const done = () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString("utf8"), ms: performance.now() - started });
+        const done = () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString("utf8"),
+            ms: performance.now() - started,
+            truncated: size > MAX_RESPONSE_BYTES,
+          });
         res.on("end", done);
         res.on("close", done);
         res.on("error", () => done());

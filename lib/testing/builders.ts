@@ -1,7 +1,7 @@
 // Small builders for engine tests: graphs from a few lines, profiles, and a run driver that feeds effects back.
 import { emptySummary, updateSummary, type EventSummary } from "@/lib/conditions/summary";
 import type { ProfileContext } from "@/lib/conditions/compile";
-import type { Condition, FlowEdge, FlowNode, Graph, MessageDataT, On, Predicate, SettingsInput } from "@/lib/flow/schema";
+import type { Condition, FetchDataT, FlowEdge, FlowNode, Graph, MessageDataT, On, Predicate, SettingsInput } from "@/lib/flow/schema";
 import { advance } from "@/lib/engine/advance";
 import { compileFlow, type CompiledFlow } from "@/lib/engine/compile-flow";
 import { dispatch, singleFlow, type DispatchInput } from "@/lib/engine/dispatch";
@@ -32,6 +32,7 @@ export const n = {
   message: (id: string, data: MessageDataT): FlowNode => ({ id, type: "message", data }),
   update: (id: string, set: Record<string, string | number | boolean | null>): FlowNode => ({ id, type: "update", data: { set } }),
   exit: (id: string): FlowNode => ({ id, type: "exit", data: {} }),
+  fetch: (id: string, data: FetchDataT): FlowNode => ({ id, type: "fetch", data }),
 };
 
 /** Edges written as "a->b" or "a-yes->b". */

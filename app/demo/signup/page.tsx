@@ -1,9 +1,10 @@
-// Sign-up with a role: identify(userId, {name, email, role}) starts the role-based onboarding.
+// Sign-up with a role and experience level: identify(userId, {name, email, role, experience}) starts the role-based onboarding.
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { getPathwise } from "../pathwise";
 import { ROLES } from "@/lib/demo/flows";
+import { LEVELS } from "@/lib/demo/tutorials";
 
 export default function SignupPage() {
   const router = useRouter();
@@ -16,6 +17,7 @@ export default function SignupPage() {
     const name = String(form.get("name") ?? "").trim();
     const email = String(form.get("email") ?? "").trim().toLowerCase();
     const role = String(form.get("role") ?? "member");
+    const experience = String(form.get("experience") ?? "beginner");
     const status = await getPathwise();
     if (!status.ready) {
       setError(status.reason);
@@ -26,7 +28,7 @@ export default function SignupPage() {
     // The shop's own server signs the id when identity verification is on.
     const signed = (await fetch("/demo/identity", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId }) }).then((r) => r.json())) as { userHash?: string | null };
     try {
-      await status.pathwise.identify(userId, { name, email, role }, signed.userHash ? { userHash: signed.userHash } : undefined);
+      await status.pathwise.identify(userId, { name, email, role, experience }, signed.userHash ? { userHash: signed.userHash } : undefined);
       status.pathwise.track("Signed Up", { role });
       await status.pathwise.flush();
       router.push("/demo/account");
@@ -54,6 +56,16 @@ export default function SignupPage() {
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {r[0].toUpperCase() + r.slice(1)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="grid gap-1">
+          <span>Experience</span>
+          <select name="experience" defaultValue="beginner" className="rounded-md border border-gray-300 px-3 py-2 focus-visible:outline-2 focus-visible:outline-brand-500">
+            {LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {l[0].toUpperCase() + l.slice(1)}
               </option>
             ))}
           </select>
