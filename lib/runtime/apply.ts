@@ -6,7 +6,7 @@ import type { Effect, MessageEffect, Run, StepEffect } from "@/lib/engine";
 import { fromStoredRun, toStoredRun } from "@/lib/engine/run-state";
 import { enqueueMany, type NewJob } from "./jobs";
 import { runtimeMetrics } from "./prometheus";
-import type { FetchPayload } from "./fetch";
+import type { FetchPayload } from "./types";
 import { insertSteps } from "@/lib/results/steps";
 
 /** The profile as the executor holds it during one transaction (traits change as update nodes run). */

@@ -21,21 +21,13 @@ import { Applier, runFromRow, RUN_COLUMNS, type RunRow } from "./apply";
 import { profileContext } from "./execute";
 import { compiledVersion, liveFlows } from "./flow-cache";
 import type { Job, JobResult } from "./jobs";
+import type { FetchPayload } from "./types";
 import { lockProfile, pausedRecheckMs } from "./timers";
 import { DeliveryError, MAX_RESPONSE_BYTES, sendWebhook } from "./webhook";
 
 export const FETCH_QUEUE = "fetch";
 export const fetchKey = (timerId: string) => `fetch:${timerId}`;
 
-export type FetchPayload = {
-  runId: string;
-  timerId: string;
-  nodeId: string;
-  profileId: string;
-  request: FetchRequest;
-  timeoutMs: number;
-  cacheForMs: number;
-};
 
 /** The cache key of a rendered request: method, URL, headers (sorted) and body. */
 export function fetchCacheKey(req: FetchRequest): string {

@@ -1,4 +1,5 @@
 // Shapes passed between ingestion and the executor inside one transaction.
+import type { FetchRequest } from "@/lib/engine";
 export type MessageType = "track" | "identify" | "page" | "screen" | "group" | "alias";
 
 /** An event as stored (events table), handed to the executor right after it is written. */
@@ -24,4 +25,15 @@ export type ProfileState = {
   summary: unknown; // the event summary of lib/conditions (jsonb)
   firstSeen: Date;
   lastSeen: Date;
+};
+
+/** A fetch job's payload: the run it resumes and the rendered request (lib/runtime/fetch.ts runs it). */
+export type FetchPayload = {
+  runId: string;
+  timerId: string;
+  nodeId: string;
+  profileId: string;
+  request: FetchRequest;
+  timeoutMs: number;
+  cacheForMs: number;
 };
