@@ -1,25 +1,27 @@
-// The canvas's connection rules and draft checks match lib/flow/validate.
+// The editor store: the canvas's connection rules and draft checks match lib/flow/validate, and its
+// named actions change the draft as the canvas expects (undo, delete, paste, connect).
 import { describe, expect, it } from "vitest";
-import { connectionProblem, draftProblems, snapshotOf } from "./use-flow-editor";
+import { connectionProblem, createEditorStore, draftProblems, snapshotOf } from "./editor-store";
 import { TEMPLATES } from "@/lib/flow/templates";
-import { DEFAULT_SETTINGS } from "@/lib/flow/schema";
+import { DEFAULT_SETTINGS, type Graph } from "@/lib/flow/schema";
 import { graphProblems, parseGraph } from "@/lib/flow/validate";
-import { toDocument } from "@/lib/flow/canvas-mapping";
+import { toDocument, type CanvasNode } from "@/lib/flow/canvas-mapping";
 
 const t = TEMPLATES.find((x) => x.id === "abandoned-cart")!;
-const snap = snapshotOf({ name: t.name, graph: t.graph, settings: { ...DEFAULT_SETTINGS, ...t.settings } as typeof DEFAULT_SETTINGS });
+const settingsOf = (tpl: (typeof TEMPLATES)[number]) => ({ ...DEFAULT_SETTINGS, ...tpl.settings }) as typeof DEFAULT_SETTINGS;
+const snap = snapshotOf({ name: t.name, graph: t.graph, settings: settingsOf(t) });
+const storeOf = (graph: Graph) => createEditorStore({ id: "f", name: "Flow", graph, settings: DEFAULT_SETTINGS });
 
 describe("connection rules", () => {
   it("refuses edges into a trigger, a second edge from a handle, and loops without a wait", () => {
-    expect(connectionProblem(snap, { source: "reminder", target: "cart", sourceHandle: "next" })).toMatch(/Triggers/);
-    expect(connectionProblem(snap, { source: "cart", target: "reminder", sourceHandle: "next" })).toMatch(/already has an edge/);
-    expect(connectionProblem(snap, { source: "discount", target: "discount", sourceHandle: "next" })).toMatch(/Only a wait/);
+    expect(connectionProblem(snap, { source: "discount", target: "cart", sourceHandle: "next" })).toMatch(/Triggers/);
+    expect(connectionProblem(snap, { source: "cart", target: "reminder", sourceHandle: "next" })).toMatch(/already has a connection/);
     expect(connectionProblem(snap, { source: "wait-1d", target: "wait-1d", sourceHandle: "matched" })).toMatch(/already/);
     expect(connectionProblem(snap, { source: "discount", target: "wait-order", sourceHandle: "next" })).toBeNull();
     expect(connectionProblem(snap, { source: "done", target: "reminder", sourceHandle: "next" })).toMatch(/Exit/);
   });
 
-  it("allows a loop through a wait but not one without", () => {
+  it("allows a loop through a wait but not one without, nor a self-loop but on a wait", () => {
     const s = snapshotOf({ name: "x", settings: DEFAULT_SETTINGS, graph: {
       nodes: [
         { id: "t", type: "trigger", data: { on: { type: "identify" } } },
@@ -30,14 +32,16 @@ describe("connection rules", () => {
       edges: [{ id: "e1", source: "t", target: "a" }, { id: "e2", source: "a", target: "b" }],
     } });
     expect(connectionProblem(s, { source: "b", target: "a", sourceHandle: "next" })).toMatch(/no wait/);
+    expect(connectionProblem(s, { source: "b", target: "b", sourceHandle: "next" })).toMatch(/no wait/);
     expect(connectionProblem(s, { source: "b", target: "w", sourceHandle: "next" })).toBeNull();
+    expect(connectionProblem(s, { source: "w", target: "w", sourceHandle: "next" })).toBeNull();
   });
 });
 
 describe("draftProblems", () => {
   it("is empty for a valid template and names the node of a shape error", () => {
     expect(draftProblems(snap).problems).toEqual([]);
-    const broken = { ...snap, nodes: snap.nodes.map((n) => (n.id === "cart" ? { ...n, data: { on: { type: "event", event: "" } } } : n)) };
+    const broken = { ...snap, nodes: snap.nodes.map((n): CanvasNode => (n.id === "cart" ? { ...n, type: "trigger", data: { on: { type: "event", event: "" } } } : n)) };
     const r = draftProblems(broken);
     expect(r.shapeErrors).toBe(1);
     expect(r.problems[0].nodeId).toBe("cart");
@@ -45,13 +49,14 @@ describe("draftProblems", () => {
 
   it("finds the same graph problems as the server's full parse, for every template and a broken graph", () => {
     for (const tpl of TEMPLATES) {
-      const sn = snapshotOf({ name: tpl.name, graph: tpl.graph, settings: { ...DEFAULT_SETTINGS, ...tpl.settings } as typeof DEFAULT_SETTINGS });
+      const sn = snapshotOf({ name: tpl.name, graph: tpl.graph, settings: settingsOf(tpl) });
       const server = parseGraph(toDocument(sn));
       expect(server.ok).toBe(true);
       if (server.ok) expect(draftProblems(sn).problems).toEqual(graphProblems(server.value, sn.settings));
     }
     // An orphan node and an edge from a handle the node does not have.
-    const bad = { ...snap, nodes: [...snap.nodes, { id: "orphan", type: "exit", position: { x: 0, y: 0 }, data: {} } as (typeof snap.nodes)[number]], edges: [...snap.edges, { id: "ex", source: "discount", target: "orphan", sourceHandle: "nope", targetHandle: null }] };
+    const orphan: CanvasNode = { id: "orphan", type: "exit", position: { x: 0, y: 0 }, data: {} };
+    const bad = { ...snap, nodes: [...snap.nodes, orphan], edges: [...snap.edges, { id: "ex", source: "discount", target: "orphan", sourceHandle: "nope", targetHandle: null }] };
     const server = parseGraph(toDocument(bad));
     expect(server.ok && graphProblems(server.value, bad.settings).length).toBeGreaterThan(0);
     if (server.ok) expect(draftProblems(bad).problems).toEqual(graphProblems(server.value, bad.settings));
@@ -59,9 +64,59 @@ describe("draftProblems", () => {
 
   it("re-checks a node whose data object is reused under another type", () => {
     const data = { for: "P1D" };
-    const asWait = { ...snap, nodes: snap.nodes.map((n) => (n.id === "wait-1d" ? { ...n, data } : n)) };
+    const asWait = { ...snap, nodes: snap.nodes.map((n): CanvasNode => (n.id === "wait-1d" ? { ...n, type: "wait", data } : n)) };
     expect(draftProblems(asWait).shapeErrors).toBe(0);
-    const asTrigger = { ...snap, nodes: snap.nodes.map((n) => (n.id === "cart" ? { ...n, data } : n)) };
-    expect(draftProblems(asTrigger).shapeErrors).toBe(1);
+    const mistyped = { ...snap, nodes: snap.nodes.map((n) => (n.id === "cart" ? { ...n, data } : n)) };
+    // A wait's data under a trigger: only reachable by hand, and refused.
+    expect(draftProblems(mistyped as typeof snap).shapeErrors).toBe(1);
+  });
+});
+
+describe("actions", () => {
+  const chain: Graph = {
+    nodes: [
+      { id: "t", type: "trigger", position: { x: 0, y: 0 }, data: { on: { type: "identify" } } },
+      { id: "m", type: "message", position: { x: 0, y: 200 }, data: { channel: "in_app", placement: "banner", content: "Hi" } },
+      { id: "x", type: "exit", position: { x: 0, y: 400 }, data: {} },
+    ],
+    edges: [{ id: "e1", source: "t", target: "m" }, { id: "e2", source: "m", target: "x" }],
+  };
+
+  it("connects only what the rules allow, undoes and redoes, and pastes copies with fresh ids", () => {
+    const store = storeOf(chain);
+    const api = () => store.getState();
+    expect(api().connect({ source: "x", target: "t" })).toMatch(/Exit/);
+    api().remove(["x"]);
+    expect(api().doc.edges.map((e) => e.id)).toEqual(["e1"]);
+    expect(api().connect({ source: "m", target: "t" })).toMatch(/Triggers/);
+    expect(api().undo()).toBe(true);
+    expect(api().doc.nodes.map((n) => n.id)).toEqual(["t", "m", "x"]);
+    expect(api().redo()).toBe(true);
+    expect(api().doc.nodes.map((n) => n.id)).toEqual(["t", "m"]);
+    api().select(["m"]);
+    expect(api().copy()).toBe(true);
+    api().paste();
+    expect(api().doc.nodes.map((n) => `${n.id}${n.selected ? "*" : ""}`)).toEqual(["t", "m", "m-1*"]);
+  });
+
+  it("types node data by its node: data of another type is not written", () => {
+    const store = storeOf(chain);
+    store.getState().setNodeData("m", { for: "P1D" });
+    expect(store.getState().doc.nodes.find((n) => n.id === "m")?.data).toEqual(chain.nodes[1].data);
+    store.getState().setNodeData("m", { channel: "in_app", placement: "top", content: "Hey" }, "content");
+    expect(store.getState().doc.nodes.find((n) => n.id === "m")?.data).toMatchObject({ placement: "top" });
+  });
+
+  it("reports a save refused for its own reason, not an earlier one", async () => {
+    let n = 0;
+    const store = createEditorStore({ id: "f", name: "Flow", graph: chain, settings: DEFAULT_SETTINGS }, {
+      autosaveMs: 1e9,
+      saveDraft: () => Promise.reject(new Error(`refused ${++n}`)),
+    });
+    store.getState().rename("Other");
+    expect(await store.getState().openPublish()).toBe(false);
+    // Not an ApiRequestError: the store says it could not reach the server.
+    expect(store.getState().publishError).toBe("Could not reach the server");
+    store.getState().dispose();
   });
 });

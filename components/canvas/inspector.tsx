@@ -16,7 +16,7 @@ import {
   type Settings,
 } from "@/lib/flow/schema";
 import { describeNode } from "@/lib/flow/describe";
-import type { CanvasNode } from "@/lib/flow/canvas-mapping";
+import { toFlowNode, type CanvasNode } from "@/lib/flow/canvas-mapping";
 import { Checkbox, NumberField, Section, SelectField, SmallButton, TextArea, TextField, omit, zodError } from "./fields";
 import { DurationPicker } from "./duration-picker";
 import { ConditionBuilder, PredicateList, type SplitRef } from "./condition-builder";
@@ -273,7 +273,7 @@ function NodeInspectorForm({
   flow: { id: string; name: string };
   readOnly?: boolean;
 }) {
-  const doc = { id: node.id, type: node.type, data: node.data } as FlowNode;
+  const doc = toFlowNode(node);
   const kind = kindOf(node.type, node.data);
   const parsed = NODE_DATA[node.type].safeParse(node.data);
   let summary = "";
