@@ -32,14 +32,25 @@ export function useEditorCommands(canvasBox: RefObject<HTMLDivElement | null>, r
    * its handles); or below the one selected node; else in the middle of the view. Returns the new id.
    */
   const addNode = useCallback(
-    (kind: Kind, place: Omit<Placement, "center"> = {}): string | null => {
+    (kind: Kind, place: Omit<Placement, "center"> & { onEdge?: string | null } = {}): string | null => {
       const body = bodyOf(kind.type, kind.make());
       if (readOnly || !body) return null;
       const box = canvasBox.current?.getBoundingClientRect();
       const center = rf.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 800) / 2, y: (box?.top ?? 0) + (box?.height ?? 600) / 2 });
       const api = store.getState();
       const added = api.add(body, { ...place, center });
-      announce(added.source ? `Added ${kind.label} ${added.id} below ${added.source}${added.handle && added.handle !== "next" ? ` on ${added.handle}` : ""}, connected` : `Added ${kind.label} ${added.id}, not connected`);
+      let into: string | null = null;
+      if (place.onEdge) {
+        const edge = store.getState().doc.edges.find((e) => e.id === place.onEdge);
+        if (edge && store.getState().insertIntoEdge(added.id, edge.id)) into = `${edge.source} and ${edge.target}`;
+      }
+      announce(
+        into
+          ? `Added ${kind.label} ${added.id} between ${into}, connected`
+          : added.source
+            ? `Added ${kind.label} ${added.id} below ${added.source}${added.handle && added.handle !== "next" ? ` on ${added.handle}` : ""}${added.inserted ? ", the steps after it moved down" : ""}, connected`
+            : `Added ${kind.label} ${added.id}, not connected`,
+      );
       return added.id;
     },
     [readOnly, canvasBox, rf, store, announce],
@@ -79,6 +90,15 @@ export function useEditorCommands(canvasBox: RefObject<HTMLDivElement | null>, r
     [store, announce],
   );
 
+  /** A node dragged onto a wire goes into it. */
+  const dropOnEdge = useCallback(
+    (nodeId: string, edgeId: string) => {
+      const edge = store.getState().doc.edges.find((e) => e.id === edgeId);
+      if (!readOnly && edge && store.getState().insertIntoEdge(nodeId, edgeId)) announce(`Put ${nodeId} between ${edge.source} and ${edge.target}, connected`);
+    },
+    [store, readOnly, announce],
+  );
+
   const fit = useCallback(() => rf.fitView({ ...FIT_OPTIONS, duration: 300 }), [rf]);
 
   const autoLayout = useCallback(async () => {
@@ -91,7 +111,7 @@ export function useEditorCommands(canvasBox: RefObject<HTMLDivElement | null>, r
     requestAnimationFrame(() => fit());
   }, [store, fit]);
 
-  return useMemo(() => ({ addNode, undo, redo, deleteSelected, focusNode, autoLayout, fit }), [addNode, undo, redo, deleteSelected, focusNode, autoLayout, fit]);
+  return useMemo(() => ({ addNode, undo, redo, deleteSelected, focusNode, autoLayout, fit, dropOnEdge }), [addNode, undo, redo, deleteSelected, focusNode, autoLayout, fit, dropOnEdge]);
 }
 
 export type EditorCommands = ReturnType<typeof useEditorCommands>;

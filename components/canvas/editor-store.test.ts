@@ -120,3 +120,59 @@ describe("actions", () => {
     store.getState().dispose();
   });
 });
+
+describe("adding and inserting steps (issue items: Enter below a node with a child, a node onto a wire)", () => {
+  const chain: Graph = {
+    nodes: [
+      { id: "t", type: "trigger", position: { x: 0, y: 0 }, data: { on: { type: "identify" } } },
+      { id: "m", type: "message", position: { x: 0, y: 200 }, data: { channel: "in_app", placement: "banner", content: "Hi" } },
+      { id: "x", type: "exit", position: { x: 0, y: 400 }, data: {} },
+      { id: "far", type: "exit", position: { x: 900, y: 0 }, data: {} },
+    ],
+    edges: [{ id: "e1", source: "t", target: "m" }, { id: "e2", source: "m", target: "x" }],
+  };
+  const update = { type: "update" as const, data: { set: { seen: true } } };
+  const pos = (store: ReturnType<typeof storeOf>, id: string) => store.getState().doc.nodes.find((n) => n.id === id)!.position;
+  const wires = (store: ReturnType<typeof storeOf>) => store.getState().doc.edges.map((e) => `${e.source}-${e.sourceHandle ?? "next"}->${e.target}`).sort();
+
+  it("adds below a selected node that already has a child: in between, connected, the child moved down", () => {
+    const store = storeOf(chain);
+    store.getState().select(["m"]);
+    const added = store.getState().add(update);
+    expect(added).toMatchObject({ id: "update-1", source: "m", inserted: true });
+    expect(wires(store)).toEqual(["m-next->update-1", "t-next->m", "update-1-next->x"]);
+    const u = pos(store, "update-1");
+    expect(u.y).toBeGreaterThan(pos(store, "m").y + 96);
+    expect(pos(store, "x").y).toBeGreaterThanOrEqual(u.y + 96 + 90);
+    // Nodes not below the new step stay where they were.
+    expect(pos(store, "far")).toEqual({ x: 900, y: 0 });
+    // One undo takes the whole insertion back.
+    store.getState().undo();
+    expect(wires(store)).toEqual(["m-next->x", "t-next->m"]);
+    expect(pos(store, "x")).toEqual({ x: 0, y: 400 });
+  });
+
+  it("puts a node dropped or dragged onto a wire into that wire", () => {
+    const store = storeOf(chain);
+    const { id } = store.getState().add(update, { at: { x: 0, y: 300 } });
+    expect(store.getState().insertIntoEdge(id, "e2")).toBe(true);
+    expect(wires(store)).toEqual(["m-next->update-1", "t-next->m", "update-1-next->x"]);
+    expect(pos(store, "x").y).toBeGreaterThanOrEqual(300 + 96 + 90);
+    // A node already wired, a trigger or an exit cannot be put into a wire.
+    expect(store.getState().insertIntoEdge("m", "e1")).toBe(false);
+    expect(store.getState().insertIntoEdge("far", "e1")).toBe(false);
+  });
+
+  it("undoes the deletion of a node and its wires in one step, however React Flow reports it", () => {
+    const store = storeOf(chain);
+    const api = () => store.getState();
+    // React Flow's Delete key: the node's edges are removed first, then the node, in one task.
+    api().onEdgesChange([{ type: "remove", id: "e1" }, { type: "remove", id: "e2" }]);
+    api().onNodesChange([{ type: "remove", id: "m" }]);
+    expect(api().doc.nodes.map((n) => n.id)).toEqual(["t", "x", "far"]);
+    expect(api().past).toHaveLength(1);
+    api().undo();
+    expect(api().doc.nodes.map((n) => n.id)).toEqual(["t", "m", "x", "far"]);
+    expect(wires(store)).toEqual(["m-next->x", "t-next->m"]);
+  });
+});

@@ -88,6 +88,49 @@ export function connectionProblem(s: Pick<Snapshot, "nodes" | "edges">, c: Wire)
 const sizeOf = (n: CanvasNode) => ({ width: n.measured?.width ?? CARD.width, height: n.measured?.height ?? CARD.height });
 const handleOfEdge = (e: CanvasEdge) => e.sourceHandle ?? "next";
 
+/**
+ * Nodes below `start` that move down when a step is put in above it: everything `start` leads to
+ * (itself included), but nothing at or above `top` (a loop back up through a wait stays where it is).
+ */
+function subtreeBelow(s: Snapshot, start: string, top: number): Set<string> {
+  const out = new Map<string, string[]>();
+  for (const e of s.edges) out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
+  const y = new Map(s.nodes.map((n) => [n.id, n.position.y]));
+  const seen = new Set<string>();
+  const stack = [start];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id) || (y.get(id) ?? Infinity) <= top) continue;
+    seen.add(id);
+    stack.push(...(out.get(id) ?? []));
+  }
+  return seen;
+}
+
+/**
+ * Put `node` into `edge`: source → node (by the edge's handle) → target (by the node's first handle);
+ * the target and what follows it move down to make room when the node would cover them. Null when the
+ * node cannot carry the wire (an exit, a trigger, or a node already wired).
+ */
+function spliceInto(s: Snapshot, node: CanvasNode, edge: CanvasEdge): Snapshot | null {
+  if (node.type === "trigger" || edge.source === node.id || edge.target === node.id) return null;
+  const out = canvasHandles(node)[0];
+  if (!out) return null;
+  if (s.edges.some((e) => e.id !== edge.id && (e.target === node.id || e.source === node.id))) return null;
+  const source = s.nodes.find((n) => n.id === edge.source);
+  const target = s.nodes.find((n) => n.id === edge.target);
+  if (!source || !target) return null;
+  const ids = s.edges.map((e) => e.id);
+  const inEdge: CanvasEdge = { id: edge.id, source: edge.source, target: node.id, sourceHandle: handleOfEdge(edge), targetHandle: null };
+  const outEdge: CanvasEdge = { id: freshId("e", ids), source: node.id, target: edge.target, sourceHandle: out, targetHandle: null };
+  const bottom = node.position.y + sizeOf(node).height + GAP_Y;
+  const shift = target.position.y < bottom ? bottom - target.position.y : 0;
+  const moving = shift ? subtreeBelow(s, target.id, source.position.y) : new Set<string>();
+  moving.delete(node.id);
+  const nodes = s.nodes.map((n) => (moving.has(n.id) ? { ...n, position: { x: n.position.x, y: n.position.y + shift } } : n));
+  return { ...s, nodes, edges: [...s.edges.filter((e) => e.id !== edge.id), inEdge, outEdge] };
+}
+
 // ---- the store ---------------------------------------------------------------------------------------
 type Entry = { snap: Snapshot; key?: string; at: number };
 type Clip = { nodes: CanvasNode[]; edges: CanvasEdge[] };
@@ -132,6 +175,8 @@ export type EditorState = {
   /** Draw a wire; answers why not, or null when drawn. */
   connect(c: Wire): string | null;
   add(body: NodeBody, place?: Placement): Added;
+  /** Put an unwired node into an edge (a node dragged onto a wire). */
+  insertIntoEdge(nodeId: string, edgeId: string): boolean;
   copy(): boolean;
   paste(): void;
   remove(ids: string[]): void;
@@ -158,6 +203,16 @@ export function createEditorStore(flow: Pick<FlowDocument, "id" | "name" | "grap
   let dragStart: Snapshot | null = null;
   let inflight: Promise<void> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // React Flow reports one deletion as a node change and an edge change; both land in one history entry.
+  let removalBatch: string | null = null;
+  const removalKey = () => {
+    if (!removalBatch) {
+      removalBatch = `remove:${Math.random()}`;
+      queueMicrotask(() => (removalBatch = null));
+    }
+    return removalBatch;
+  };
+
   const store = createStore<EditorState>()((set, get) => {
     const setDoc = (doc: Snapshot) => set({ doc });
 
@@ -179,7 +234,7 @@ export function createEditorStore(flow: Pick<FlowDocument, "id" | "name" | "grap
       const past = [...get().past];
       const top = past[past.length - 1];
       const now = Date.now();
-      if (key && top && top.key === key && now - top.at < COALESCE_MS) past[past.length - 1] = { ...top, at: now };
+      if (key && top && top.key === key && (key.startsWith("remove:") || now - top.at < COALESCE_MS)) past[past.length - 1] = { ...top, at: now };
       else {
         past.push({ snap: before, key, at: now });
         if (past.length > HISTORY_LIMIT) past.shift();
@@ -238,7 +293,8 @@ export function createEditorStore(flow: Pick<FlowDocument, "id" | "name" | "grap
         const dragging = changes.some((c) => c.type === "position" && c.dragging);
         const dragEnded = changes.some((c) => c.type === "position" && c.dragging === false);
         if (dragging && !dragStart) dragStart = cur;
-        if (removed.size || changes.some((c) => c.type === "add" || c.type === "replace")) commit(next);
+        if (removed.size) commit(next, removalKey());
+        else if (changes.some((c) => c.type === "add" || c.type === "replace")) commit(next);
         else if (dragEnded) {
           commit(next, undefined, dragStart ?? cur);
           dragStart = null;
@@ -247,8 +303,13 @@ export function createEditorStore(flow: Pick<FlowDocument, "id" | "name" | "grap
 
       onEdgesChange(changes) {
         const cur = get().doc;
-        const next = { ...cur, edges: applyEdgeChanges(changes, cur.edges) };
-        if (changes.some((c) => c.type === "remove" || c.type === "add" || c.type === "replace")) commit(next);
+        const present = new Set(cur.edges.map((e) => e.id));
+        // Removals of edges already gone with their node are no change at all.
+        const live = changes.filter((c) => c.type !== "remove" || present.has(c.id));
+        if (!live.length) return;
+        const next = { ...cur, edges: applyEdgeChanges(live, cur.edges) };
+        if (live.some((c) => c.type === "remove")) commit(next, removalKey());
+        else if (live.some((c) => c.type === "add" || c.type === "replace")) commit(next);
         else setDoc(next);
       },
 
@@ -275,13 +336,25 @@ export function createEditorStore(flow: Pick<FlowDocument, "id" | "name" | "grap
           const src = sel[0];
           const handles = canvasHandles(src);
           const taken = (h: string) => s.edges.some((e) => e.source === src.id && handleOfEdge(e) === h);
-          const handle = from ? (handles.includes(from.handle) && !taken(from.handle) ? from.handle : undefined) : handles.find((h) => !taken(h));
+          const handle = from ? (handles.includes(from.handle) ? from.handle : undefined) : (handles.find((h) => !taken(h)) ?? handles[0]);
           if (handle) {
             const i = handles.indexOf(handle);
             const below = { x: Math.round(src.position.x + (i - (handles.length - 1) / 2) * 300), y: Math.round(src.position.y + sizeOf(src).height + GAP_Y) };
-            const edge: CanvasEdge = { id: freshId("e", s.edges.map((e) => e.id)), source: src.id, target: id, sourceHandle: handle, targetHandle: null };
-            commit({ ...s, nodes: [...deselected(s.nodes), make(below)], edges: [...s.edges, edge] });
-            return { id, source: src.id, handle, inserted: false };
+            const child = s.edges.find((e) => e.source === src.id && handleOfEdge(e) === handle);
+            if (!child) {
+              const edge: CanvasEdge = { id: freshId("e", s.edges.map((e) => e.id)), source: src.id, target: id, sourceHandle: handle, targetHandle: null };
+              commit({ ...s, nodes: [...deselected(s.nodes), make(below)], edges: [...s.edges, edge] });
+              return { id, source: src.id, handle, inserted: false };
+            }
+            // The handle already leads somewhere: the new step goes in between, where the child was,
+            // and the child with what follows it moves down.
+            const target = s.nodes.find((n) => n.id === child.target);
+            const node = make({ x: target ? target.position.x : below.x, y: below.y });
+            const spliced = spliceInto({ ...s, nodes: [...deselected(s.nodes), node] }, node, child);
+            if (spliced) {
+              commit(spliced);
+              return { id, source: src.id, handle, inserted: true };
+            }
           }
         }
         let position = at;
@@ -294,6 +367,17 @@ export function createEditorStore(flow: Pick<FlowDocument, "id" | "name" | "grap
         }
         commit({ ...s, nodes: [...deselected(s.nodes), make(position)] });
         return { id, inserted: false };
+      },
+
+      insertIntoEdge(nodeId, edgeId) {
+        const s = get().doc;
+        const node = s.nodes.find((n) => n.id === nodeId);
+        const edge = s.edges.find((e) => e.id === edgeId);
+        if (!node || !edge) return false;
+        const next = spliceInto(s, node, edge);
+        if (!next) return false;
+        commit(next);
+        return true;
       },
 
       copy() {

@@ -61,6 +61,16 @@ const proOptions = { hideAttribution: true };
 // delays the first full draw, which costs more than it saves below a few hundred nodes.
 const CULL_ABOVE = 600;
 
+/** The wire under a point of the screen, if any (its wide, invisible interaction path counts). */
+function edgeAt(x: number, y: number): string | null {
+  for (const el of document.elementsFromPoint(x, y)) {
+    const g = el.closest(".react-flow__edge");
+    const id = g?.getAttribute("data-id");
+    if (id) return id;
+  }
+  return null;
+}
+
 const isDragFrame = (changes: NodeChange<CanvasNode>[]) => changes.length > 0 && changes.every((c) => c.type === "position" && c.dragging === true);
 
 export function FlowCanvas({
@@ -73,6 +83,7 @@ export function FlowCanvas({
   onConnect,
   isValidConnection,
   onDropKind,
+  onDropOnEdge,
   onSelectionChange,
   onPaneClick,
   onNodeCommand,
@@ -85,7 +96,10 @@ export function FlowCanvas({
   onEdgesChange?: (c: EdgeChange<CanvasEdge>[]) => void;
   onConnect?: (c: Connection) => void;
   isValidConnection?: (c: Connection | CanvasEdge) => boolean;
-  onDropKind?: (key: string, at: { x: number; y: number }) => void;
+  /** A palette item dropped: where, and the wire it was dropped on, if any. */
+  onDropKind?: (key: string, at: { x: number; y: number }, edgeId: string | null) => void;
+  /** One node dragged and let go over a wire. */
+  onDropOnEdge?: (nodeId: string, edgeId: string) => void;
   onSelectionChange?: OnSelectionChangeFunc<CanvasNode, CanvasEdge>;
   onPaneClick?: () => void;
   /** A command key pressed on a focused node (see COMMAND_KEYS). */
@@ -193,9 +207,17 @@ export function FlowCanvas({
       e.preventDefault();
       const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       // Centre the card under the pointer.
-      onDropKind(key, { x: Math.round(p.x - 130), y: Math.round(p.y - 40) });
+      onDropKind(key, { x: Math.round(p.x - 130), y: Math.round(p.y - 40) }, edgeAt(e.clientX, e.clientY));
     },
     [rf, onDropKind],
+  );
+  const onNodeDragStop = useCallback(
+    (e: React.MouseEvent, node: CanvasNode, dragged: CanvasNode[]) => {
+      if (!onDropOnEdge || dragged.length > 1) return;
+      const edge = edgeAt(e.clientX, e.clientY);
+      if (edge) onDropOnEdge(node.id, edge);
+    },
+    [onDropOnEdge],
   );
   return (
     <div className={`pw-canvas h-full w-full ${simulating ? "pw-simulating" : ""}`} onDragOver={onDragOver} onDrop={onDrop} onKeyDown={onKeyDown} data-testid="flow-canvas">
@@ -208,6 +230,7 @@ export function FlowCanvas({
         onConnect={handleConnect}
         isValidConnection={isValidConnection}
         onSelectionChange={onSelectionChange}
+        onNodeDragStop={readOnly ? undefined : onNodeDragStop}
         onPaneClick={onPaneClick}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}

@@ -190,9 +190,9 @@ function Editor({ flow }: { flow: FlowDocument }) {
   useEditorKeys(cmd, readOnly, { toggleHelp, closePopups });
 
   const onDropKind = useCallback(
-    (key: string, at: { x: number; y: number }) => {
+    (key: string, at: { x: number; y: number }, onEdge: string | null) => {
       const k = kindByKey(key);
-      if (k && cmd.addNode(k, { at })) setPanel("inspect");
+      if (k && cmd.addNode(k, { at, onEdge })) setPanel("inspect");
     },
     [cmd],
   );
@@ -331,6 +331,7 @@ function Editor({ flow }: { flow: FlowDocument }) {
               onConnect={connect}
               isValidConnection={isValidConnection}
               onDropKind={onDropKind}
+              onDropOnEdge={cmd.dropOnEdge}
               onNodeCommand={onNodeCommand}
             />
             {nodes.length === 0 ? (
