@@ -10,7 +10,7 @@ import net from "node:net";
 import { readFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { call, fmt, pct, seedFlows, seedUsers, startFloor, startServer, wrk, type Server, type WrkResult } from "./support";
 
 const which = process.argv[2] ?? "both";

@@ -5,7 +5,7 @@
 // database of the local PostgreSQL (PATHWISE_TEST_PG). BENCH_ROUNDS (default 3) rounds per row.
 import { PGlite } from "@electric-sql/pglite";
 import { openDb, type Db } from "@/lib/db/client";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { parseBatch } from "@/lib/ingest/messages";
 import { ingest } from "@/lib/ingest/pipeline";
 import { createFlow, publishFlow, setFlowStatus } from "@/lib/flows/store";

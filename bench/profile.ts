@@ -9,7 +9,7 @@ import { SourceMap } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { fmt, seedFlows, seedUsers, startServer, wrk } from "./support";
 
 const which = process.argv[2] ?? "both";

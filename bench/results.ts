@@ -3,7 +3,7 @@
 // triggers cost per written row. Run with `npx tsx bench/results.ts` (BENCH_RUNS to change the size).
 // Creates a fresh database on the local server (PATHWISE_TEST_PG) and drops it at the end.
 import { openDb, type Db } from "@/lib/db/client";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { getFlowResults } from "@/lib/results/results";
 import { getFlowStats } from "@/lib/results/stats";
 import { scanCounters } from "@/lib/results/counters";

@@ -10,12 +10,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { openDb } from "@/lib/db/client";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { partitionByShard, ShardProbe, statementShape, type StatementRecord } from "@/lib/db/shard-sim";
 import { ingest } from "@/lib/ingest/pipeline";
 import { parseBatch } from "@/lib/ingest/messages";
 import { decide, recordOutcome } from "@/lib/runtime/decide";
-import { publish, runWorkerUntil } from "@/lib/runtime/testing";
+import { publish, runWorkerUntil } from "@/lib/testing/runtime";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
 
 const SHARDS = 4;

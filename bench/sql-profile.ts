@@ -4,7 +4,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { openDb, type Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { parseBatch, parseMessage } from "@/lib/ingest/messages";
 import { ingest } from "@/lib/ingest/pipeline";
 import { decide } from "@/lib/runtime/decide";

@@ -9,7 +9,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import { openDb, useDbForTests as installDb, type Db } from "@/lib/db/client";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { createKey } from "@/lib/auth/keys";
 import { createSource } from "@/lib/ingest/sources";
 import { POST as batchRoute } from "@/app/api/v1/batch/route";

@@ -6,7 +6,7 @@
 //
 //   npm run bench:summary          (BENCH_REQUESTS=300; PATHWISE_TEST_PG for the server)
 import { openDb, type Db } from "@/lib/db/client";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { ingest } from "@/lib/ingest/pipeline";
 import { parseBatch } from "@/lib/ingest/messages";
 import { loadSummary, saveSummaries } from "@/lib/runtime/summaries";

@@ -3,7 +3,7 @@
 // answer for one user. Run with `npx tsx bench/why.ts` (BENCH_EVENTS to change the size, BENCH_SAMPLE
 // for the funnel's sample). Creates a fresh database on the local server (PATHWISE_TEST_PG), drops it.
 import { openDb } from "@/lib/db/client";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { createFlow, publishFlow } from "@/lib/flows/store";
 import { triggerFunnel } from "@/lib/why/trigger-funnel";
 import { whyNot } from "@/lib/why/why-not";

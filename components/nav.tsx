@@ -1,5 +1,5 @@
 "use client";
-// The console's top navigation: Flows, Users, Settings, and the account with sign-out.
+// The console's top navigation: Flows, Catalog, Users, Settings, and the account with sign-out.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useAccount } from "./account-context";
@@ -7,6 +7,7 @@ import { useAccount } from "./account-context";
 export const NAV_ITEMS = [
   { href: "/", label: "Home", match: (p: string) => p === "/" },
   { href: "/flows", label: "Flows", match: (p: string) => p.startsWith("/flows") },
+  { href: "/catalog", label: "Catalog", match: (p: string) => p.startsWith("/catalog") },
   { href: "/users", label: "Users", match: (p: string) => p.startsWith("/users") || p.startsWith("/data") },
   { href: "/settings/keys", label: "Settings", match: (p: string) => p.startsWith("/settings") },
 ];

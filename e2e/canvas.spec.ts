@@ -49,8 +49,8 @@ test("build the product-view discount flow with the mouse, publish it and get th
   await dragFromPalette(page, "in_app", { x: 300, y: 380 });
   await expect(page.locator('.react-flow__node[data-id="in-app-1"]')).toBeVisible();
   await page.getByLabel("Placement", { exact: true }).fill("banner");
-  await page.getByLabel("Content (Liquid)").fill("Still thinking about {{ event.properties.name }}? Take 10% off with PRODUCTA10.");
-  await expect(page.getByTestId("liquid-output").first()).toContainText("Still thinking about Product A?");
+  await page.getByLabel("Message (Liquid, simple HTML allowed)").fill("Still thinking about {{ event.properties.name }}? Take 10% off with PRODUCTA10.");
+  await expect(page.frameLocator('[data-testid="composer-preview"]').locator(".pw-banner")).toContainText("Still thinking about Product A?");
 
   // Not connected yet: the message cannot be reached, so publishing is blocked and the node says why.
   await expect(page.getByTestId("problems-button")).toContainText("1 problem");

@@ -10,7 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { demoFlows, type DemoFlow } from "@/lib/demo/flows";
+import { demoCatalog, demoFlows, type DemoFlow } from "@/lib/demo/flows";
 import { bar, crmCsv, makeUsers, pool, simulateCohort, type Api, type SimTally } from "@/lib/demo/traffic";
 
 const root = process.cwd();
@@ -210,6 +210,8 @@ async function main() {
     await api("PUT", "/demo/config", { writeKey: key.key });
     log("created the storefront's write key");
     await importCrm(crmCsv(makeUsers(userCount)));
+    await api("POST", "/api/v1/catalog/items", { items: demoCatalog() });
+    log(`loaded the catalog: ${demoCatalog().length} products`);
     if (!existing.length) {
       for (const flow of demoFlows()) ids[flow.name] = await publish(flow);
       log(`published ${Object.keys(ids).length} flows: ${Object.keys(ids).join(", ")}`);

@@ -5,6 +5,7 @@ import { getCookie, load, save, setCookie, uuid } from "./storage";
 import { Queue, type SendResult } from "./queue";
 import { transport, type Transport } from "./transport";
 import { Placements, type PlacementHandle, type PlacementOptions } from "./placement";
+import { render, type Rendered } from "./interactions";
 
 export const VERSION = "1.0.0";
 export const ANON_COOKIE = "pw_anon_id";
@@ -32,6 +33,7 @@ export function createClient(defaultHost: string) {
   const tracked = new Set<string>(load<string[]>(TRACKED_KEY) ?? []);
   // Calls made before init() are replayed once it runs.
   const early: Array<() => void> = [];
+  let previewed: Rendered | null = null;
 
   const ready = () => queue !== null;
   // Identity verification: the hash the customer's server made for this userId (body field userHash).
@@ -84,7 +86,7 @@ export function createClient(defaultHost: string) {
       });
       placements = new Placements({
         decide: api.decide,
-        outcome: (decisionId, type) => void api.outcome(decisionId, type),
+        outcome: (decisionId, type, score) => void api.outcome(decisionId, type, score),
         tourSrc: () => opts.tourSrc || `${opts.apiHost}/sdk-tour.js`,
         tracked,
         dismissedKey: "pw_dismissed",
@@ -175,10 +177,26 @@ export function createClient(defaultHost: string) {
     },
 
     /** Records an outcome of a decision yourself (placements do it for you). */
-    async outcome(decisionId: string, type: OutcomeType): Promise<void> {
+    async outcome(decisionId: string, type: OutcomeType, score?: number): Promise<void> {
       if (!ready()) return;
       // keepalive: a click often navigates away before the request would finish.
-      await http.post("/api/v1/outcomes", { decisionId, type }, { keepalive: true }).catch(() => undefined);
+      await http.post("/api/v1/outcomes", { decisionId, type, ...(score === undefined ? {} : { score }) }, { keepalive: true }).catch(() => undefined);
+    },
+
+    /**
+     * Renders content into `el` as a placement would, without a write key, a decision or any request:
+     * for previews (the console's message composer). Outcomes go to `onOutcome` only.
+     */
+    preview(el: Element, html: string, o?: { onOutcome?(type: OutcomeType, score?: number): void; tourSrc?: string; tracked?: string[] }): Rendered {
+      previewed?.destroy();
+      const report = (type: OutcomeType, score?: number) => o?.onOutcome?.(type, score);
+      previewed = render(
+        el,
+        html,
+        { visible: () => report("shown"), shown: () => report("shown"), clicked: () => report("clicked"), dismissed: () => report("dismissed"), answered: (s) => report("answered", s) },
+        { tourSrc: o?.tourSrc || `${defaultHost}/sdk-tour.js`, tracked: new Set(o?.tracked ?? []), anchorWaitMs: 1500 },
+      );
+      return previewed;
     },
 
     /** Renders the decision for `key` into `target` (an element or a selector) and records its outcomes. */

@@ -3,7 +3,7 @@
 // checklist, or a multi-step tour loaded on demand. See docs/sdk.md for the content format.
 import { sanitize } from "./sanitize";
 
-export type Kind = "banner" | "badge" | "tooltip" | "checklist" | "tour";
+export type Kind = "banner" | "badge" | "tooltip" | "checklist" | "tour" | "survey" | "modal";
 
 export type Hooks = {
   /** Call with the element that must become visible for the content to count as shown. */
@@ -12,6 +12,8 @@ export type Hooks = {
   shown(): void;
   clicked(): void;
   dismissed(): void;
+  /** A survey was answered with this score. */
+  answered?(score: number): void;
 };
 
 export type RenderOptions = {
@@ -45,6 +47,14 @@ const CSS = `
 .pw-checklist li[data-pw-done]{text-decoration:line-through;opacity:.7}
 .pw-progress{height:6px;background:#e5e7eb;border-radius:3px;overflow:hidden;margin:8px 0}
 .pw-progress>span{display:block;height:100%;background:var(--pw-accent,#4f46e5)}
+.pw-survey{position:relative;border:1px solid var(--pw-border,#c7d2fe);background:var(--pw-bg,#eef2ff);border-radius:8px;padding:12px 40px 12px 14px}
+.pw-scale{display:flex;flex-wrap:wrap;gap:4px;margin:8px 0 4px}
+.pw-scale button{min-width:2.2em;padding:4px 6px;border:1px solid var(--pw-border,#c7d2fe);border-radius:6px;background:#fff;color:inherit;font:inherit;cursor:pointer}
+.pw-scale button:hover{background:var(--pw-accent,#4f46e5);color:#fff}
+.pw-scale.pw-stars button{font-size:1.3em;border:0;background:transparent;color:#f59e0b}
+.pw-overlay{position:fixed;inset:0;z-index:2147483000;background:rgba(15,23,42,.45);display:flex;align-items:center;justify-content:center;padding:16px}
+.pw-modal{position:relative;background:#fff;color:#111827;border-radius:12px;max-width:440px;width:100%;padding:20px 44px 20px 20px;box-shadow:0 20px 50px rgba(0,0,0,.3)}
+.pw-ends{display:flex;justify-content:space-between;font-size:.8em;opacity:.75}
 `;
 
 function ensureStyle(doc: Document): void {
@@ -84,7 +94,7 @@ function wireClicks(root: Element, hooks: Hooks, dismiss: () => void): void {
 function kindOf(frag: DocumentFragment): { kind: Kind; root: Element | null } {
   const root = frag.querySelector("[data-pw-kind]");
   const k = root?.getAttribute("data-pw-kind");
-  if (k === "badge" || k === "tooltip" || k === "checklist" || k === "tour" || k === "banner") return { kind: k, root };
+  if (k === "badge" || k === "tooltip" || k === "checklist" || k === "tour" || k === "banner" || k === "survey" || k === "modal") return { kind: k, root };
   return { kind: "banner", root: null };
 }
 
@@ -117,10 +127,44 @@ export function render(container: Element, html: string, hooks: Hooks, opts: Ren
     wrap.setAttribute("role", "status");
   } else if (kind === "checklist") {
     decorateChecklist(wrap, root!, opts.tracked);
+  } else if (kind === "survey") {
+    decorateSurvey(wrap, root!, hooks);
+    wrap.appendChild(closeButton(doc, dismiss));
   } else if (root?.getAttribute("data-pw-dismissible") !== "false") {
     wrap.appendChild(closeButton(doc, dismiss));
   }
   wireClicks(wrap, hooks, dismiss);
+
+  if (kind === "modal") {
+    // A centred dialog over a dimmed page; the placement element only marks where it was asked for.
+    wrap.setAttribute("role", "dialog");
+    wrap.setAttribute("aria-modal", "true");
+    wrap.setAttribute("aria-label", root!.getAttribute("data-pw-title") || "Message");
+    const title = root!.getAttribute("data-pw-title");
+    if (title) {
+      const h = doc.createElement("h2");
+      h.textContent = title;
+      h.style.margin = "0 0 8px";
+      h.style.fontSize = "1.15em";
+      wrap.insertBefore(h, wrap.firstChild);
+    }
+    const overlay = doc.createElement("div");
+    overlay.className = "pw-overlay";
+    overlay.appendChild(wrap);
+    overlay.addEventListener("click", (e) => {
+      if (e.target === overlay) dismiss();
+    });
+    doc.body.appendChild(overlay);
+    cleanups.push(() => overlay.remove());
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape" && overlay.isConnected) dismiss();
+    };
+    doc.addEventListener("keydown", onKey);
+    cleanups.push(() => doc.removeEventListener("keydown", onKey));
+    (wrap.querySelector(".pw-close") as HTMLElement | null)?.focus();
+    hooks.visible(wrap);
+    return { kind, destroy };
+  }
 
   if (kind === "tooltip") {
     wrap.setAttribute("role", "dialog");
@@ -184,6 +228,61 @@ function decorateChecklist(wrap: Element, root: Element, tracked: Set<string>): 
   count.textContent = `${done} of ${items.length} done`;
   header.append(bar, count);
   wrap.insertBefore(header, wrap.firstChild);
+}
+
+/**
+ * A one-question survey: the question (data-pw-title), the content, then a scale of buttons — 0–10
+ * for data-pw-scale="nps" (default), 1–5 stars for "rating" — with optional end labels (data-pw-low,
+ * data-pw-high). One click answers: hooks.answered(score), and the scale gives way to the thanks.
+ */
+function decorateSurvey(wrap: Element, root: Element, hooks: Hooks): void {
+  const doc = wrap.ownerDocument;
+  const rating = root.getAttribute("data-pw-scale") === "rating";
+  const question = root.getAttribute("data-pw-title") || (rating ? "How would you rate it?" : "How likely are you to recommend us?");
+  const q = doc.createElement("strong");
+  q.textContent = question;
+  wrap.insertBefore(q, wrap.firstChild);
+  const scale = doc.createElement("div");
+  scale.className = rating ? "pw-scale pw-stars" : "pw-scale";
+  scale.setAttribute("role", "radiogroup");
+  scale.setAttribute("aria-label", question);
+  const [min, max] = rating ? [1, 5] : [0, 10];
+  let answered = false;
+  for (let n = min; n <= max; n++) {
+    const b = doc.createElement("button");
+    b.type = "button";
+    b.setAttribute("role", "radio");
+    b.setAttribute("aria-checked", "false");
+    b.setAttribute("aria-label", `${n} of ${max}`);
+    b.setAttribute("data-pw-score", String(n));
+    b.textContent = rating ? "★" : String(n);
+    b.addEventListener("click", (e) => {
+      e.stopPropagation(); // an answer, not a click on the content
+      if (answered) return;
+      answered = true;
+      hooks.answered?.(n);
+      const thanks = doc.createElement("p");
+      thanks.setAttribute("role", "status");
+      thanks.textContent = root.getAttribute("data-pw-thanks") || "Thanks for your answer!";
+      scale.replaceWith(thanks);
+      ends?.remove();
+    });
+    scale.appendChild(b);
+  }
+  const low = root.getAttribute("data-pw-low");
+  const high = root.getAttribute("data-pw-high");
+  let ends: Element | null = null;
+  if (low || high) {
+    ends = doc.createElement("div");
+    ends.className = "pw-ends";
+    const a = doc.createElement("span");
+    a.textContent = low || "";
+    const z = doc.createElement("span");
+    z.textContent = high || "";
+    ends.append(a, z);
+  }
+  wrap.appendChild(scale);
+  if (ends) wrap.appendChild(ends);
 }
 
 /** Calls back with the anchor once it exists (SPAs render late), or null after `waitMs`. */

@@ -20,7 +20,7 @@ export type PlacementHandle = {
 
 export type PlacementDeps = {
   decide(keys: string[]): Promise<Record<string, Decision | null>>;
-  outcome(decisionId: string, type: OutcomeType): void;
+  outcome(decisionId: string, type: OutcomeType, score?: number): void;
   tourSrc: () => string;
   tracked: Set<string>;
   dismissedKey: string;
@@ -100,6 +100,7 @@ export class Placements {
         visible: (el) => this.whenVisible(slot, el, d),
         shown: () => this.record(d, "shown"),
         clicked: () => this.record(d, "clicked"),
+        answered: (score) => this.record(d, "answered", score),
         dismissed: () => {
           this.record(d, "dismissed");
           this.dismissed = [...this.dismissed.filter((x) => x !== touch(d)), touch(d)].slice(-MAX_DISMISSED);
@@ -134,13 +135,13 @@ export class Placements {
     slot.observer = io;
   }
 
-  private record(d: Decision, type: OutcomeType): void {
+  private record(d: Decision, type: OutcomeType, score?: number): void {
     const k = `${d.decisionId}:${type}`;
     if (this.recorded.has(k)) return;
     this.recorded.add(k);
     // Clicking implies it was seen, even if the observer has not fired yet.
     if (type !== "shown" && !this.recorded.has(`${d.decisionId}:shown`)) this.record(d, "shown");
-    this.deps.outcome(d.decisionId, type);
+    this.deps.outcome(d.decisionId, type, score);
   }
 
   private clear(slot: Slot): void {

@@ -49,4 +49,4 @@ export type Decision = {
   decisionId: string;
 };
 
-export type OutcomeType = "shown" | "clicked" | "dismissed";
+export type OutcomeType = "shown" | "clicked" | "dismissed" | "answered";

@@ -21,6 +21,7 @@ import { Checkbox, NumberField, Section, SelectField, SmallButton, TextArea, Tex
 import { DurationPicker } from "./duration-picker";
 import { ConditionBuilder, PredicateList, type SplitRef } from "./condition-builder";
 import { LiquidPreview } from "./liquid-preview";
+import { ChannelStatusNote, EmailPreview, InAppComposer } from "./composer/message-composer";
 import { kindOf } from "./node-kinds";
 
 type Change = (data: FlowNode["data"], key?: string) => void;
@@ -165,16 +166,19 @@ function MessageEditor({ node, onChange, flow }: { node: Extract<FlowNode, { typ
       {d.channel === "in_app" ? (
         <>
           <TextField label="Placement" value={d.placement} onChange={(v) => set({ ...d, placement: v }, "placement")} placeholder="e.g. banner" mono hint="The key your app asks /decide for" error={zodError(InAppMessage.shape.placement, d.placement)} />
-          <TextArea label="Content (Liquid)" value={d.content} onChange={(v) => set({ ...d, content: v }, "content")} rows={4} />
+          <ChannelStatusNote channel="in_app" />
+          <InAppComposer key={node.id} data={d} onChange={set} flow={flow} />
         </>
       ) : d.channel === "email" ? (
         <>
+          <ChannelStatusNote channel="email" />
           <TextField label="To (Liquid)" value={d.to ?? ""} onChange={(v) => set({ ...d, to: v || undefined }, "to")} placeholder="{{ user.email }}" mono />
           <TextField label="Subject (Liquid)" value={d.subject} onChange={(v) => set({ ...d, subject: v }, "subject")} error={zodError(EmailMessage.shape.subject, d.subject)} />
           <TextArea label="Body (Liquid)" value={d.body} onChange={(v) => set({ ...d, body: v }, "body")} rows={6} />
         </>
       ) : (
         <>
+          <ChannelStatusNote channel="webhook" />
           <div className="grid grid-cols-[6rem_1fr] gap-2">
             <SelectField label="Method" value={d.method ?? "POST"} onChange={(m) => set({ ...d, method: m })} options={(["POST", "PUT", "PATCH", "GET", "DELETE"] as const).map((m) => ({ value: m, label: m }))} />
             <TextField label="URL" value={d.url} onChange={(v) => set({ ...d, url: v }, "url")} mono error={zodError(WebhookMessage.shape.url, d.url) ?? (/^https?:\/\/\S+$/.test(d.url) ? undefined : "Use an http(s) URL")} />
@@ -184,20 +188,7 @@ function MessageEditor({ node, onChange, flow }: { node: Extract<FlowNode, { typ
         </>
       )}
       <TextField label="Fallback text" value={d.fallback ?? ""} onChange={(v) => set({ ...d, fallback: v || undefined }, "fallback")} hint="Shown when the template fails or reads missing data" />
-      <LiquidPreview
-        flow={flow}
-        fallback={d.fallback}
-        templates={
-          d.channel === "in_app"
-            ? [{ label: "Content", text: d.content }]
-            : d.channel === "email"
-              ? [
-                  { label: "Subject", text: d.subject },
-                  { label: "Body", text: d.body },
-                ]
-              : [{ label: "Body", text: d.body ?? "" }]
-        }
-      />
+      {d.channel === "email" ? <EmailPreview key={node.id} data={d} flow={flow} /> : d.channel === "webhook" ? <LiquidPreview flow={flow} fallback={d.fallback} templates={[{ label: "Body", text: d.body ?? "" }]} /> : null}
     </>
   );
 }

@@ -3,12 +3,13 @@
 // changed; rewired edges; settings), then publish — keeping the users inside on their version, or
 // moving them to the new one (the migration step, with its dry run).
 import { useEffect, useRef, useState } from "react";
-import { MigrationStep } from "@/components/policies/MigrationStep";
+import { RunMigrationStep } from "./run-migration-step";
 import type { PublishResult } from "@/components/hooks/use-policies";
 import { diffFlows } from "@/lib/flow/diff";
 import { describeNode } from "@/lib/flow/describe";
 import type { FlowNode, Graph, Settings } from "@/lib/flow/schema";
 import { kindOf } from "./node-kinds";
+import { DeliveryWarnings } from "./delivery-warnings";
 
 function safeDescribe(n: FlowNode) {
   try {
@@ -113,6 +114,7 @@ export function PublishDialog({
                 {d.settingsChanged.length ? <p className="text-sm text-slate-600">Settings changed: {d.settingsChanged.join(", ")}</p> : null}
               </>
             )}
+            <DeliveryWarnings graph={draft.graph} />
             {failingCases.length ? (
               <section className="rounded-md border border-red-200 bg-red-50/50 p-3" aria-labelledby="publish-tests-title" data-testid="publish-failing-cases">
                 <h3 id="publish-tests-title" className="text-sm font-semibold text-red-800">
@@ -148,7 +150,7 @@ export function PublishDialog({
           </div>
           {republish ? (
             <div className="border-t border-slate-100 pt-4">
-              <MigrationStep flowId={flowId} onPublished={onPublished} onCancel={onClose} expectedToChange={expectedToChange} />
+              <RunMigrationStep flowId={flowId} onPublished={onPublished} onCancel={onClose} expectedToChange={expectedToChange} />
             </div>
           ) : null}
         </div>

@@ -195,7 +195,7 @@ export function SimulatePanel({
             {result.trace.map((t, i) => (
               <li key={i}>
                 <button type="button" onClick={() => { setStep(i + 1); onSelect(t.nodeId); }} className={`w-full rounded-md px-2 py-1.5 text-left text-xs ${i + 1 === step ? "bg-brand-50 ring-1 ring-brand-500/40" : i < step ? "bg-white" : "bg-white opacity-50"}`}>
-                  <span className="font-semibold tabular-nums">{i + 1}.</span> <span className="font-mono">{t.nodeId}</span> → <span className="font-medium">{t.result}</span>
+                  <span className="font-semibold tabular-nums">{i + 1}.</span> <span className="font-mono">{t.nodeId}</span> → <span className="font-medium">{t.result === "sent" && (graph.nodes.find((n) => n.id === t.nodeId)?.data as { channel?: string } | undefined)?.channel === "in_app" ? "ready to show" : t.result}</span>
                   <span className="float-right text-slate-400">{t.at.replace("T", " ").slice(5, 16)}</span>
                   {reasonText(t.reason) ? <span className="block text-slate-500">{reasonText(t.reason)}</span> : null}
                 </button>

@@ -54,3 +54,20 @@ describe("explainStep", () => {
     expect(when("not a date", now)).toBe("not a date");
   });
 });
+
+describe("a message step reads as what became of the delivery, not as a send", () => {
+  it("a failed email is not 'Message sent'", () => {
+    const e = explainStep({ result: "sent", delivery: { channel: "email", fate: "failed", error: "Email is not configured: set SMTP_URL or SMTP_HOST" } });
+    expect(e.label).toBe("Email failed");
+    expect(e.tone).toBe("bad");
+    expect(e.details.join(" ")).toMatch(/SMTP/);
+  });
+  it("an email still in the outbox is queued, a delivered one sent", () => {
+    expect(explainStep({ result: "sent", delivery: { channel: "email", fate: "waiting" } }).label).toBe("Email queued");
+    expect(explainStep({ result: "sent", delivery: { channel: "webhook", fate: "sent" } }).label).toBe("Webhook sent");
+  });
+  it("an in-app message is shown or ready, never 'sent'", () => {
+    expect(explainStep({ result: "sent", delivery: { channel: "in_app", fate: "seen" } }).label).toBe("In-app message shown");
+    expect(explainStep({ result: "sent", delivery: { channel: "in_app", fate: "not_seen" } }).label).toBe("In-app message ready");
+  });
+});

@@ -50,7 +50,38 @@ function triggerText(t: string): string {
   return `Let in by ${t}.`;
 }
 
-export function explainStep(step: { result: string; reason?: unknown }, now = Date.now()): ExplainedStep {
+/** What became of a message step's touchpoint (lib/profiles/message-fates.ts), when known. */
+export type Delivery = { channel: string; fate: string; error?: string };
+const CHANNEL_NAME: Record<string, string> = { email: "Email", webhook: "Webhook", in_app: "In-app message" };
+
+/**
+ * A message step records "sent" when the executor hands the message on; whether it was delivered is
+ * the touchpoint's business. The label says what actually happened, so a failed email never reads
+ * "sent" and an in-app message reads as shown or ready, not as sent.
+ */
+function deliveryLabel(d: Delivery): { label: string; tone: Tone; detail?: string } {
+  const name = CHANNEL_NAME[d.channel] ?? "Message";
+  switch (d.fate) {
+    case "failed":
+      return { label: `${name} failed`, tone: "bad", detail: d.error };
+    case "sent":
+      return { label: `${name} sent`, tone: "ok" };
+    case "seen":
+      return { label: `${name} shown`, tone: "ok" };
+    case "waiting":
+      return d.channel === "in_app" ? { label: `${name} held`, tone: "info" } : { label: `${name} queued`, tone: "info" };
+    case "suppressed":
+      return { label: `${name} not sent`, tone: "muted" };
+    case "lost":
+      return { label: `${name} not shown`, tone: "warn" };
+    case "expired":
+      return { label: `${name} withdrawn`, tone: "muted" };
+    default:
+      return { label: d.channel === "in_app" ? `${name} ready` : `${name} handed on`, tone: "info" };
+  }
+}
+
+export function explainStep(step: { result: string; reason?: unknown; delivery?: Delivery }, now = Date.now()): ExplainedStep {
   const r = (step.reason && typeof step.reason === "object" ? step.reason : {}) as StepReason;
   const details: string[] = [];
   let label: string;
@@ -88,8 +119,14 @@ export function explainStep(step: { result: string; reason?: unknown }, now = Da
       details.push("The awaited event did not arrive in time.");
       break;
     case "sent":
-      label = "Message sent";
-      tone = "ok";
+      if (step.delivery) {
+        const d = deliveryLabel(step.delivery);
+        label = d.label;
+        tone = d.tone;
+        if (d.detail) details.push(d.detail);
+      } else {
+        label = "Message handed on";
+      }
       break;
     case "delayed":
       label = "Message held";

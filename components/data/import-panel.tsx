@@ -7,7 +7,7 @@ import { formatNumber, relativeTime } from "@/components/ui/time";
 import type { ImportStatus } from "@/lib/ingest/import";
 import { buttonClass, ErrorNote, inputClass, Loading, PageShell } from "./data-tabs";
 
-function Progress({ job }: { job: ImportStatus }) {
+export function ImportProgress({ job }: { job: ImportStatus }) {
   const handled = job.done + job.failed;
   const pct = job.total ? Math.min(100, Math.round((handled / job.total) * 100)) : job.status === "done" ? 100 : 0;
   return (
@@ -62,7 +62,7 @@ export function ImportPanel() {
       ) : (
         <p className="mb-6 text-sm text-slate-600">Importing needs the editor role.</p>
       )}
-      {jobId ? (job.data ? <Progress job={job.data} /> : job.isError ? <ErrorNote error={job.error} /> : <Loading label="Starting import" />) : null}
+      {jobId ? (job.data ? <ImportProgress job={job.data} /> : job.isError ? <ErrorNote error={job.error} /> : <Loading label="Starting import" />) : null}
       <h2 className="mt-8 text-lg font-semibold">Recent imports</h2>
       {imports.isPending ? (
         <Loading label="Loading imports" />

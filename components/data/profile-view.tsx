@@ -1,5 +1,6 @@
 "use client";
 // /users/:userId: a profile's identities, traits, event timeline, and runs with their steps and reasons.
+import { RecommendationsPanel } from "@/components/catalog/recommendations-panel";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -27,13 +28,15 @@ const FATE_TONE: Record<MessageFate["fate"], Tone> = { seen: "ok", sent: "ok", l
 
 function StepLine({ step }: { step: { nodeId: string; at: string; result: string; reason: unknown; delivery?: MessageFate } }) {
   const e = explainStep(step);
+  // The delivery line below says the error already; the step line does not repeat it.
+  const details = e.details.filter((d) => d !== step.delivery?.error);
   const raw = step.reason && typeof step.reason === "object" && Object.keys(step.reason).length ? JSON.stringify(step.reason) : null;
   return (
     <li className="py-0.5">
       <span className="font-mono text-slate-900">{step.nodeId}</span>{" "}
       <span className={`rounded px-1.5 py-0.5 font-medium ${TONE[e.tone]}`} data-result={step.result}>{e.label}</span>{" "}
       <span className="text-slate-500">{fmt(step.at)}</span>
-      {e.details.length ? <span className="block text-slate-700">{e.details.join(" ")}</span> : null}
+      {details.length ? <span className="block text-slate-700">{details.join(" ")}</span> : null}
       {step.delivery ? (
         <span className={`mt-0.5 inline-block rounded px-1.5 py-0.5 ${TONE[FATE_TONE[step.delivery.fate]]}`} data-fate={step.delivery.fate}>
           {step.delivery.message}
@@ -145,6 +148,8 @@ export function ProfileView({ id }: { id: string }) {
           )}
         </section>
       </div>
+
+      {p.userId ? <RecommendationsPanel userId={p.userId} /> : null}
 
       <WhyNotPanel userId={id} />
 

@@ -23,11 +23,12 @@ export function useImportJob(id: string | null) {
   });
 }
 
-export function useUploadImport() {
+/** Uploads a file to an import endpoint: profiles (/api/v1/import) or catalog items (/api/v1/catalog/import). */
+export function useUploadImport(endpoint = "/api/v1/import") {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (file: File) => {
-      const res = await fetch(`/api/v1/import?name=${encodeURIComponent(file.name)}`, {
+      const res = await fetch(`${endpoint}?name=${encodeURIComponent(file.name)}`, {
         method: "POST",
         credentials: "same-origin",
         headers: { "content-type": file.type || (file.name.endsWith(".json") ? "application/json" : "text/csv") },

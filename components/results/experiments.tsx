@@ -10,7 +10,7 @@ import { Card, Empty, VerdictBadge } from "./parts";
 type RateT = FlowResults["conversion"];
 type Comparison = NonNullable<FlowResults["experiments"][number]["arms"][number]["comparison"]>;
 
-function Row({ name, rate, comparison, control, against }: { name: string; rate: RateT; comparison: Comparison | null; control: boolean; against: string }) {
+function Row({ name, rate, comparison, control, against, againstName }: { name: string; rate: RateT; comparison: Comparison | null; control: boolean; against: string; againstName: string }) {
   return (
     <tr className="align-top">
       <th scope="row" className="py-2.5 pr-3 text-left font-medium text-slate-800">
@@ -40,7 +40,7 @@ function Row({ name, rate, comparison, control, against }: { name: string; rate:
       <td className="py-2.5 pr-3 text-right tabular-nums">{comparison ? signedPercent(comparison.uplift.relative) : <span className="text-slate-400">—</span>}</td>
       <td className="py-2.5 pr-3 text-right tabular-nums">{comparison ? percent(comparison.probabilityToBeat, 0) : <span className="text-slate-400">—</span>}</td>
       <td className="py-2.5 text-right">
-        {comparison ? <VerdictBadge kind={comparison.verdict.kind} against={against} reason={comparison.verdict.kind === "not_enough_data" ? comparison.verdict.reason : undefined} /> : null}
+        {comparison ? <VerdictBadge kind={comparison.verdict.kind} name={name} against={againstName} reason={comparison.verdict.kind === "not_enough_data" ? comparison.verdict.reason : undefined} /> : null}
       </td>
     </tr>
   );
@@ -83,7 +83,7 @@ export function Experiments({ results }: { results: FlowResults }) {
               <RateChart label={`Conversion rate per variant of ${e.label}, with 95% intervals`} groups={e.arms.map((a) => ({ name: a.label, rate: a.conversion.rate, low: a.conversion.interval.low, high: a.conversion.interval.high, control: a.isControl }))} />
               <Table against="control">
                 {e.arms.map((a) => (
-                  <Row key={a.branchId} name={a.label} rate={a.conversion} comparison={a.comparison} control={a.isControl} against="control" />
+                  <Row key={a.branchId} name={a.label} rate={a.conversion} comparison={a.comparison} control={a.isControl} against="control" againstName={e.arms.find((x) => x.isControl)?.label ?? "Control"} />
                 ))}
               </Table>
               <p className="text-xs text-slate-500">{footnote}</p>
@@ -105,8 +105,8 @@ export function Experiments({ results }: { results: FlowResults }) {
                 ]}
               />
               <Table against="holdout">
-                <Row name="Flow" rate={holdout.treatment} comparison={holdout.comparison} control={false} against="holdout" />
-                <Row name="Holdout" rate={holdout.control} comparison={null} control against="holdout" />
+                <Row name="Flow" rate={holdout.treatment} comparison={holdout.comparison} control={false} against="holdout" againstName="Holdout" />
+                <Row name="Holdout" rate={holdout.control} comparison={null} control against="holdout" againstName="Holdout" />
               </Table>
               <p className="text-xs text-slate-500">{footnote.replaceAll("per group", "per group (flow and holdout)")}</p>
             </div>

@@ -40,6 +40,7 @@ function Body({ o }: { o: Overview }) {
   return (
     <div className="space-y-6">
       <Alerts alerts={o.alerts} />
+      <Channels email={o.channels?.email.configured ?? true} />
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
         <Stat label="Events, last 24 h" value={count(o.events.last24h)} testId="home-events" />
         <Stat label="Active flows" value={count(active)} hint={`of ${count(o.flows.length)}`} />
@@ -53,6 +54,18 @@ function Body({ o }: { o: Overview }) {
         {o.events.total === 0 ? <Empty title="No events received yet">Send events with the SDK or POST /api/v1/track; they show up here.</Empty> : <VolumeChart daily={o.events.daily} />}
       </Card>
     </div>
+  );
+}
+
+/** Which channels can deliver: email needs an SMTP server, the others nothing. */
+function Channels({ email }: { email: boolean }) {
+  return (
+    <p className="flex flex-wrap items-center gap-x-3 gap-y-1 px-1 text-xs text-slate-600" data-testid="home-channels">
+      <span className="font-medium uppercase tracking-wide text-slate-500">Channels</span>
+      <span>In-app ✓</span>
+      <span>Webhooks ✓</span>
+      {email ? <span>Email ✓</span> : <span className="font-medium text-[#a34800]" data-testid="home-email-unconfigured">Email ✗ not set up: no SMTP server (SMTP_URL or SMTP_HOST), so emails fail</span>}
+    </p>
   );
 }
 

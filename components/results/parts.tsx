@@ -53,17 +53,26 @@ export function Skeleton({ label, rows = 3 }: { label: string; rows?: number }) 
 }
 
 const VERDICTS = {
-  better: { text: "Beats control", cls: "bg-[#009E73]/10 text-[#00664a] ring-[#009E73]/30", icon: "▲" },
-  worse: { text: "Worse than control", cls: "bg-[#D55E00]/10 text-[#a34800] ring-[#D55E00]/30", icon: "▼" },
-  inconclusive: { text: "No clear difference yet", cls: "bg-slate-100 text-slate-700 ring-slate-400/30", icon: "≈" },
-  not_enough_data: { text: "Not enough data yet", cls: "bg-[#E69F00]/10 text-[#8a5f00] ring-[#E69F00]/40", icon: "…" },
+  better: { cls: "bg-[#009E73]/10 text-[#00664a] ring-[#009E73]/30", icon: "▲" },
+  worse: { cls: "bg-[#D55E00]/10 text-[#a34800] ring-[#D55E00]/30", icon: "▼" },
+  inconclusive: { cls: "bg-slate-100 text-slate-700 ring-slate-400/30", icon: "≈" },
+  not_enough_data: { cls: "bg-[#E69F00]/10 text-[#8a5f00] ring-[#E69F00]/40", icon: "…" },
 } as const;
 
-export function VerdictBadge({ kind, reason, against = "control" }: { kind: keyof typeof VERDICTS; reason?: string; against?: string }) {
+/** A verdict names the winner: "10% off wins", not "Free shipping is worse than control". */
+export function verdictText(kind: keyof typeof VERDICTS, name: string, against: string): string {
+  if (kind === "better") return `${name} wins`;
+  if (kind === "worse") return `${against} wins`;
+  if (kind === "inconclusive") return `No clear winner yet`;
+  return "Not enough data yet";
+}
+
+export function VerdictBadge({ kind, reason, name, against = "Control" }: { kind: keyof typeof VERDICTS; reason?: string; name: string; against?: string }) {
   const v = VERDICTS[kind];
-  const text = v.text.replace("control", against);
+  const text = verdictText(kind, name, against);
+  const title = reason ?? (kind === "better" ? `${name} beats ${against}` : kind === "worse" ? `${name} does worse than ${against}` : kind === "inconclusive" ? `${name} and ${against} are not clearly different yet` : undefined);
   return (
-    <span title={reason} className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${v.cls}`} data-testid="verdict">
+    <span title={title} className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${v.cls}`} data-testid="verdict" data-verdict={kind}>
       <span aria-hidden>{v.icon}</span>
       {text}
     </span>

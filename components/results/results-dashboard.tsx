@@ -1,6 +1,7 @@
 "use client";
 // /flows/:id/results: where users drop off, which touchpoint works, and whether variants or the flow
 // itself beat their control, for the runs that entered in the chosen date range.
+import { SatisfactionCard, TimeInFlowCard } from "./satisfaction";
 import Link from "next/link";
 import { useState } from "react";
 import { rangeQuery, useFlowResults, type DateRange } from "@/components/hooks/use-results";
@@ -105,9 +106,13 @@ function Body({ r, refreshing, range }: { r: FlowResults; refreshing: boolean; r
               {s.converted ? <TimeToConvertChart buckets={r.timeToConvert} /> : <Empty title="No conversions yet">{r.flow.goal ? `Waiting for “${r.flow.goal}” events from users in the flow.` : "Set a goal in the flow's settings to measure conversions."}</Empty>}
             </Card>
           </div>
-          <Card id="messages" title="Touchpoints" subtitle="Outcomes per message node. Click rate = clicked ÷ shown; failure rate = failed ÷ (sent + failed).">
+          <Card id="messages" title="Touchpoints" subtitle="Outcomes per message node. Emails and webhooks are sent or fail; in-app messages are shown, clicked or dismissed. Click rate = clicked ÷ shown; failure rate = failed ÷ (sent + failed).">
             <Messages messages={r.messages} />
           </Card>
+          <div className="grid gap-6 lg:grid-cols-2">
+            <SatisfactionCard results={r} />
+            <TimeInFlowCard results={r} />
+          </div>
         </>
       )}
       <Experiments results={r} />
@@ -147,6 +152,11 @@ function FunnelTable({ funnel }: { funnel: FlowResults["funnel"] }) {
 
 const CHANNEL = { in_app: "In-app", email: "Email", webhook: "Webhook" } as Record<string, string>;
 
+/** A cell that does not apply to the row's channel: a dash with the reason, not a misleading 0. */
+function NA({ on, why, children }: { on: boolean; why: string; children: React.ReactNode }) {
+  return <td className="py-2 pr-3 text-right tabular-nums">{on ? <span className="text-slate-400" title={why} aria-label="does not apply">—</span> : children}</td>;
+}
+
 function Messages({ messages }: { messages: FlowResults["messages"] }) {
   if (!messages.length) return <Empty title="This flow sends no messages">Add a message node to see sends, views and clicks here.</Empty>;
   return (
@@ -175,13 +185,14 @@ function Messages({ messages }: { messages: FlowResults["messages"] }) {
                 </div>
               </th>
               <td className="py-2 pr-3 text-right tabular-nums">{count(m.reached)}</td>
-              <td className="py-2 pr-3 text-right tabular-nums">{count(m.outcomes.sent)}</td>
-              <td className="py-2 pr-3 text-right tabular-nums">{count(m.outcomes.failed)}</td>
-              <td className="py-2 pr-3 text-right tabular-nums">{count(m.outcomes.shown)}</td>
-              <td className="py-2 pr-3 text-right tabular-nums">{count(m.outcomes.clicked)}</td>
-              <td className="py-2 pr-3 text-right tabular-nums">{count(m.outcomes.dismissed)}</td>
-              <td className="py-2 pr-3 text-right tabular-nums">{percent(m.rates.click)}</td>
-              <td className={`py-2 text-right tabular-nums ${m.rates.failure && m.rates.failure > 0.1 ? "font-medium text-[#a34800]" : ""}`}>{percent(m.rates.failure)}</td>
+              {/* In-app messages are never "sent": they are shown by the SDK. Email and webhooks are never "shown". */}
+              <NA on={m.channel === "in_app"} why="In-app messages are shown, not sent">{count(m.outcomes.sent)}</NA>
+              <NA on={m.channel === "in_app"} why="In-app messages are shown, not sent">{count(m.outcomes.failed)}</NA>
+              <NA on={m.channel !== "in_app"} why="Only in-app messages are shown, clicked or dismissed">{count(m.outcomes.shown)}</NA>
+              <NA on={m.channel !== "in_app"} why="Only in-app messages are shown, clicked or dismissed">{count(m.outcomes.clicked)}</NA>
+              <NA on={m.channel !== "in_app"} why="Only in-app messages are shown, clicked or dismissed">{count(m.outcomes.dismissed)}</NA>
+              <NA on={m.channel !== "in_app"} why="Only in-app messages are clicked">{percent(m.rates.click)}</NA>
+              <td className={`py-2 text-right tabular-nums ${m.rates.failure && m.rates.failure > 0.1 ? "font-medium text-[#a34800]" : ""}`}>{m.channel === "in_app" ? <span className="text-slate-400" title="In-app messages are shown, not sent">—</span> : percent(m.rates.failure)}</td>
             </tr>
           ))}
         </tbody>

@@ -18,9 +18,23 @@ export async function hashPassword(password: string) {
 }
 
 export async function createAccount(db: Db, input: z.infer<typeof CreateAccountBody>) {
+  const account = await createAccountIfNew(db, input);
+  if (!account) throw new Error(`An account with the email ${input.email} exists already`);
+  return account;
+}
+
+/**
+ * Creates the account unless its email is taken, in one statement: two requests for the same email
+ * at the same moment create one account and get null for the other, never a unique violation.
+ */
+export async function createAccountIfNew(db: Db, input: z.infer<typeof CreateAccountBody>) {
   const passwordHash = await hashPassword(input.password);
-  const row = await db.prisma.account.create({ data: { email: input.email, passwordHash, role: input.role, name: input.name } });
-  return publicAccount(row);
+  const rows = await db.sql.query<{ id: string; email: string; name: string | null; role: string; created_at: Date }>(
+    `INSERT INTO accounts (email, password_hash, role, name) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (email) DO NOTHING RETURNING id, email, name, role, created_at`,
+    [input.email, passwordHash, input.role, input.name ?? null],
+  );
+  return rows[0] ? publicAccount({ ...rows[0], createdAt: rows[0].created_at }) : null;
 }
 
 export function publicAccount(row: { id: string; email: string; name: string | null; role: string; createdAt: Date }) {

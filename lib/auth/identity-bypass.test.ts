@@ -3,7 +3,8 @@
 // with only an anonymousId never shows content of an identified profile. Real route handlers, PGlite.
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { basic, bearer, call, setupDb, type TestDb } from "@/lib/ingest/test-helpers";
+import { basic, bearer, callJson } from "@/lib/testing/routes";
+import { setupDb, type TestDb } from "@/lib/testing/db";
 import { clearIdentitySecretCache } from "./identity-verification";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
 import * as track from "@/app/api/v1/track/route";
@@ -24,11 +25,11 @@ describe("identity verification with only the write key", () => {
   let w: string;
   let s: string;
   const events = async (userId: string) => {
-    const r = await call(user.GET, { auth: s, params: { userId } });
+    const r = await callJson(user.GET, { auth: s, params: { userId } });
     return r.status === 404 ? null : (r.json.events as { name: string }[]).map((e) => e.name);
   };
   const homeFor = async (body: Record<string, unknown>) => {
-    const r = await call(decide.POST, { auth: w, body: { placements: ["home"], ...body } });
+    const r = await callJson(decide.POST, { auth: w, body: { placements: ["home"], ...body } });
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     return r.json.decisions.home as { content: string } | null;
   };
@@ -47,12 +48,12 @@ describe("identity verification with only the write key", () => {
       ],
       edges: [{ id: "e1", source: "t1", target: "m1" }],
     };
-    const created = await call(flows.POST, { auth: s, body: { name: "Greeting", graph } });
+    const created = await callJson(flows.POST, { auth: s, body: { name: "Greeting", graph } });
     expect(created.status).toBe(201);
-    expect((await call(publish.POST, { auth: s, method: "POST", params: { id: created.json.id } })).status).toBe(200);
+    expect((await callJson(publish.POST, { auth: s, method: "POST", params: { id: created.json.id } })).status).toBe(200);
     // The victim, seen by the customer's server (secret key): identified, with a device id and content.
-    expect((await call(identify.POST, { auth: s, body: { userId: "victim", anonymousId: "victim-device", traits: { name: "Victim" } } })).status).toBe(200);
-    expect((await call(track.POST, { auth: s, body: { userId: "victim", event: "Viewed" } })).status).toBe(200);
+    expect((await callJson(identify.POST, { auth: s, body: { userId: "victim", anonymousId: "victim-device", traits: { name: "Victim" } } })).status).toBe(200);
+    expect((await callJson(track.POST, { auth: s, body: { userId: "victim", event: "Viewed" } })).status).toBe(200);
   });
   afterAll(async () => {
     delete process.env.PATHWISE_IDENTITY_SECRET;
@@ -68,7 +69,7 @@ describe("identity verification with only the write key", () => {
       [page.POST, { userId: "victim", anonymousId: "mine", name: "Home" }],
       [batch.POST, { batch: [{ type: "track", anonymousId: "mine", event: "Fine" }, { type: "page", userId: "victim", name: "Home" }] }],
     ] as const) {
-      const r = await call(handler, { auth: w, body });
+      const r = await callJson(handler, { auth: w, body });
       expect(r.status, JSON.stringify(body)).toBe(403);
       expect(r.json.error.code).toBe("forbidden");
     }
@@ -85,23 +86,23 @@ describe("identity verification with only the write key", () => {
   });
 
   it("alias needs the previousId's hash too: the victim is not merged into the attacker", async () => {
-    const r = await call(alias.POST, { auth: w, body: { previousId: "victim", userId: "attacker", userHash: hashOf("attacker") } });
+    const r = await callJson(alias.POST, { auth: w, body: { previousId: "victim", userId: "attacker", userHash: hashOf("attacker") } });
     expect(r.status).toBe(403);
-    const r2 = await call(alias.POST, { auth: w, body: { previousId: "victim-device", userId: "attacker", userHash: hashOf("attacker") } });
+    const r2 = await callJson(alias.POST, { auth: w, body: { previousId: "victim-device", userId: "attacker", userHash: hashOf("attacker") } });
     expect(r2.status).toBe(403);
-    expect(await call(user.GET, { auth: s, params: { userId: "attacker" } }).then((x) => x.status)).toBe(404);
+    expect(await callJson(user.GET, { auth: s, params: { userId: "attacker" } }).then((x) => x.status)).toBe(404);
     expect(await homeFor({ userId: "attacker", userHash: hashOf("attacker") })).toBeNull();
     // With both hashes the alias is the customer's server speaking: accepted.
-    const ok = await call(alias.POST, { auth: w, body: { previousId: "dev-9", userId: "u9", userHash: hashOf("u9"), previousIdHash: hashOf("dev-9") } });
+    const ok = await callJson(alias.POST, { auth: w, body: { previousId: "dev-9", userId: "u9", userHash: hashOf("u9"), previousIdHash: hashOf("dev-9") } });
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
   });
 
   it("verified and anonymous traffic still works, and an anonymous profile still gets its content", async () => {
-    expect((await call(track.POST, { auth: w, body: { userId: "u1", event: "Viewed", userHash: hashOf("u1") } })).status).toBe(200);
-    expect((await call(track.POST, { auth: w, body: { anonymousId: "anon-1", event: "Viewed" } })).status).toBe(200);
+    expect((await callJson(track.POST, { auth: w, body: { userId: "u1", event: "Viewed", userHash: hashOf("u1") } })).status).toBe(200);
+    expect((await callJson(track.POST, { auth: w, body: { anonymousId: "anon-1", event: "Viewed" } })).status).toBe(200);
     expect((await homeFor({ anonymousId: "anon-1" }))?.content).toBe("Hello you");
-    expect((await call(batch.POST, { auth: w, body: { batch: [{ type: "page", userId: "u1", name: "x", userHash: hashOf("u1") }, { type: "track", anonymousId: "anon-1", event: "E" }] } })).status).toBe(200);
+    expect((await callJson(batch.POST, { auth: w, body: { batch: [{ type: "page", userId: "u1", name: "x", userHash: hashOf("u1") }, { type: "track", anonymousId: "anon-1", event: "E" }] } })).status).toBe(200);
     // The secret key is trusted.
-    expect((await call(track.POST, { auth: s, body: { userId: "victim", event: "Other" } })).status).toBe(200);
+    expect((await callJson(track.POST, { auth: s, body: { userId: "victim", event: "Other" } })).status).toBe(200);
   });
 });

@@ -2,7 +2,7 @@
 // ingestion routes on an in-memory database.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createHmac } from "node:crypto";
-import { setupDb, type TestDb } from "@/lib/ingest/test-helpers";
+import { setupDb, type TestDb } from "@/lib/testing/db";
 import { findKey } from "./keys";
 import {
   checkDecideIdentity,

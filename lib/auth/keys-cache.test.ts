@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
-import { pgliteTestDb } from "@/lib/db/testing";
+import { pgliteTestDb } from "@/lib/testing/db";
 import { createKey, findKey, KEY_CACHE_MS, revokeKey } from "./keys";
 
 describe("key cache", () => {

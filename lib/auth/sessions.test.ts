@@ -9,7 +9,8 @@ import { createSession, findSession, SESSION_COOKIE, SESSION_IDLE_MS } from "./s
 import { sha256 } from "./tokens";
 import { resetLoginThrottle } from "./throttle";
 import { safeNext } from "./redirect";
-import { call, errorOf, installTestDb, ORIGIN, removeTestDb } from "./test-harness";
+import { call, errorOf, ORIGIN } from "@/lib/testing/routes";
+import { installTestDb, removeTestDb } from "@/lib/testing/db";
 import type { Db } from "@/lib/db/client";
 
 const PASSWORD = "correct-horse-1";

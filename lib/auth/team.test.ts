@@ -7,7 +7,8 @@ import { GET as auditList } from "@/app/api/v1/audit/route";
 import { POST as createKeyRoute } from "@/app/api/v1/keys/route";
 import { DELETE as revokeKeyRoute } from "@/app/api/v1/keys/[id]/route";
 import { findSession } from "./sessions";
-import { call, errorOf, installTestDb, removeTestDb, sessionFor, useTestDb } from "./test-harness";
+import { call, errorOf, sessionFor } from "@/lib/testing/routes";
+import { installTestDb, removeTestDb, useTestDb } from "@/lib/testing/db";
 import type { Db } from "@/lib/db/client";
 
 type AuditBody = { entries: { id: number; actor: string; action: string; target: string | null; details: Record<string, unknown> }[]; nextBefore: number | null };

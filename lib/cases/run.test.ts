@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { FlowNode, Graph } from "@/lib/flow/schema";
 import { MAX_SIMULATION_STEPS } from "@/lib/engine";
-import { graph, n } from "@/lib/engine/test-builders";
+import { graph, n } from "@/lib/testing/builders";
 import { TEMPLATES } from "@/lib/flow/templates";
 import { caseFromRun, runCase, runCases } from "./run";
 import { TestCase, TestSuiteBody, MAX_CASE_EVENTS, type TestCaseInput } from "./schema";

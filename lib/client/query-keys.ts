@@ -26,4 +26,6 @@ export const qk = {
   sources: ["sources"] as const,
   deadLetters: (sourceId: string) => ["sources", sourceId, "dead-letters"] as const,
   engagement: ["engagement"] as const,
+  catalog: (filter: { q: string; category: string; offset: number }) => ["catalog", filter] as const,
+  recommendations: (userId: string, strategy: string) => ["user", userId, "recommendations", strategy] as const,
 };

@@ -37,6 +37,8 @@ export type ProfileContext = {
   traits: Record<string, unknown>;
   /** The traits of the profile's current group plus its `id`; `group.<name>` trait rules read here. */
   group?: Record<string, unknown> | null;
+  /** Recommendation lists loaded for the flows' templates (docs/api.md §9); a list not here reads as []. */
+  recommendations?: Record<string, readonly unknown[]>;
   summary: EventSummary;
   /** The run's split buckets: split node id -> branch id. */
   variants?: Record<string, string>;

@@ -10,7 +10,8 @@ import * as batch from "@/app/api/v1/batch/route";
 import * as identify from "@/app/api/v1/identify/route";
 import * as decide from "@/app/api/v1/decide/route";
 import * as outcomes from "@/app/api/v1/outcomes/route";
-import { basic, bearer, setupDb, type TestDb } from "@/lib/ingest/test-helpers";
+import { basic, bearer } from "@/lib/testing/routes";
+import { setupDb, type TestDb } from "@/lib/testing/db";
 import { createFlow, publishFlow } from "@/lib/flows/store";
 
 type Answer = { status: number; json: Record<string, any>; headers: Record<string, string> }; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,6 @@
 // The database of this process: PGlite on disk under DATA_DIR when DATABASE_URL is unset, else a
 // PostgreSQL pool. One per process on globalThis, opened lazily (never at module load, so `next build`
-// opens nothing), with migrations applied before the first query is answered.
+// opens nothing), with schema migrations applied before the first query is answered.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -8,7 +8,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { migrate } from "./migrate";
+import { migrateSchema } from "./migrate";
 import { pgliteSql, pgliteTransaction, pgSql, pgTransaction, type Sql } from "./sql";
 
 export interface Db {
@@ -28,7 +28,7 @@ export type OpenOptions = { databaseUrl?: string; dataDir?: string; pglite?: PGl
 
 export async function openDb(opts: OpenOptions = {}): Promise<Db> {
   const db = opts.databaseUrl ? await openPg(opts.databaseUrl, opts.poolSize) : await openPglite(opts);
-  if (opts.migrate !== false) await applyMigrations(db);
+  if (opts.migrate !== false) await applySchemaMigrations(db);
   return db;
 }
 
@@ -74,17 +74,17 @@ async function openPg(url: string, poolSize?: number): Promise<Db> {
   };
 }
 
-async function applyMigrations(db: Db) {
+async function applySchemaMigrations(db: Db) {
   if (db.kind === "pglite") {
     // PGlite has one connection: the session and its transactions are the same.
-    await migrate(db.sql, db.tx);
+    await migrateSchema(db.sql, db.tx);
     return;
   }
   // On PostgreSQL the advisory lock belongs to one connection, so lock and migrate on the same one.
   await db.tx(async (sql) => {
     await sql.exec("COMMIT");
     try {
-      await migrate(sql, async (fn) => {
+      await migrateSchema(sql, async (fn) => {
         await sql.exec("BEGIN");
         try {
           const r = await fn(sql);

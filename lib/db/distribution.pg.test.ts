@@ -3,7 +3,7 @@
 // distribution column, and no reference or local table points at a distributed one. The same check
 // is shown to catch each kind of break on a scratch copy of the schema.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgTestDb } from "./testing";
+import { pgTestDb } from "@/lib/testing/db";
 import type { Db } from "./client";
 import { checkCatalog } from "./catalog-check";
 import { citusStatements, TABLES } from "./distribution";

@@ -31,6 +31,7 @@ export const TABLES: Record<string, Placement> = {
   outcomes: { kind: "distributed", column: "profile_id", colocateWith: PERSON_ANCHOR },
   send_counters: { kind: "distributed", column: "profile_id", colocateWith: PERSON_ANCHOR },
   group_members: { kind: "distributed", column: "profile_id", colocateWith: PERSON_ANCHOR, why: "the groups a person belongs to; the group's traits are read by id from groups" },
+  profile_items: { kind: "distributed", column: "profile_id", colocateWith: PERSON_ANCHOR, why: "what a person viewed and bought, per item: recently_viewed, purchases left out" },
   jobs: {
     kind: "distributed",
     column: "profile_id",
@@ -48,6 +49,9 @@ export const TABLES: Record<string, Placement> = {
     column: "id",
     why: "a group's (account's) traits, kept once per group: read and written by the group id, one shard per group; never joined with a person's rows",
   },
+  item_daily: { kind: "distributed", column: "item_id", why: "an item's views and purchases per day, written and summed by item; never joined with a person's rows" },
+  item_totals: { kind: "distributed", column: "item_id", why: "an item's counts over the popularity window, written by item; popular reads the top by score" },
+  item_pairs: { kind: "distributed", column: "item_id", why: "item-to-item co-occurrence, read by the item it starts from" },
   // ---- copied to every node ----
   flows: { kind: "reference" },
   flow_versions: { kind: "reference" },
@@ -57,6 +61,7 @@ export const TABLES: Record<string, Placement> = {
   data_settings: { kind: "reference" },
   workspace_settings: { kind: "reference", why: "policies: caps, quiet hours" },
   sources: { kind: "reference" },
+  catalog_items: { kind: "reference", why: "the catalog: read by every recommendation, written by upserts and imports" },
   // ---- stream sources' operations: keyed by source, never joined with a person's rows ----
   source_consumers: { kind: "local", why: "heartbeats of the instances consuming stream sources: status for the console" },
   source_dead_letters: { kind: "local", why: "messages a source could not process, kept by source for a person to inspect and replay" },

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { openDb, type Db } from "./client";
-import { createPgDatabase, pgTestDb } from "./testing";
-import { migrate, readMigrations } from "./migrate";
+import { createPgDatabase, STORES } from "@/lib/testing/db";
+import { migrateSchema, readSchemaMigrations } from "./migrate";
 import { pgSql, type Sql } from "./sql";
 import { maintainEvents, MONTHS_AHEAD, retentionDays } from "@/lib/runtime/maintenance";
 
@@ -23,77 +23,72 @@ async function partitionOf(sql: Sql, messageId: string): Promise<string> {
   return r?.part;
 }
 
-function partitionSuite(kind: "pglite" | "pg") {
-  describe(`events partitions on ${kind}`, () => {
-    let db: Db;
-    beforeAll(async () => {
-      db = kind === "pg" ? await pgTestDb() : await openDb({ pglite: new PGlite() });
-    });
-    afterAll(() => db?.close());
-
-    it("has monthly partitions from last month to months ahead, and an event lands in its month", async () => {
-      const now = new Date();
-      await maintainEvents(db.sql, now, null);
-      const parts = (await db.sql.query<{ name: string }>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass`)).map((r) => r.name);
-      const month = (d: Date) => `events_p${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
-      const ahead = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + MONTHS_AHEAD, 1));
-      expect(parts).toEqual(expect.arrayContaining([month(now), month(ahead), "events_default"]));
-      const pid = await newProfile(db.sql, `now-${kind}`);
-      await db.sql.query(`INSERT INTO events (profile_id, type, name, "timestamp", message_id) VALUES ($1, 'track', 'X', $2, 'in-month')`, [pid, now]);
-      expect(await partitionOf(db.sql, "in-month")).toBe(month(now));
-    });
-
-    it("keeps a far-future event in the default partition and moves it when its month is created", async () => {
-      const pid = await newProfile(db.sql, `future-${kind}`);
-      const far = new Date(Date.UTC(2099, 4, 17, 12));
-      await db.sql.query(`INSERT INTO events (profile_id, type, name, "timestamp", message_id) VALUES ($1, 'track', 'Later', $2, 'far-future')`, [pid, far]);
-      expect(await partitionOf(db.sql, "far-future")).toBe("events_default");
-      const r = await maintainEvents(db.sql, new Date(Date.UTC(2099, 3, 1)), null);
-      expect(r.created).toBeGreaterThan(0);
-      expect(await partitionOf(db.sql, "far-future")).toBe("events_p2099_05");
-      const [{ n }] = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE profile_id = $1`, [pid]);
-      expect(n).toBe(1);
-    });
-
-    it("drops months older than the retention and forgets their messageId claims", async () => {
-      const pid = await newProfile(db.sql, `old-${kind}`);
-      const now = new Date(Date.UTC(2031, 6, 15));
-      const old = new Date(now.getTime() - 400 * DAY);
-      const recent = new Date(now.getTime() - 10 * DAY);
-      await db.sql.query(`SELECT events_ensure_partitions($1, $2)`, [old, now]);
-      await db.sql.query(`INSERT INTO events (profile_id, type, name, "timestamp", message_id) VALUES ($1, 'track', 'Old', $2, 'old-1'), ($1, 'track', 'New', $3, 'new-1')`, [pid, old, recent]);
-      await db.sql.query(`INSERT INTO event_dedupe (profile_id, scope, message_id, received_at) VALUES ($1, 'user:x', 'old-1', $2), ($1, 'user:x', 'new-1', $3)`, [pid, old, recent]);
-      const oldPart = await partitionOf(db.sql, "old-1");
-      expect(oldPart).toMatch(/^events_p2030_/);
-      const r = await maintainEvents(db.sql, now, 365);
-      expect(r.dropped).toBeGreaterThan(0);
-      expect(await partitionOf(db.sql, "old-1")).toBeUndefined();
-      expect(await partitionOf(db.sql, "new-1")).toBe("events_p2031_07");
-      expect(await db.sql.query(`SELECT 1 FROM pg_class WHERE relname = $1`, [oldPart])).toEqual([]);
-      const claims = await db.sql.query<{ message_id: string }>(`SELECT message_id FROM event_dedupe WHERE profile_id = $1`, [pid]);
-      expect(claims.map((c) => c.message_id)).toEqual(["new-1"]);
-    });
-
-    it("answers a profile's count of one event in a window from the index alone, in the window's partitions only", async () => {
-      await db.sql.query(`SELECT events_ensure_partitions('2031-06-01T00:00:00Z', '2031-08-01T00:00:00Z')`);
-      await db.sql.query(`INSERT INTO profiles (id) SELECT 'ix-' || i FROM generate_series(1, 100) i`);
-      await db.sql.query(
-        `INSERT INTO events (profile_id, type, name, "timestamp")
-         SELECT 'ix-' || (i % 100 + 1), 'track', 'E' || (i % 5), '2031-06-20T00:00:00Z'::timestamptz + (i * interval '17 minutes') FROM generate_series(1, 3000) i`,
-      );
-      await db.sql.exec(`VACUUM ANALYZE events`);
-      const rows = await db.sql.query<{ "QUERY PLAN": string }>(
-        `EXPLAIN SELECT count(*) FROM events WHERE profile_id = 'ix-7' AND name = 'E2' AND "timestamp" >= '2031-07-01T00:00:00Z' AND "timestamp" < '2031-07-08T00:00:00Z'`,
-      );
-      const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
-      expect(plan).toMatch(/Index Only Scan using events_p2031_07_profile_id_name_timestamp_idx/);
-      expect(plan).not.toMatch(/events_p2031_06|events_p2031_08|events_default/);
-    });
+describe.each(STORES)("events partitions on $name", ({ kind, open }) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await open();
   });
-}
+  afterAll(() => db?.close());
 
-partitionSuite("pglite");
-partitionSuite("pg");
+  it("has monthly partitions from last month to months ahead, and an event lands in its month", async () => {
+    const now = new Date();
+    await maintainEvents(db.sql, now, null);
+    const parts = (await db.sql.query<{ name: string }>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass`)).map((r) => r.name);
+    const month = (d: Date) => `events_p${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+    const ahead = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + MONTHS_AHEAD, 1));
+    expect(parts).toEqual(expect.arrayContaining([month(now), month(ahead), "events_default"]));
+    const pid = await newProfile(db.sql, `now-${kind}`);
+    await db.sql.query(`INSERT INTO events (profile_id, type, name, "timestamp", message_id) VALUES ($1, 'track', 'X', $2, 'in-month')`, [pid, now]);
+    expect(await partitionOf(db.sql, "in-month")).toBe(month(now));
+  });
+
+  it("keeps a far-future event in the default partition and moves it when its month is created", async () => {
+    const pid = await newProfile(db.sql, `future-${kind}`);
+    const far = new Date(Date.UTC(2099, 4, 17, 12));
+    await db.sql.query(`INSERT INTO events (profile_id, type, name, "timestamp", message_id) VALUES ($1, 'track', 'Later', $2, 'far-future')`, [pid, far]);
+    expect(await partitionOf(db.sql, "far-future")).toBe("events_default");
+    const r = await maintainEvents(db.sql, new Date(Date.UTC(2099, 3, 1)), null);
+    expect(r.created).toBeGreaterThan(0);
+    expect(await partitionOf(db.sql, "far-future")).toBe("events_p2099_05");
+    const [{ n }] = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE profile_id = $1`, [pid]);
+    expect(n).toBe(1);
+  });
+
+  it("drops months older than the retention and forgets their messageId claims", async () => {
+    const pid = await newProfile(db.sql, `old-${kind}`);
+    const now = new Date(Date.UTC(2031, 6, 15));
+    const old = new Date(now.getTime() - 400 * DAY);
+    const recent = new Date(now.getTime() - 10 * DAY);
+    await db.sql.query(`SELECT events_ensure_partitions($1, $2)`, [old, now]);
+    await db.sql.query(`INSERT INTO events (profile_id, type, name, "timestamp", message_id) VALUES ($1, 'track', 'Old', $2, 'old-1'), ($1, 'track', 'New', $3, 'new-1')`, [pid, old, recent]);
+    await db.sql.query(`INSERT INTO event_dedupe (profile_id, scope, message_id, received_at) VALUES ($1, 'user:x', 'old-1', $2), ($1, 'user:x', 'new-1', $3)`, [pid, old, recent]);
+    const oldPart = await partitionOf(db.sql, "old-1");
+    expect(oldPart).toMatch(/^events_p2030_/);
+    const r = await maintainEvents(db.sql, now, 365);
+    expect(r.dropped).toBeGreaterThan(0);
+    expect(await partitionOf(db.sql, "old-1")).toBeUndefined();
+    expect(await partitionOf(db.sql, "new-1")).toBe("events_p2031_07");
+    expect(await db.sql.query(`SELECT 1 FROM pg_class WHERE relname = $1`, [oldPart])).toEqual([]);
+    const claims = await db.sql.query<{ message_id: string }>(`SELECT message_id FROM event_dedupe WHERE profile_id = $1`, [pid]);
+    expect(claims.map((c) => c.message_id)).toEqual(["new-1"]);
+  });
+
+  it("answers a profile's count of one event in a window from the index alone, in the window's partitions only", async () => {
+    await db.sql.query(`SELECT events_ensure_partitions('2031-06-01T00:00:00Z', '2031-08-01T00:00:00Z')`);
+    await db.sql.query(`INSERT INTO profiles (id) SELECT 'ix-' || i FROM generate_series(1, 100) i`);
+    await db.sql.query(
+      `INSERT INTO events (profile_id, type, name, "timestamp")
+       SELECT 'ix-' || (i % 100 + 1), 'track', 'E' || (i % 5), '2031-06-20T00:00:00Z'::timestamptz + (i * interval '17 minutes') FROM generate_series(1, 3000) i`,
+    );
+    await db.sql.exec(`VACUUM ANALYZE events`);
+    const rows = await db.sql.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN SELECT count(*) FROM events WHERE profile_id = 'ix-7' AND name = 'E2' AND "timestamp" >= '2031-07-01T00:00:00Z' AND "timestamp" < '2031-07-08T00:00:00Z'`,
+    );
+    const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+    expect(plan).toMatch(/Index Only Scan using events_p2031_07_profile_id_name_timestamp_idx/);
+    expect(plan).not.toMatch(/events_p2031_06|events_p2031_08|events_default/);
+  });
+});
 
 describe("retention setting", () => {
   it("reads PATHWISE_EVENTS_RETENTION_DAYS; unset, empty, zero or junk keep everything", () => {
@@ -156,7 +151,7 @@ describe("upgrading a store with data", () => {
     const db = await openDb({ pglite: new PGlite(), migrate: false });
     try {
       await upgradeKeepsEveryRow(db.sql, async (pick) => {
-        await migrate(db.sql, db.tx, readMigrations().filter((m) => pick(m.name)));
+        await migrateSchema(db.sql, db.tx, readSchemaMigrations().filter((m) => pick(m.name)));
       });
     } finally {
       await db.close();
@@ -181,7 +176,7 @@ describe("upgrading a store with data", () => {
         }
       };
       await upgradeKeepsEveryRow(sql, async (pick) => {
-        await migrate(sql, tx, readMigrations().filter((m) => pick(m.name)));
+        await migrateSchema(sql, tx, readSchemaMigrations().filter((m) => pick(m.name)));
       });
     } finally {
       await client.end();

@@ -8,12 +8,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "./client";
-import { createPgDatabase } from "./testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { partitionByShard, ShardProbe, statementShape } from "./shard-sim";
 import { ingest as ingestMessages } from "@/lib/ingest/pipeline";
 import { parseBatch } from "@/lib/ingest/messages";
 import { decide, recordOutcome } from "@/lib/runtime/decide";
-import { publish, runWorkerUntil } from "@/lib/runtime/testing";
+import { publish, runWorkerUntil } from "@/lib/testing/runtime";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
 import { whyNot } from "@/lib/why/why-not";
 

@@ -1,6 +1,9 @@
-// Applies the hand-written migrations under prisma/migrations at start, each in a transaction, under
-// an advisory lock, recorded in Prisma's own _prisma_migrations table with Prisma's checksum (the
-// SHA-256 of migration.sql), so `prisma migrate status|deploy` agree with it where Prisma's engines exist.
+// Schema migrations: applies the hand-written SQL under prisma/migrations at start, each in a
+// transaction, under an advisory lock, recorded in Prisma's own _prisma_migrations table with Prisma's
+// checksum (the SHA-256 of migration.sql), so `prisma migrate status|deploy` agree with it where
+// Prisma's engines exist.
+// (Not the run migration that moves a flow's waiting users to a new version, lib/engine/run-migration.ts,
+// nor the run-state upgrades of a stored run, lib/engine/run-state.ts.)
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
@@ -9,9 +12,9 @@ import type { Sql } from "./sql";
 export const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
 const LOCK_ID = 7_402_118_331; // any constant shared by every Pathwise process
 
-export type Migration = { name: string; sql: string; checksum: string };
+export type SchemaMigration = { name: string; sql: string; checksum: string };
 
-export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+export function readSchemaMigrations(dir = MIGRATIONS_DIR): SchemaMigration[] {
   if (!existsSync(/*turbopackIgnore: true*/ dir)) throw new Error(`No migrations folder at ${dir}`);
   return readdirSync(/*turbopackIgnore: true*/ dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(/*turbopackIgnore: true*/ path.join(dir, d.name, "migration.sql")))
@@ -35,13 +38,13 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`;
 
 /**
- * Applies pending migrations. `session` is one connection (the advisory lock belongs to it);
+ * Applies pending schema migrations. `session` is one connection (the advisory lock belongs to it);
  * `transaction` runs a function in a transaction on that same connection.
  */
-export async function migrate(
+export async function migrateSchema(
   session: Sql,
   transaction: <T>(fn: (sql: Sql) => Promise<T>) => Promise<T>,
-  migrations: Migration[] = readMigrations(),
+  migrations: SchemaMigration[] = readSchemaMigrations(),
 ): Promise<{ applied: string[] }> {
   await session.query("SELECT pg_advisory_lock($1)", [LOCK_ID]);
   try {

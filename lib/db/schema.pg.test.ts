@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PGlite } from "@electric-sql/pglite";
 import { openDb, type Db } from "./client";
-import { createPgDatabase } from "./testing";
-import { readMigrations } from "./migrate";
+import { createPgDatabase } from "@/lib/testing/db";
+import { readSchemaMigrations } from "./migrate";
 
 async function exerciseEveryModel(db: Db) {
   const p = db.prisma;
@@ -127,7 +127,7 @@ async function expectMigrationsRecorded(db: Db) {
   const rows = await db.sql.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
     `SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name`,
   );
-  const files = readMigrations();
+  const files = readSchemaMigrations();
   expect(rows.map((r) => r.migration_name)).toEqual(files.map((m) => m.name));
   expect(rows.map((r) => r.checksum)).toEqual(files.map((m) => m.checksum));
   for (const r of rows) {
@@ -169,6 +169,6 @@ describe("schema on PostgreSQL", () => {
     const again = await openDb({ databaseUrl: url, poolSize: 1 });
     await again.close();
     const n = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM _prisma_migrations`);
-    expect(n[0].n).toBe(readMigrations().length);
+    expect(n[0].n).toBe(readSchemaMigrations().length);
   });
 });

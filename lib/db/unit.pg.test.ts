@@ -3,7 +3,7 @@
 // outbox is one per transaction; writing a job wakes the worker once, after commit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "./client";
-import { pgliteTestDb, pgTestDb } from "./testing";
+import { pgliteTestDb, pgTestDb } from "@/lib/testing/db";
 import { outboxOf } from "@/lib/runtime/apply";
 import { enqueue } from "@/lib/runtime/jobs";
 

@@ -1,7 +1,8 @@
 // The demo's flows are publishable as they are, and its simulated customers favour the treatment.
 import { describe, expect, it } from "vitest";
 import { checkFlow } from "@/lib/flow/validate";
-import { demoFlows, onboardingFlow, productOfferFlow, PLACEMENTS } from "./flows";
+import { demoCatalog, demoFlows, forYouFlow, onboardingFlow, productOfferFlow, PLACEMENTS } from "./flows";
+import { liquidContext, renderTemplate } from "@/lib/liquid/render";
 import { crmCsv, makeUsers, simulateUser, type Api, type SimMessage, type SimTally } from "./traffic";
 
 describe("demo flows", () => {
@@ -23,6 +24,20 @@ describe("demo flows", () => {
     expect(admin.data).toMatchObject({ channel: "in_app", placement: PLACEMENTS.onboarding });
     expect(JSON.stringify(admin.data)).toContain('data-pw-kind=\\"tooltip\\" data-pw-anchor=\\"#invite-team\\"');
     expect(onboarding.graph.nodes.every((n) => n.type !== "message" || n.data.channel === "in_app")).toBe(true);
+  });
+});
+
+describe("the for you strip", () => {
+  it("renders up to three of recommendations.for_you as a banner, and nothing without any", () => {
+    const node = forYouFlow().graph.nodes.find((n) => n.type === "message")!;
+    const data = node.data as { placement: string; content: string };
+    expect(data.placement).toBe(PLACEMENTS.forYou);
+    const flow = { id: "f", name: "For you" };
+    const items = demoCatalog().map((p) => ({ ...p, image: null, score: 1 }));
+    const out = renderTemplate(data.content, liquidContext({ traits: {}, flow, recommendations: { for_you: items } }));
+    expect(out).toEqual({ ok: true, output: expect.stringContaining('<li><a href="/demo/products/a">Product A</a> · $49</li>') });
+    expect(out.output.match(/<li>/g)).toHaveLength(3);
+    expect(renderTemplate(data.content, liquidContext({ traits: {}, flow }))).toEqual({ ok: true, output: "" });
   });
 });
 

@@ -5,7 +5,7 @@ import { TEMPLATES, type FlowTemplate } from "@/lib/flow/templates";
 import type { FlowNode, Graph, SettingsInput } from "@/lib/flow/schema";
 
 export type DemoFlow = { key: DemoFlowKey; name: string; graph: Graph; settings: SettingsInput };
-export type DemoFlowKey = "onboarding" | "product-offer" | "top-buyer";
+export type DemoFlowKey = "onboarding" | "product-offer" | "top-buyer" | "for-you";
 
 /** Placements the storefront renders (app/demo) and the simulator asks for. */
 export const PLACEMENTS = {
@@ -14,6 +14,7 @@ export const PLACEMENTS = {
   productOffer: "product_offer",
   badge: "account_badge",
   home: "home_banner",
+  forYou: "for_you",
 } as const;
 
 /** Anchors on the storefront's account page that onboarding tooltips point at. */
@@ -133,6 +134,34 @@ export function topBuyerFlow(): DemoFlow {
   };
 }
 
+/** The storefront's catalog (docs/api.md §9): what product pages' views and orders name by product_id. */
+export function demoCatalog() {
+  return PRODUCTS.map((p) => ({ id: p.id, name: p.name, price: p.price, url: `/demo/products/${p.id}`, category: "essentials", attributes: { blurb: p.blurb } }));
+}
+
+/**
+ * "For you" on product pages: every product view re-renders a strip of recommendations.for_you (items
+ * co-viewed with the visitor's latest ones, backed by what is popular; the product on screen and
+ * anything bought left out). Nothing to suggest yet: an empty strip.
+ */
+export function forYouFlow(): DemoFlow {
+  const content =
+    `{% if recommendations.for_you.size > 0 %}<div data-pw-kind="banner"><strong>For you</strong><ul>` +
+    `{% for p in recommendations.for_you limit: 3 %}<li><a href="{{ p.url }}">{{ p.name }}</a> · \${{ p.price }}</li>{% endfor %}</ul></div>{% endif %}`;
+  return {
+    key: "for-you",
+    name: "Demo: For you strip",
+    graph: {
+      nodes: [
+        { id: "viewed", type: "trigger", label: "Product viewed", position: { x: 150, y: 0 }, data: { on: { type: "event", event: "Product Viewed" } } },
+        { id: "strip", type: "message", label: "For you strip", position: { x: 150, y: 170 }, data: { channel: "in_app", placement: PLACEMENTS.forYou, content } },
+      ],
+      edges: [{ id: "e1", source: "viewed", target: "strip" }],
+    },
+    settings: { reentry: "always" },
+  };
+}
+
 export function demoFlows(): DemoFlow[] {
-  return [onboardingFlow(), productOfferFlow(), topBuyerFlow()];
+  return [onboardingFlow(), productOfferFlow(), topBuyerFlow(), forYouFlow()];
 }

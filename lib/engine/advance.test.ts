@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { advance } from "./advance";
 import { bucket } from "./hash";
-import { DAY, Driver, flowOf, graph, HOUR, MIN, n, T0 } from "./test-builders";
+import { DAY, Driver, flowOf, graph, HOUR, MIN, n, T0 } from "@/lib/testing/builders";
 import type { Effect, Run } from "./types";
 
 describe("condition node", () => {

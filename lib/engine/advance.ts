@@ -96,6 +96,7 @@ class Walk {
         event: this.run.event ?? null,
         flow: { id: this.flow.flowId, name: this.flow.flowName },
         group: this.profile.group,
+        recommendations: this.profile.recommendations,
       });
     }
     return this.liquid;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { advance } from "@/lib/engine/advance";
 import { compileFlow, type CompiledFlow } from "@/lib/engine/compile-flow";
-import { Driver, graph, HOUR, n, T0 } from "@/lib/engine/test-builders";
+import { Driver, graph, HOUR, n, T0 } from "@/lib/testing/builders";
 import type { Effect, Run } from "@/lib/engine";
 import type { Graph } from "@/lib/flow/schema";
 import { autoMapping, completeMapping, mappingProblems, migrateRun, planMigration } from "./run-migration";

@@ -1,7 +1,7 @@
 // The sandbox with workspace policies: quiet hours and caps on the virtual clock.
 import { describe, expect, it } from "vitest";
 import { simulate, SIMULATION_DEFAULT_START } from "./simulate";
-import { graph, n } from "./test-builders";
+import { graph, n } from "@/lib/testing/builders";
 
 const at = (isoText: string) => new Date(isoText).toISOString();
 

@@ -1,7 +1,7 @@
 // End-to-end tests of the sandbox: the same engine on a virtual clock, nothing stored or sent.
 import { describe, expect, it } from "vitest";
 import { simulate, SIMULATION_DEFAULT_START } from "./simulate";
-import { graph, n } from "./test-builders";
+import { graph, n } from "@/lib/testing/builders";
 
 const at = (ms: number) => new Date(SIMULATION_DEFAULT_START + ms).toISOString();
 const H = 3_600_000;

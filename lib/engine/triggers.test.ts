@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { bucket } from "./hash";
 import { inactivityDueAt, triggerEntries } from "./triggers";
-import { DAY, Driver, flowOf, graph, HOUR, n, T0 } from "./test-builders";
+import { DAY, Driver, flowOf, graph, HOUR, n, T0 } from "@/lib/testing/builders";
 
 //   t1 (event "Go" where plan=pro) ──▶ m1
 const simple = (settings = {}) =>

@@ -6,7 +6,7 @@ import { assertSeeded } from "@/tests/property/support";
 import type { On, SettingsInput } from "@/lib/flow/schema";
 import { compileFlow } from "./compile-flow";
 import { simulate, SIMULATION_DEFAULT_START } from "./simulate";
-import { graph, n } from "./test-builders";
+import { graph, n } from "@/lib/testing/builders";
 import { explainEntry, type WhyEvent } from "./why";
 
 const ON: Record<string, On[]> = {

@@ -5,7 +5,7 @@ import type { On, SettingsInput } from "@/lib/flow/schema";
 import { compileFlow } from "./compile-flow";
 import { bucket } from "./hash";
 import { simulate, SIMULATION_DEFAULT_START, type SimulationEvent } from "./simulate";
-import { graph, n } from "./test-builders";
+import { graph, n } from "@/lib/testing/builders";
 import { explainEntry } from "./why";
 
 const S = SIMULATION_DEFAULT_START;

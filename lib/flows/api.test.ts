@@ -1,8 +1,8 @@
 // The flow, key and auth endpoints through their real route handlers and real Requests on an
 // in-memory PGlite: docs/api.md §2 (auth), §3 (errors) and §5 (flow endpoints except stats/simulate).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgliteTestDb } from "@/lib/db/testing";
-import { useDbForTests, type Db } from "@/lib/db/client";
+import { pgliteTestDb, useTestDb } from "@/lib/testing/db";
+import type { Db } from "@/lib/db/client";
 import * as flows from "@/app/api/v1/flows/route";
 import * as flow from "@/app/api/v1/flows/[id]/route";
 import * as publish from "@/app/api/v1/flows/[id]/publish/route";
@@ -55,7 +55,7 @@ function expectError(res: { status: number; body: { error?: { code: string; mess
 beforeAll(async () => {
   process.env.PATHWISE_API_KEY = SECRET;
   db = await pgliteTestDb();
-  useDbForTests(db);
+  useTestDb(db);
 });
 afterAll(() => db.close());
 

@@ -1,7 +1,7 @@
 // Browser endpoints called from customers' sites answer with CORS headers, errors included.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { pgliteTestDb } from "@/lib/db/testing";
-import { useDbForTests, type Db } from "@/lib/db/client";
+import { pgliteTestDb, useTestDb } from "@/lib/testing/db";
+import type { Db } from "@/lib/db/client";
 import * as decide from "@/app/api/v1/decide/route";
 import * as outcomes from "@/app/api/v1/outcomes/route";
 
@@ -9,7 +9,7 @@ let db: Db;
 beforeAll(async () => {
   process.env.PATHWISE_API_KEY = "pw_sk_cors_test";
   db = await pgliteTestDb();
-  useDbForTests(db);
+  useTestDb(db);
 });
 afterAll(() => db.close());
 

@@ -7,7 +7,8 @@ import { PUT as updateFlowRoute } from "@/app/api/v1/flows/[id]/route";
 import { POST as publishRoute } from "@/app/api/v1/flows/[id]/publish/route";
 import { TEMPLATES } from "@/lib/flow/templates";
 import { createRateLimiter, resetRateLimiter } from "./rate-limit";
-import { call, installTestDb, keyFor, removeTestDb } from "@/lib/auth/test-harness";
+import { call, keyFor } from "@/lib/testing/routes";
+import { installTestDb, removeTestDb } from "@/lib/testing/db";
 import { assertContractAnswer, assertSeeded, mutation, mutate, rawBody } from "@/tests/property/support";
 import type { Db } from "@/lib/db/client";
 

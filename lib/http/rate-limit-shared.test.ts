@@ -4,7 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
-import { call, installTestDb, keyFor, removeTestDb } from "@/lib/auth/test-harness";
+import { call, keyFor } from "@/lib/testing/routes";
+import { installTestDb, removeTestDb } from "@/lib/testing/db";
 import { createRateLimiter, createRedisRateLimiter, resetRateLimiter, type RateLimiter, type Verdict } from "./rate-limit";
 import { FairGate, fairGate, resetFairGate } from "./fair-gate";
 import * as batch from "@/app/api/v1/batch/route";

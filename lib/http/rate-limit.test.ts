@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRateLimiter, enforceRateLimit, parseLimit, resetRateLimiter, TokenBuckets, type Verdict } from "./rate-limit";
 import { route } from "./route";
-import { call, errorOf, installTestDb, keyFor, removeTestDb, sessionFor } from "@/lib/auth/test-harness";
+import { call, errorOf, keyFor, sessionFor } from "@/lib/testing/routes";
+import { installTestDb, removeTestDb } from "@/lib/testing/db";
 import type { Db } from "@/lib/db/client";
 
 describe("parseLimit", () => {

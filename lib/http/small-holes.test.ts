@@ -2,7 +2,8 @@
 // Origin without Sec-Fetch-Site, and /api/metrics without a secret key or the metrics token.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
-import { installTestDb, keyFor, removeTestDb, request, sessionFor } from "@/lib/auth/test-harness";
+import { installTestDb, removeTestDb } from "@/lib/testing/db";
+import { keyFor, request, sessionFor } from "@/lib/testing/routes";
 import * as track from "@/app/api/v1/track/route";
 import * as metricsRoute from "@/app/api/metrics/route";
 

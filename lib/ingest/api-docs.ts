@@ -22,6 +22,7 @@ const UserExport = z
     profile: Row,
     identities: z.array(Row),
     groups: z.array(Row),
+    items: z.array(Row).describe("Catalog items the person viewed or bought"),
     events: z.array(Row),
     runs: z.array(Row),
     steps: z.array(Row),

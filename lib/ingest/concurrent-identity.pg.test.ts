@@ -6,7 +6,8 @@ import * as track from "@/app/api/v1/track/route";
 import * as identify from "@/app/api/v1/identify/route";
 import * as alias from "@/app/api/v1/alias/route";
 import { assertSeeded } from "@/tests/property/support";
-import { bearer, call, setupDb, type TestDb } from "./test-helpers";
+import { bearer, callJson } from "@/lib/testing/routes";
+import { setupDb, type TestDb } from "@/lib/testing/db";
 
 const CLIENTS = 20;
 const RUNS = Number(process.env.PROPERTY_RUNS_PG ?? 3);
@@ -41,12 +42,12 @@ describe("concurrent identity merges on PostgreSQL", () => {
           clients.map(async (ops, c) => {
             for (const [i, o] of ops.entries()) {
               let res;
-              if (o.kind === "identify") res = await call(identify.POST, { auth, body: { userId: user(o.a), anonymousId: anon(o.b), traits: { c } } });
-              else if (o.kind === "alias") res = await call(alias.POST, { auth, body: { previousId: o.byUser ? user((o.a + 1) % 6) : anon(o.b), userId: user(o.a) } });
+              if (o.kind === "identify") res = await callJson(identify.POST, { auth, body: { userId: user(o.a), anonymousId: anon(o.b), traits: { c } } });
+              else if (o.kind === "alias") res = await callJson(alias.POST, { auth, body: { previousId: o.byUser ? user((o.a + 1) % 6) : anon(o.b), userId: user(o.a) } });
               else {
                 const messageId = `r${r}-c${c}-${i}`;
                 const who = o.byUser ? { userId: user(o.a) } : { anonymousId: anon(o.b) };
-                res = await call(track.POST, { auth, body: { ...who, event: "Clicked", messageId } });
+                res = await callJson(track.POST, { auth, body: { ...who, event: "Clicked", messageId } });
                 if (res.status === 200) accepted.push(messageId);
               }
               if (res.status >= 500 || res.status !== 200) failures.push(`${o.kind} ${JSON.stringify(o)} -> ${res.status} ${JSON.stringify(res.json)}`);

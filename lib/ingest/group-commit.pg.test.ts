@@ -4,7 +4,7 @@
 // sent in several requests of one group end in one profile.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
-import { pgliteTestDb, pgTestDb } from "@/lib/db/testing";
+import { pgliteTestDb, pgTestDb } from "@/lib/testing/db";
 import { parseMessage, type MessageType } from "./messages";
 import { GroupCommitter } from "./group-commit";
 

@@ -6,7 +6,9 @@ import * as importRoute from "@/app/api/v1/import/route";
 import * as importStatus from "@/app/api/v1/import/[id]/route";
 import * as user from "@/app/api/v1/users/[userId]/route";
 import { createImport, handleImportExhausted } from "./import";
-import { bearer, call, drainImports, setupDb, type TestDb } from "./test-helpers";
+import { bearer, callJson } from "@/lib/testing/routes";
+import { drainImports } from "@/lib/testing/imports";
+import { setupDb, type TestDb } from "@/lib/testing/db";
 
 describe("imports with rows that cannot be stored", () => {
   let t: TestDb;
@@ -16,12 +18,12 @@ describe("imports with rows that cannot be stored", () => {
   afterAll(async () => t?.close());
 
   const upload = async (raw: string, type = "text/csv") => {
-    const r = await call(importRoute.POST, { auth: bearer(t.secret), raw, headers: { "content-type": type } });
+    const r = await callJson(importRoute.POST, { auth: bearer(t.secret), raw, headers: { "content-type": type } });
     expect(r.status, JSON.stringify(r.json)).toBe(202);
     await drainImports(t.db);
-    return (await call(importStatus.GET, { auth: bearer(t.secret), params: { id: r.json.id } })).json;
+    return (await callJson(importStatus.GET, { auth: bearer(t.secret), params: { id: r.json.id } })).json;
   };
-  const traits = async (userId: string) => (await call(user.GET, { auth: bearer(t.secret), params: { userId } })).json.traits;
+  const traits = async (userId: string) => (await callJson(user.GET, { auth: bearer(t.secret), params: { userId } })).json.traits;
 
   it("a NUL in a CSV cell fails that row only", async () => {
     const s = await upload("userId,plan,note\nnul-1,pro,ok\nnul-2,free,a\u0000b\nnul-3,team,fine\n");
@@ -29,7 +31,7 @@ describe("imports with rows that cannot be stored", () => {
     expect(s.errors).toEqual([{ row: 2, message: expect.stringMatching(/NUL/) }]);
     expect(await traits("nul-1")).toMatchObject({ plan: "pro" });
     expect(await traits("nul-3")).toMatchObject({ plan: "team" });
-    expect((await call(user.GET, { auth: bearer(t.secret), params: { userId: "nul-2" } })).status).toBe(404);
+    expect((await callJson(user.GET, { auth: bearer(t.secret), params: { userId: "nul-2" } })).status).toBe(404);
   });
 
   it("a NUL in a JSON trait or a userId fails that row only", async () => {
@@ -44,7 +46,7 @@ describe("imports with rows that cannot be stored", () => {
     const s = await upload(`userId,bio\nbig-1,short\nbig-2,${big}\nbig-3,short\n`);
     expect(s).toMatchObject({ status: "done", done: 2, failed: 1 });
     expect(s.errors).toEqual([{ row: 2, message: expect.stringMatching(/32 KB/) }]);
-    expect((await call(user.GET, { auth: bearer(t.secret), params: { userId: "big-2" } })).status).toBe(404);
+    expect((await callJson(user.GET, { auth: bearer(t.secret), params: { userId: "big-2" } })).status).toBe(404);
   });
 
   it("an import whose job ran out of attempts ends failed, with the reason", async () => {
@@ -52,7 +54,7 @@ describe("imports with rows that cannot be stored", () => {
     if (!created.ok) throw new Error(created.message);
     const [job] = await t.db.sql.query<{ id: number; payload: unknown }>(`SELECT id, payload FROM jobs WHERE key = $1`, [`import:${created.id}`]);
     await handleImportExhausted({ ...job, queue: "import", attempts: 5, max_attempts: 5 } as never, "connection reset", { db: t.db });
-    const s = (await call(importStatus.GET, { auth: bearer(t.secret), params: { id: created.id } })).json;
+    const s = (await callJson(importStatus.GET, { auth: bearer(t.secret), params: { id: created.id } })).json;
     expect(s.status).toBe("failed");
     expect(s.finishedAt).not.toBeNull();
     expect(s.errors).toEqual([{ row: 1, message: expect.stringContaining("connection reset") }]);
@@ -72,20 +74,20 @@ describe("large imports", () => {
     let csv = "userId,n,pad\n";
     for (let i = 1; i <= rows; i++) csv += `big-${i},${i},${pad}\n`;
     expect(Buffer.byteLength(csv)).toBeGreaterThan(10 * 1024 * 1024);
-    const r = await call(importRoute.POST, { auth: bearer(t.secret), raw: csv, headers: { "content-type": "text/csv" } });
+    const r = await callJson(importRoute.POST, { auth: bearer(t.secret), raw: csv, headers: { "content-type": "text/csv" } });
     expect(r.status).toBe(202);
     await drainImports(t.db);
-    const s = (await call(importStatus.GET, { auth: bearer(t.secret), params: { id: r.json.id } })).json;
+    const s = (await callJson(importStatus.GET, { auth: bearer(t.secret), params: { id: r.json.id } })).json;
     expect(s).toMatchObject({ status: "done", total: rows, done: rows, failed: 0 });
-    expect((await call(user.GET, { auth: bearer(t.secret), params: { userId: `big-${rows}` } })).json.traits).toMatchObject({ n: rows });
+    expect((await callJson(user.GET, { auth: bearer(t.secret), params: { userId: `big-${rows}` } })).json.traits).toMatchObject({ n: rows });
   }, 180_000);
 
   it("over the limit: 413, by the declared length or while reading", async () => {
     const big = "userId\n" + "x\n".repeat(60 * 1024 * 1024);
-    const declared = await call(importRoute.POST, { auth: bearer(t.secret), raw: "userId\nu1\n", headers: { "content-type": "text/csv", "content-length": String(101 * 1024 * 1024) } });
+    const declared = await callJson(importRoute.POST, { auth: bearer(t.secret), raw: "userId\nu1\n", headers: { "content-type": "text/csv", "content-length": String(101 * 1024 * 1024) } });
     expect(declared.status).toBe(413);
     expect(declared.json.error.code).toBe("payload_too_large");
-    const read = await call(importRoute.POST, { auth: bearer(t.secret), raw: big, headers: { "content-type": "text/csv" } });
+    const read = await callJson(importRoute.POST, { auth: bearer(t.secret), raw: big, headers: { "content-type": "text/csv" } });
     expect(read.status).toBe(413);
   }, 60_000);
 

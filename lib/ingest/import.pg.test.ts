@@ -2,7 +2,8 @@
 // stays within a fixed allowance above the baseline, whatever the file size.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createImport, getImport } from "./import";
-import { drainImports, setupDb, type TestDb } from "./test-helpers";
+import { drainImports } from "@/lib/testing/imports";
+import { setupDb, type TestDb } from "@/lib/testing/db";
 
 const ROWS = 100_000;
 

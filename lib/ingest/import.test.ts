@@ -4,7 +4,9 @@ import * as importRoute from "@/app/api/v1/import/route";
 import * as importStatus from "@/app/api/v1/import/[id]/route";
 import * as user from "@/app/api/v1/users/[userId]/route";
 import { coerceCell } from "./import";
-import { bearer, call, drainImports, setupDb, type TestDb } from "./test-helpers";
+import { bearer, callJson } from "@/lib/testing/routes";
+import { drainImports } from "@/lib/testing/imports";
+import { setupDb, type TestDb } from "@/lib/testing/db";
 
 describe("coerceCell", () => {
   it("coerces numbers and booleans, keeps zip codes and text, empty leaves alone, null removes", () => {
@@ -28,39 +30,39 @@ describe("import on PGlite", () => {
   afterAll(async () => t?.close());
 
   it("imports a CSV, reports the bad row and coerces values", async () => {
-    await call((await import("@/app/api/v1/identify/route")).POST, { auth: bearer(t.secret), body: { userId: "crm-1", traits: { keep: "me", drop: "x" } } });
+    await callJson((await import("@/app/api/v1/identify/route")).POST, { auth: bearer(t.secret), body: { userId: "crm-1", traits: { keep: "me", drop: "x" } } });
     const csv = 'userId,email,plan,seats,vip,drop\ncrm-1,a@x.test,pro,5,true,null\n,nobody@x.test,free,1,false,\n"crm-3","c@x.test","team, large",007,,\n';
-    const r = await call(importRoute.POST, { auth: bearer(t.secret), raw: csv, headers: { "content-type": "text/csv" }, path: "/api/v1/import?name=crm.csv" });
+    const r = await callJson(importRoute.POST, { auth: bearer(t.secret), raw: csv, headers: { "content-type": "text/csv" }, path: "/api/v1/import?name=crm.csv" });
     expect(r.status).toBe(202);
     const id = r.json.id as string;
-    const queued = await call(importStatus.GET, { auth: bearer(t.secret), params: { id } });
+    const queued = await callJson(importStatus.GET, { auth: bearer(t.secret), params: { id } });
     expect(queued.json.status).toBe("queued");
     await drainImports(t.db);
-    const s = await call(importStatus.GET, { auth: bearer(t.secret), params: { id } });
+    const s = await callJson(importStatus.GET, { auth: bearer(t.secret), params: { id } });
     expect(s.json).toMatchObject({ status: "done", total: 3, done: 2, failed: 1, errors: [{ row: 2, message: expect.stringContaining("userId") }] });
-    const p1 = await call(user.GET, { auth: bearer(t.secret), params: { userId: "crm-1" } });
+    const p1 = await callJson(user.GET, { auth: bearer(t.secret), params: { userId: "crm-1" } });
     expect(p1.json.traits).toEqual({ keep: "me", email: "a@x.test", plan: "pro", seats: 5, vip: true });
-    const p3 = await call(user.GET, { auth: bearer(t.secret), params: { userId: "crm-3" } });
+    const p3 = await callJson(user.GET, { auth: bearer(t.secret), params: { userId: "crm-3" } });
     expect(p3.json.traits).toEqual({ email: "c@x.test", plan: "team, large", seats: "007" });
     expect(p3.json.events).toEqual([]);
   });
 
   it("imports JSON and refuses what is not an array", async () => {
-    const r = await call(importRoute.POST, { auth: bearer(t.secret), body: [{ userId: "j-1", traits: { plan: "pro" } }, { userId: "j-2" }, { traits: {} }] });
+    const r = await callJson(importRoute.POST, { auth: bearer(t.secret), body: [{ userId: "j-1", traits: { plan: "pro" } }, { userId: "j-2" }, { traits: {} }] });
     expect(r.status).toBe(202);
     await drainImports(t.db);
-    const s = await call(importStatus.GET, { auth: bearer(t.secret), params: { id: r.json.id } });
+    const s = await callJson(importStatus.GET, { auth: bearer(t.secret), params: { id: r.json.id } });
     expect(s.json).toMatchObject({ status: "done", total: 3, done: 2, failed: 1, errors: [{ row: 3 }] });
-    expect((await call(user.GET, { auth: bearer(t.secret), params: { userId: "j-1" } })).json.traits).toEqual({ plan: "pro" });
-    expect((await call(importRoute.POST, { auth: bearer(t.secret), body: { userId: "x" } })).status).toBe(400);
-    expect((await call(importStatus.GET, { auth: bearer(t.secret), params: { id: "nope" } })).status).toBe(404);
+    expect((await callJson(user.GET, { auth: bearer(t.secret), params: { userId: "j-1" } })).json.traits).toEqual({ plan: "pro" });
+    expect((await callJson(importRoute.POST, { auth: bearer(t.secret), body: { userId: "x" } })).status).toBe(400);
+    expect((await callJson(importStatus.GET, { auth: bearer(t.secret), params: { id: "nope" } })).status).toBe(404);
   });
 
   it("fails an import whose CSV cannot be parsed, keeping the rows before", async () => {
     const csv = 'userId,plan\nok-1,pro\nok-2,"unterminated\n';
-    const r = await call(importRoute.POST, { auth: bearer(t.secret), raw: csv, headers: { "content-type": "text/csv" } });
+    const r = await callJson(importRoute.POST, { auth: bearer(t.secret), raw: csv, headers: { "content-type": "text/csv" } });
     await drainImports(t.db);
-    const s = await call(importStatus.GET, { auth: bearer(t.secret), params: { id: r.json.id } });
+    const s = await callJson(importStatus.GET, { auth: bearer(t.secret), params: { id: r.json.id } });
     expect(s.json.status).toBe("failed");
     expect(s.json.errors.at(-1).message).toMatch(/could not be read/);
   });

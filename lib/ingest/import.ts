@@ -1,5 +1,6 @@
 // CRM import (docs/api.md §7): a CSV (a userId column, every other column a trait) or a JSON array of
-// {userId, traits}, stored in imports.data so any worker can process it, then applied by the "import"
+// {userId, traits}; or a catalog import (docs/api.md §9): a CSV of items (id, name, url, image, price,
+// category, every other column an attribute). Either is stored in imports.data so any worker can process it, then applied by the "import"
 // job in chunks, in bounded memory: the file is read from the database 1 MB at a time and parsed by a
 // streaming CSV parser; progress (done, failed, errors per row) is saved after every chunk.
 import { Readable } from "node:stream";
@@ -13,6 +14,8 @@ import { MESSAGE_LIMIT, type Message } from "./messages";
 import { UNSTORABLE } from "@/lib/http/body";
 import { ingest } from "./pipeline";
 import { dict } from "@/lib/dict";
+import { CatalogItemInput } from "@/lib/catalog/schema";
+import { upsertItems } from "@/lib/catalog/items";
 
 export const IMPORT_LIMIT = 100 * 1024 * 1024;
 export const JSON_IMPORT_LIMIT = 20 * 1024 * 1024;
@@ -28,6 +31,8 @@ const MAX_ERRORS = 1000;
 const BUDGET_MS = 20_000;
 
 export const ImportFormat = z.enum(["csv", "json"]);
+export const ImportKind = z.enum(["profiles", "catalog"]);
+export type ImportKind = z.infer<typeof ImportKind>;
 export type ImportFormat = z.infer<typeof ImportFormat>;
 
 export const ImportRowError = z.object({ row: z.number().int(), message: z.string() });
@@ -36,6 +41,7 @@ export const ImportStatus = z
     id: z.string(),
     status: z.enum(["queued", "running", "done", "failed"]),
     format: ImportFormat,
+    kind: ImportKind.describe("profiles (traits) or catalog (items)"),
     source: z.string().nullable(),
     total: z.number().int(),
     done: z.number().int(),
@@ -92,7 +98,7 @@ export function detectFormat(contentType: string | null, data: Buffer): ImportFo
 }
 
 /** Stores the upload and queues its job; JSON is checked whole here (it is parsed in one piece). */
-export async function createImport(db: Db, input: { data: Buffer; format: ImportFormat; source?: string | null; createdBy?: string }): Promise<{ ok: true; id: string } | UploadProblem> {
+export async function createImport(db: Db, input: { data: Buffer; format: ImportFormat; kind?: ImportKind; source?: string | null; createdBy?: string }): Promise<{ ok: true; id: string } | UploadProblem> {
   let total = 0;
   if (input.format === "json") {
     if (input.data.length > JSON_IMPORT_LIMIT) return { ok: false, status: 413, message: `A JSON import may be at most ${JSON_IMPORT_LIMIT} bytes; send larger files as CSV` };
@@ -107,25 +113,27 @@ export async function createImport(db: Db, input: { data: Buffer; format: Import
   }
   const id = randomUUID();
   await db.tx(async (sql) => {
-    await sql.query(`INSERT INTO imports (id, status, format, source, total, created_by, data) VALUES ($1, 'queued', $2, $3, $4, $5, $6)`, [
+    await sql.query(`INSERT INTO imports (id, status, format, source, total, created_by, data, kind) VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7)`, [
       id,
       input.format,
       input.source ?? null,
       total,
       input.createdBy ?? null,
       input.data,
+      input.kind ?? "profiles",
     ]);
     await enqueue(sql, { queue: "import", key: `import:${id}`, payload: { importId: id }, maxAttempts: 5 });
   });
   return { ok: true, id };
 }
 
-type ImportRow = { id: string; status: string; format: ImportFormat; source: string | null; total: number; done: number; failed: number; errors: ImportStatus["errors"]; created_at: Date; finished_at: Date | null };
+type ImportRow = { id: string; status: string; format: ImportFormat; kind: ImportKind; source: string | null; total: number; done: number; failed: number; errors: ImportStatus["errors"]; created_at: Date; finished_at: Date | null };
 
 const view = (r: ImportRow): ImportStatus => ({
   id: r.id,
   status: r.status as ImportStatus["status"],
   format: r.format,
+  kind: r.kind ?? "profiles",
   source: r.source,
   total: r.total,
   done: r.done,
@@ -135,7 +143,7 @@ const view = (r: ImportRow): ImportStatus => ({
   finishedAt: r.finished_at ? r.finished_at.toISOString() : null,
 });
 
-const COLUMNS = `id, status, format, source, total, done, failed, errors, created_at, finished_at`;
+const COLUMNS = `id, status, format, kind, source, total, done, failed, errors, created_at, finished_at`;
 
 export async function getImport(sql: Sql, id: string): Promise<ImportStatus | null> {
   const rows = await sql.query<ImportRow>(`SELECT ${COLUMNS} FROM imports WHERE id = $1`, [id]);
@@ -144,7 +152,7 @@ export async function getImport(sql: Sql, id: string): Promise<ImportStatus | nu
 
 export async function listImports(sql: Sql, limit = 20): Promise<ImportStatus[]> {
   const rows = await sql.query<ImportRow>(
-    `SELECT id, status, format, source, total, done, failed, (SELECT coalesce(jsonb_agg(e), '[]') FROM (SELECT e FROM jsonb_array_elements(errors) e LIMIT 5) s) AS errors, created_at, finished_at
+    `SELECT id, status, format, kind, source, total, done, failed, (SELECT coalesce(jsonb_agg(e), '[]') FROM (SELECT e FROM jsonb_array_elements(errors) e LIMIT 5) s) AS errors, created_at, finished_at
        FROM imports ORDER BY created_at DESC LIMIT $1`,
     [limit],
   );
@@ -168,7 +176,33 @@ export function coerceCell(raw: string): unknown {
 
 const USER_ID_COLUMNS = new Set(["userid", "user_id"]);
 
-type Row = { row: number; userId: string | null; traits: Record<string, unknown>; error?: string };
+type Row = { row: number; userId: string | null; traits: Record<string, unknown>; item?: CatalogItemInput; error?: string };
+
+const ITEM_COLUMNS = new Set(["id", "name", "url", "image", "price", "category"]);
+
+/** A catalog CSV row: the item's own columns (`product_id` names the id too), every other column an attribute. */
+function catalogRow(record: Record<string, string>, row: number): Row {
+  const given: Record<string, unknown> = dict();
+  const attributes: Record<string, unknown> = dict();
+  for (const [col, cell] of Object.entries(record)) {
+    const name = col.trim();
+    if (!name || cell === undefined) continue;
+    const key = name.toLowerCase() === "product_id" ? "id" : name.toLowerCase();
+    if (ITEM_COLUMNS.has(key)) {
+      const v = cell.trim();
+      if (v === "") continue;
+      given[key] = key === "price" ? (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v) : v;
+    } else {
+      const v = coerceCell(cell);
+      if (v !== undefined) attributes[name] = v;
+    }
+  }
+  if (Object.keys(attributes).length) given.attributes = attributes;
+  const p = CatalogItemInput.safeParse(given);
+  if (!p.success) return { row, userId: null, traits: {}, error: p.error.issues.map((i) => `${i.path.join(".") || "(row)"}: ${i.message}`).join("; ") };
+  if (UNSTORABLE.test(JSON.stringify(p.data))) return { row, userId: null, traits: {}, error: "The row holds text that cannot be stored (a NUL character or broken UTF-16)" };
+  return { row, userId: null, traits: {}, item: p.data };
+}
 
 function csvRow(record: Record<string, string>, row: number): Row {
   let userId: string | null = null;
@@ -232,7 +266,12 @@ function csvRecords(sql: Sql, id: string): AsyncIterable<Record<string, string>>
   return Readable.from(readData(sql, id)).pipe(parser);
 }
 
-async function* rows(db: Db, id: string, format: ImportFormat): AsyncGenerator<Row> {
+async function* rows(db: Db, id: string, format: ImportFormat, kind: ImportKind): AsyncGenerator<Row> {
+  if (kind === "catalog") {
+    let n = 0;
+    for await (const record of csvRecords(db.sql, id)) yield catalogRow(record, ++n);
+    return;
+  }
   if (format === "csv") {
     let n = 0;
     for await (const record of csvRecords(db.sql, id)) yield checkRow(csvRow(record, ++n));
@@ -270,10 +309,12 @@ const toMessage = (id: string, now: Date) => (r: Row, i: number): Message => ({
 /** PostgreSQL refused the data itself (class 22: data exception; 23: integrity), not the moment. */
 const isDataError = (err: unknown) => /^2[23]/.test(String((err as { code?: unknown }).code ?? ""));
 
-async function applyChunk(db: Db, id: string, chunk: Row[]) {
+async function applyChunk(db: Db, id: string, chunk: Row[], kind: ImportKind) {
   let good = chunk.filter((r) => !r.error);
   const bad = chunk.filter((r) => r.error).map((r) => ({ row: r.row, message: r.error! }));
-  if (good.length) {
+  if (good.length && kind === "catalog") {
+    await upsertItems(db.sql, good.map((r) => r.item!));
+  } else if (good.length) {
     const now = new Date();
     try {
       await ingest(db, good.map(toMessage(id, now)), { storeEvents: false, runFlows: false, receivedAt: now });
@@ -321,8 +362,8 @@ export async function handleImportExhausted(job: Job, error: string, ctx: { db: 
 export async function handleImportJob(job: Job, ctx: { db: Db }): Promise<JobResult> {
   const { db } = ctx;
   const id = String((job.payload as { importId?: string }).importId ?? "");
-  const [imp] = await db.sql.query<{ status: string; format: ImportFormat; total: number; done: number; failed: number; has_data: boolean }>(
-    `SELECT status, format, total, done, failed, data IS NOT NULL AS has_data FROM imports WHERE id = $1`,
+  const [imp] = await db.sql.query<{ status: string; format: ImportFormat; kind: ImportKind; total: number; done: number; failed: number; has_data: boolean }>(
+    `SELECT status, format, kind, total, done, failed, data IS NOT NULL AS has_data FROM imports WHERE id = $1`,
     [id],
   );
   if (!imp || imp.status === "done" || imp.status === "failed" || !imp.has_data) return;
@@ -334,17 +375,17 @@ export async function handleImportJob(job: Job, ctx: { db: Db }): Promise<JobRes
     }
     const skip = imp.done + imp.failed;
     let chunk: Row[] = [];
-    for await (const r of rows(db, id, imp.format)) {
+    for await (const r of rows(db, id, imp.format, imp.kind)) {
       if (r.row <= skip) continue;
       chunk.push(r);
       if (chunk.length >= CHUNK_ROWS) {
-        await applyChunk(db, id, chunk);
+        await applyChunk(db, id, chunk, imp.kind);
         chunk = [];
         await yieldToRequests();
         if (Date.now() - started > BUDGET_MS) return { retryAt: new Date() };
       }
     }
-    if (chunk.length) await applyChunk(db, id, chunk);
+    if (chunk.length) await applyChunk(db, id, chunk, imp.kind);
     await db.sql.query(`UPDATE imports SET status = 'done', finished_at = now(), data = NULL, total = GREATEST(total, done + failed) WHERE id = $1`, [id]);
   } catch (err) {
     // A file that cannot be parsed any further fails the import; the rows before it stay applied.

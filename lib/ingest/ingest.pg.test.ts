@@ -7,7 +7,8 @@ import * as identify from "@/app/api/v1/identify/route";
 import * as alias from "@/app/api/v1/alias/route";
 import * as batch from "@/app/api/v1/batch/route";
 import { ingestSuite } from "./ingest-suite";
-import { basic, call, setupDb, type TestDb } from "./test-helpers";
+import { basic, callJson } from "@/lib/testing/routes";
+import { setupDb, type TestDb } from "@/lib/testing/db";
 
 ingestSuite("pg");
 
@@ -25,13 +26,13 @@ describe("identity races on PostgreSQL", () => {
       const a = `anon-${randomUUID().slice(0, 8)}`;
       const a2 = `anon2-${randomUUID().slice(0, 8)}`;
       const requests = [
-        ...Array.from({ length: 6 }, (_, i) => call(track.POST, { auth, body: { anonymousId: a, event: "Anon Event", properties: { i } } })),
-        ...Array.from({ length: 6 }, (_, i) => call(track.POST, { auth, body: { userId: u, event: "User Event", properties: { i } } })),
-        call(identify.POST, { auth, body: { userId: u, anonymousId: a, traits: { round } } }),
-        call(identify.POST, { auth, body: { userId: u, anonymousId: a, traits: { round } } }),
-        call(track.POST, { auth, body: { anonymousId: a2, event: "Other Device" } }),
-        call(alias.POST, { auth, body: { previousId: a2, userId: u } }),
-        call(batch.POST, { auth, body: { batch: [{ type: "track", anonymousId: a, event: "Anon Event" }, { type: "identify", userId: u, anonymousId: a2 }, { type: "track", userId: u, event: "User Event" }] } }),
+        ...Array.from({ length: 6 }, (_, i) => callJson(track.POST, { auth, body: { anonymousId: a, event: "Anon Event", properties: { i } } })),
+        ...Array.from({ length: 6 }, (_, i) => callJson(track.POST, { auth, body: { userId: u, event: "User Event", properties: { i } } })),
+        callJson(identify.POST, { auth, body: { userId: u, anonymousId: a, traits: { round } } }),
+        callJson(identify.POST, { auth, body: { userId: u, anonymousId: a, traits: { round } } }),
+        callJson(track.POST, { auth, body: { anonymousId: a2, event: "Other Device" } }),
+        callJson(alias.POST, { auth, body: { previousId: a2, userId: u } }),
+        callJson(batch.POST, { auth, body: { batch: [{ type: "track", anonymousId: a, event: "Anon Event" }, { type: "identify", userId: u, anonymousId: a2 }, { type: "track", userId: u, event: "User Event" }] } }),
       ];
       const results = await Promise.all(requests);
       expect(results.map((r) => r.status)).toEqual(results.map(() => 200));

@@ -18,6 +18,7 @@ import { applyTraits, mergeSummaries } from "./profile-math";
 import { applyGroupCalls, moveMemberships } from "@/lib/profiles/groups";
 import { dict, own } from "@/lib/dict";
 import { RENDER_BUDGET_MS, withRenderBudget } from "@/lib/liquid/budget";
+import { itemsOfEvent, moveItemActivity, recordItemActivity, type ItemActivity } from "@/lib/catalog/activity";
 
 export type IngestOptions = {
   receivedAt?: Date;
@@ -246,6 +247,14 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
     sql,
     accepted.filter((m) => m.type === "group").map((m) => ({ profileId: profileOf(m), groupId: m.groupId!, traits: m.traits ?? {}, timestamp: m.timestamp })),
   );
+
+  // Catalog items the events name (docs/api.md §9): recommendations kept up to date in this
+  // transaction, before the executor runs, so a template reads them with this request's views.
+  if (ctx.storeEvents) {
+    const acts: ItemActivity[] = [];
+    for (const m of accepted) for (const it of itemsOfEvent(m)) acts.push({ profileId: profileOf(m), itemId: it.itemId, kind: it.kind, at: m.timestamp.getTime() });
+    if (acts.length) await recordItemActivity(sql, acts);
+  }
 
   // Per profile, in timestamp then arrival order.
   const byProfile = new Map<string, Message[]>();
@@ -621,6 +630,7 @@ export async function mergeStoredProfiles(sql: Sql, fromId: string, intoId: stri
   // The directory is keyed by the identity: each entry repointed by its own key.
   for (const m of moved) await sql.query(`UPDATE identity_directory SET profile_id = $3 WHERE kind = $1 AND value = $2`, [m.kind, m.value, intoId]);
   await moveMemberships(sql, fromId, intoId);
+  await moveItemActivity(sql, fromId, intoId);
   const traits = { ...(from.traits ?? {}), ...(into.traits ?? {}) };
   const intoSummary = sums.get(intoId)!;
   const summary = mergeSummaries(intoSummary, sums.get(fromId)!);

@@ -4,7 +4,8 @@
 // never confused with the prototype.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
-import { call, installTestDb, keyFor, removeTestDb } from "@/lib/auth/test-harness";
+import { call, keyFor } from "@/lib/testing/routes";
+import { installTestDb, removeTestDb } from "@/lib/testing/db";
 import * as flows from "@/app/api/v1/flows/route";
 import * as publish from "@/app/api/v1/flows/[id]/publish/route";
 import * as track from "@/app/api/v1/track/route";

@@ -20,9 +20,10 @@ import * as user from "@/app/api/v1/users/[userId]/route";
 import * as flows from "@/app/api/v1/flows/route";
 import * as decide from "@/app/api/v1/decide/route";
 import * as notFound from "@/app/api/[...path]/route";
-import { publish, runWorkerUntil } from "@/lib/runtime/testing";
+import { publish, runWorkerUntil } from "@/lib/testing/runtime";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
-import { basic, bearer, call, setupDb, type TestDb } from "./test-helpers";
+import { basic, bearer, callJson } from "@/lib/testing/routes";
+import { setupDb, type TestDb } from "@/lib/testing/db";
 
 const uid = (p = "u") => `${p}-${randomUUID().slice(0, 8)}`;
 
@@ -41,11 +42,11 @@ export function segmentSuite(kind: "pglite" | "pg") {
     });
     afterAll(async () => t?.close());
 
-    const getUser = async (id: string) => call(user.GET, { auth: bearer(t.secret), params: { userId: id } });
+    const getUser = async (id: string) => callJson(user.GET, { auth: bearer(t.secret), params: { userId: id } });
 
     it("stores a screen as Screen Viewed with its name and category", async () => {
       const u = uid();
-      const r = await call(screen.POST, { auth, body: { userId: u, name: "Checkout", category: "Shop", properties: { step: 2 } } });
+      const r = await callJson(screen.POST, { auth, body: { userId: u, name: "Checkout", category: "Shop", properties: { step: 2 } } });
       expect(r.status).toBe(200);
       expect(r.json).toEqual({ success: true });
       const p = await getUser(u);
@@ -54,8 +55,8 @@ export function segmentSuite(kind: "pglite" | "pg") {
 
     it("keeps a group's traits once per group, merged across calls, and shows them on every member", async () => {
       const [a, b, g] = [uid(), uid(), uid("acme")];
-      expect((await call(group.POST, { auth, body: { userId: a, groupId: g, traits: { name: "Acme", plan: "team", seats: 5 } } })).status).toBe(200);
-      expect((await call(group.POST, { auth, body: { userId: b, groupId: g, traits: { plan: "enterprise", seats: null } } })).status).toBe(200);
+      expect((await callJson(group.POST, { auth, body: { userId: a, groupId: g, traits: { name: "Acme", plan: "team", seats: 5 } } })).status).toBe(200);
+      expect((await callJson(group.POST, { auth, body: { userId: b, groupId: g, traits: { plan: "enterprise", seats: null } } })).status).toBe(200);
       const rows = await t.db.sql.query<{ traits: Record<string, unknown> }>(`SELECT traits FROM groups WHERE id = $1`, [g]);
       expect(rows).toEqual([{ traits: { name: "Acme", plan: "enterprise" } }]);
       for (const id of [a, b]) {
@@ -69,7 +70,7 @@ export function segmentSuite(kind: "pglite" | "pg") {
 
     it("a group call in a batch with a track stores both (no longer a 400 that loses the batch)", async () => {
       const u = uid();
-      const r = await call(batch.POST, {
+      const r = await callJson(batch.POST, {
         auth,
         body: {
           batch: [
@@ -86,20 +87,20 @@ export function segmentSuite(kind: "pglite" | "pg") {
 
     it("still refuses a whole batch when one message has an unknown type, naming its index", async () => {
       const u = uid();
-      const r = await call(batch.POST, { auth, body: { batch: [{ type: "track", userId: u, event: "Fine" }, { type: "bogus", userId: u }] } });
+      const r = await callJson(batch.POST, { auth, body: { batch: [{ type: "track", userId: u, event: "Fine" }, { type: "bogus", userId: u }] } });
       expect(r.status).toBe(400);
       expect(r.json.error.details.map((d: { path: string }) => d.path)).toContain("batch.1.type");
       expect((await getUser(u)).status).toBe(404);
-      const noGroupId = await call(batch.POST, { auth, body: { batch: [{ type: "track", userId: u, event: "Fine" }, { type: "group", userId: u }] } });
+      const noGroupId = await callJson(batch.POST, { auth, body: { batch: [{ type: "track", userId: u, event: "Fine" }, { type: "group", userId: u }] } });
       expect(noGroupId.status).toBe(400);
       expect(noGroupId.json.error.details.map((d: { path: string }) => d.path)).toContain("batch.1.groupId");
     });
 
     it("moves an anonymous visitor's group to the person when they identify", async () => {
       const [anon, u] = [uid("anon"), uid()];
-      await call(group.POST, { auth, body: { anonymousId: anon, groupId: "g-merge", traits: { plan: "pro" } } });
-      await call(track.POST, { auth, body: { userId: u, event: "Existing" } });
-      await call(identify.POST, { auth, body: { userId: u, anonymousId: anon } });
+      await callJson(group.POST, { auth, body: { anonymousId: anon, groupId: "g-merge", traits: { plan: "pro" } } });
+      await callJson(track.POST, { auth, body: { userId: u, event: "Existing" } });
+      await callJson(identify.POST, { auth, body: { userId: u, anonymousId: anon } });
       const p = await getUser(u);
       expect(p.json.groups.map((x: { groupId: string }) => x.groupId)).toEqual(["g-merge"]);
       const left = await t.db.sql.query(`SELECT 1 FROM group_members m WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = m.profile_id)`);
@@ -110,7 +111,7 @@ export function segmentSuite(kind: "pglite" | "pg") {
       const u = uid();
       const writeKey = t.write;
       // analytics.js: text/plain, the write key in the body, no Authorization header.
-      const send = (h: typeof shortT.POST, body: Record<string, unknown>) => call(h, { raw: JSON.stringify({ ...body, writeKey }), headers: { "content-type": "text/plain" } });
+      const send = (h: typeof shortT.POST, body: Record<string, unknown>) => callJson(h, { raw: JSON.stringify({ ...body, writeKey }), headers: { "content-type": "text/plain" } });
       expect((await send(shortI.POST, { userId: u, anonymousId: `${u}-anon`, traits: { name: "Ann" } })).json).toEqual({ success: true });
       expect((await send(shortT.POST, { userId: u, event: "Short Track" })).status).toBe(200);
       expect((await send(shortP.POST, { userId: u, name: "Docs", properties: { path: "/docs" } })).status).toBe(200);
@@ -155,10 +156,10 @@ export function segmentSuite(kind: "pglite" | "pg") {
       const allowed = pre.headers.get("access-control-allow-headers")!.split(/\s*,\s*/);
       expect(allowed).toEqual(expect.arrayContaining(["content-type", "x-retry-count", "x-custom-thing", "authorization"]));
       // A secret-key endpoint, its errors, and a path that names no endpoint.
-      const list = await call(flows.GET, { auth: bearer(t.secret), path: "/api/v1/flows", headers: origin });
+      const list = await callJson(flows.GET, { auth: bearer(t.secret), path: "/api/v1/flows", headers: origin });
       expect(list.status).toBe(200);
       expect(list.headers.get("access-control-allow-origin")).toBe("*");
-      const denied = await call(flows.GET, { auth: bearer(t.write), path: "/api/v1/flows", headers: origin });
+      const denied = await callJson(flows.GET, { auth: bearer(t.write), path: "/api/v1/flows", headers: origin });
       expect(denied.status).toBe(403);
       expect(denied.headers.get("access-control-allow-origin")).toBe("*");
       const missing = await notFound.POST(new Request("http://localhost/api/v1/nothing-here", { method: "POST", headers: origin }));
@@ -186,7 +187,7 @@ export function segmentSuite(kind: "pglite" | "pg") {
       });
       const [big, small, loner] = [uid("big"), uid("small"), uid("loner")];
       const [acme, tiny] = [uid("acme"), uid("tiny")];
-      await call(batch.POST, {
+      await callJson(batch.POST, {
         auth,
         body: {
           batch: [
@@ -198,11 +199,11 @@ export function segmentSuite(kind: "pglite" | "pg") {
           ],
         },
       });
-      for (const u of [big, small, loner]) expect((await call(track.POST, { auth, body: { userId: u, event: "Signed Up" } })).status).toBe(200);
+      for (const u of [big, small, loner]) expect((await callJson(track.POST, { auth, body: { userId: u, event: "Signed Up" } })).status).toBe(200);
       // Acme upgrades during the wait, through another member's group call: the condition reads the group's traits as they are now.
-      await call(group.POST, { auth, body: { userId: uid("colleague"), groupId: acme, traits: { plan: "enterprise" } } });
+      await callJson(group.POST, { auth, body: { userId: uid("colleague"), groupId: acme, traits: { plan: "enterprise" } } });
       const content = async (u: string) => {
-        const r = await call(decide.POST, { auth: bearer(t.secret), body: { userId: u, placements: ["onboarding"] } });
+        const r = await callJson(decide.POST, { auth: bearer(t.secret), body: { userId: u, placements: ["onboarding"] } });
         return (r.json.decisions.onboarding?.content as string | undefined) ?? null;
       };
       const done = await runWorkerUntil(t.db, async () => (await content(big)) !== null && (await content(small)) !== null && (await content(loner)) !== null, 15_000);

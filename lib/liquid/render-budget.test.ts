@@ -4,7 +4,8 @@
 // once with the budget named (their fallback is used), instead of 40 × 100 ms of blocked event loop.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
-import { call, installTestDb, keyFor, removeTestDb } from "@/lib/auth/test-harness";
+import { call, keyFor } from "@/lib/testing/routes";
+import { installTestDb, removeTestDb } from "@/lib/testing/db";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
 import * as flows from "@/app/api/v1/flows/route";
 import * as publish from "@/app/api/v1/flows/[id]/publish/route";

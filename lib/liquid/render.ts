@@ -4,7 +4,7 @@
 // API
 //   renderTemplate(template, ctx, fallback?) =>
 //     { ok: true, output } | { ok: false, output: fallback ?? "", error }      (synchronous)
-//   liquidContext({ traits, userId, event, flow }) => LiquidContext          (docs/api.md §5 context)
+//   liquidContext({ traits, userId, event, flow, group?, recommendations? }) => LiquidContext  (docs/api.md §5 context)
 //   checkTemplate(template) => { ok: true } | { ok: false, error }          (parse only, for editors)
 //
 // Rules
@@ -19,7 +19,7 @@
 //     simulation: withRenderBudget) may spend at most RENDER_BUDGET_MS rendering in all; each template
 //     gets what is left (at most its own 100 ms), and once it is spent templates fail at once (their
 //     fallback is used) — one flow of many heavy templates cannot stall other requests for seconds.
-import { Liquid, type Template } from "liquidjs";
+import { Drop, Liquid, type Template } from "liquidjs";
 
 export type LiquidContext = {
   user: Record<string, unknown>;
@@ -27,7 +27,24 @@ export type LiquidContext = {
   group: Record<string, unknown>;
   event: { name: string | null; properties: Record<string, unknown> };
   flow: { id: string; name: string };
+  /** `recommendations.<list>` (docs/api.md §9): lists loaded by the runtime; any other name reads as []. */
+  recommendations: Recommendations;
 };
+
+/**
+ * The recommendation lists a template may read. The runtime loads only the lists its flows' templates
+ * name (rendering is synchronous), so a list it did not load, or a name that is no list, reads as an
+ * empty list, never a missing variable.
+ */
+export class Recommendations extends Drop {
+  constructor(private readonly lists: Readonly<Record<string, readonly unknown[]>> = {}) {
+    super();
+  }
+  liquidMethodMissing(key: string | number): unknown[] {
+    const k = String(key);
+    return Object.prototype.hasOwnProperty.call(this.lists, k) ? [...this.lists[k]] : [];
+  }
+}
 
 export type RenderResult = { ok: true; output: string } | { ok: false; output: string; error: string };
 
@@ -155,6 +172,7 @@ export function liquidContext(input: {
   event?: { name: string; properties?: Record<string, unknown> | null } | null;
   flow: { id: string; name: string };
   group?: Record<string, unknown> | null;
+  recommendations?: Record<string, readonly unknown[]> | null;
 }): LiquidContext {
   return {
     // `id` last so a trait named "id" cannot impersonate the user id; null (not absent) for an anonymous
@@ -163,5 +181,14 @@ export function liquidContext(input: {
     group: input.group ?? {},
     event: { name: input.event?.name ?? null, properties: input.event?.properties ?? {} },
     flow: { id: input.flow.id, name: input.flow.name },
+    recommendations: new Recommendations(input.recommendations ?? {}),
   };
+}
+
+/** The recommendation lists a text (a template, a flow's graph) names as `recommendations.<list>`; "*" when it reads the object otherwise. */
+export function recommendationsNamed(text: string): Set<string> {
+  const out = new Set<string>();
+  if (!text.includes("recommendations")) return out;
+  for (const m of text.matchAll(/recommendations(?:\.([A-Za-z_]\w*)|\[\s*(?:"|')([A-Za-z_]\w*)(?:"|')\s*\]|(\W|$))/g)) out.add(m[1] ?? m[2] ?? "*");
+  return out;
 }

@@ -1,6 +1,6 @@
 // Tests of the send gate alone and inside the engine: caps across flows, quiet hours, drop and delay.
 import { describe, expect, it } from "vitest";
-import { Driver, flowOf, graph, HOUR, n } from "@/lib/engine/test-builders";
+import { Driver, flowOf, graph, HOUR, n } from "@/lib/testing/builders";
 import type { Effect } from "@/lib/engine/types";
 import { createGate, decideSend, SendCounts } from "./gate";
 import { Policies, type PoliciesInput } from "./schema";

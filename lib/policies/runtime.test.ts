@@ -10,7 +10,7 @@ import { parseBatch, type Message } from "@/lib/ingest/messages";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
 import { handleTimer } from "@/lib/runtime/timers";
 import type { Job } from "@/lib/runtime/jobs";
-import { graph, n } from "@/lib/engine/test-builders";
+import { graph, n } from "@/lib/testing/builders";
 import { getPolicies, loadSendCounts, putPolicies } from "./runtime";
 
 let db: Db;

@@ -1,8 +1,9 @@
 // Message fates on the profile (GET /api/v1/users/:userId) through the real routes, on PGlite and on
 // PostgreSQL: seen, lost to another flow on the same placement (which), failed (why), not seen yet.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, call, setupDb, type TestDb } from "@/lib/ingest/test-helpers";
-import { graph, n } from "@/lib/engine/test-builders";
+import { bearer, callJson } from "@/lib/testing/routes";
+import { setupDb, type TestDb } from "@/lib/testing/db";
+import { graph, n } from "@/lib/testing/builders";
 import { POST as track } from "@/app/api/v1/track/route";
 import { POST as decide } from "@/app/api/v1/decide/route";
 import { POST as outcomes } from "@/app/api/v1/outcomes/route";
@@ -10,7 +11,7 @@ import { POST as createFlowRoute } from "@/app/api/v1/flows/route";
 import { POST as publishRoute } from "@/app/api/v1/flows/[id]/publish/route";
 import { GET as userRoute } from "@/app/api/v1/users/[userId]/route";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
-import { runDueJobs } from "@/lib/runtime/testing";
+import { runDueJobs } from "@/lib/testing/runtime";
 
 type Step = { nodeId: string; result: string; delivery?: { fate: string; message: string; lostTo?: { flowName: string }; error?: string } };
 
@@ -18,8 +19,8 @@ describe.each([["pglite"], ["pg"]] as const)("message fates on %s", (kind) => {
   let t: TestDb;
   const auth = () => bearer(t.secret);
   const flow = async (name: string, g: unknown) => {
-    const created = await call(createFlowRoute, { body: { name, graph: g }, auth: auth() });
-    await call(publishRoute, { params: { id: created.json.id }, auth: auth(), method: "POST" });
+    const created = await callJson(createFlowRoute, { body: { name, graph: g }, auth: auth() });
+    await callJson(publishRoute, { params: { id: created.json.id }, auth: auth(), method: "POST" });
     return created.json.id as string;
   };
 
@@ -38,17 +39,17 @@ describe.each([["pglite"], ["pg"]] as const)("message fates on %s", (kind) => {
 
   it("says which message was seen, which lost its placement to which flow, and why one failed", async () => {
     delete process.env.PATHWISE_WEBHOOK_ALLOWLIST;
-    expect((await call(track, { body: { userId: "fate-1", event: "Visit" }, auth: auth() })).status).toBe(200);
-    const before = await call(userRoute, { params: { userId: "fate-1" }, auth: auth() });
+    expect((await callJson(track, { body: { userId: "fate-1", event: "Visit" }, auth: auth() })).status).toBe(200);
+    const before = await callJson(userRoute, { params: { userId: "fate-1" }, auth: auth() });
     const stepOf = (json: { runs: { flowName: string; steps: Step[] }[] }, name: string) => json.runs.find((r) => r.flowName === name)!.steps.find((s) => s.nodeId === "m1")!;
     expect(stepOf(before.json as never, "Old offer").delivery).toMatchObject({ fate: "not_seen" });
 
-    const d = await call(decide, { body: { userId: "fate-1", placements: ["banner"] }, auth: auth() });
+    const d = await callJson(decide, { body: { userId: "fate-1", placements: ["banner"] }, auth: auth() });
     const decision = d.json.decisions.banner;
-    expect((await call(outcomes, { body: { decisionId: decision.decisionId, type: "shown" }, auth: auth() })).status).toBe(200);
+    expect((await callJson(outcomes, { body: { decisionId: decision.decisionId, type: "shown" }, auth: auth() })).status).toBe(200);
     await runDueJobs(t.db);
 
-    const after = (await call(userRoute, { params: { userId: "fate-1" }, auth: auth() })).json as never;
+    const after = (await callJson(userRoute, { params: { userId: "fate-1" }, auth: auth() })).json as never;
     const shownName = decision.content === "new" ? "New offer" : "Old offer";
     const lostName = shownName === "New offer" ? "Old offer" : "New offer";
     expect(stepOf(after, shownName).delivery).toMatchObject({ fate: "seen", message: expect.stringContaining("Seen by the user") });

@@ -83,5 +83,10 @@ export async function exportProfile(sql: Sql, id: string) {
     [profileId],
   );
   const groups = await sql.query(`SELECT group_id AS "groupId", joined_at AS "joinedAt" FROM group_members WHERE profile_id = $1 ORDER BY joined_at`, [profileId]);
-  return { exportedAt: new Date().toISOString(), profile, identities, groups, events: events.map(eventView), runs, steps, touchpoints, outcomes };
+  // Catalog items the person viewed or bought (docs/api.md §9).
+  const items = await sql.query(
+    `SELECT item_id AS "itemId", views, last_viewed_at AS "lastViewedAt", purchased_at AS "purchasedAt" FROM profile_items WHERE profile_id = $1 ORDER BY last_at DESC`,
+    [profileId],
+  );
+  return { exportedAt: new Date().toISOString(), profile, identities, groups, items, events: events.map(eventView), runs, steps, touchpoints, outcomes };
 }

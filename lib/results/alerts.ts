@@ -19,7 +19,7 @@ export const MIN_ATTEMPTS_BASELINE = 100;
 
 export const Alert = z
   .object({
-    kind: z.enum(["event_volume_drop", "event_volume_spike", "failure_rate"]),
+    kind: z.enum(["event_volume_drop", "event_volume_spike", "failure_rate", "deliveries_failed", "channel_not_configured"]),
     severity: z.enum(["warning", "critical"]),
     title: z.string(),
     message: z.string(),
@@ -61,6 +61,39 @@ export function volumeAlert(hourly: Map<number, number>, now: number): Alert | n
     message: `${fmt(current)} events in the last 24 hours; the previous 7 days averaged ${fmt(mean)} a day (expected ${fmt(low)}–${fmt(high)}).`,
     value: current,
     baseline: { mean, low, high },
+  };
+}
+
+/**
+ * Any delivery that failed today, below the failure-rate rule's thresholds: one failed email is
+ * still a person who got nothing, so Home never reads "all clear" over it.
+ */
+export function failedDeliveriesAlert(i: { flowId: string; flowName: string; nodeId: string; today: { sent: number; failed: number } }): Alert | null {
+  if (i.today.failed <= 0) return null;
+  const n = i.today.sent + i.today.failed;
+  return {
+    kind: "deliveries_failed",
+    severity: i.today.failed === n ? "critical" : "warning",
+    title: `Deliveries failed in ${i.flowName}`,
+    message: `${fmt(i.today.failed)} of ${fmt(n)} deliveries at node ${i.nodeId} failed today; a profile of a person in the flow says why.`,
+    flowId: i.flowId,
+    nodeId: i.nodeId,
+    value: i.today.failed,
+    baseline: { mean: 0, low: 0, high: 0 },
+  };
+}
+
+/** An active flow with email steps while no SMTP server is configured: every one of them fails. */
+export function channelAlert(i: { flowId: string; flowName: string; nodeIds: string[] }): Alert {
+  return {
+    kind: "channel_not_configured",
+    severity: "critical",
+    title: `Email is not set up, but ${i.flowName} sends email`,
+    message: `Step${i.nodeIds.length === 1 ? "" : "s"} ${i.nodeIds.join(", ")} cannot be delivered: set SMTP_URL or SMTP_HOST (see the README's configuration).`,
+    flowId: i.flowId,
+    nodeId: i.nodeIds[0],
+    value: i.nodeIds.length,
+    baseline: { mean: 0, low: 0, high: 0 },
   };
 }
 

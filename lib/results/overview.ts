@@ -2,7 +2,8 @@
 // over time, and alerts (see alerts.ts for the rules). Reads only rollups and the flows table.
 import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
-import { Alert, failureAlert, volumeAlert } from "./alerts";
+import { Alert, channelAlert, failedDeliveriesAlert, failureAlert, volumeAlert } from "./alerts";
+import { emailChannel } from "@/lib/runtime/email";
 import { isoDay } from "./counters";
 
 export const Overview = z
@@ -27,6 +28,7 @@ export const Overview = z
       hourly: z.array(z.object({ hour: z.string(), count: z.number().int() })),
     }),
     alerts: z.array(Alert),
+    channels: z.object({ email: z.object({ configured: z.boolean() }) }).describe("Whether each channel that needs set-up can deliver (email: SMTP configured)"),
   })
   .meta({ id: "Overview" });
 export type Overview = z.infer<typeof Overview>;
@@ -34,7 +36,8 @@ export type Overview = z.infer<typeof Overview>;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-export async function getOverview(sql: Sql, opts: { days?: number; now?: Date } = {}): Promise<Overview> {
+export async function getOverview(sql: Sql, opts: { days?: number; now?: Date; emailConfigured?: boolean } = {}): Promise<Overview> {
+  const emailConfigured = opts.emailConfigured ?? emailChannel().configured;
   const days = Math.min(Math.max(opts.days ?? 30, 1), 365);
   const now = opts.now ?? new Date();
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
@@ -42,7 +45,7 @@ export async function getOverview(sql: Sql, opts: { days?: number; now?: Date } 
   const dayList = Array.from({ length: days }, (_, i) => isoDay(new Date(firstDay + i * DAY)));
   const volumeFrom = Math.min(firstDay, Math.floor(now.getTime() / HOUR) * HOUR - 9 * 24 * HOUR);
 
-  const [flows, counters, volume, failures] = await Promise.all([
+  const [flows, counters, volume, failures, emailFlows] = await Promise.all([
     sql.query<{ id: string; name: string; status: string; version: number }>(`SELECT id, name, status, version FROM flows ORDER BY (status = 'active') DESC, updated_at DESC`),
     sql.query<{ flow_id: string; day: string; metric: string; n: number }>(
       `SELECT flow_id, day::text AS day, metric, sum(n)::bigint AS n FROM result_counters
@@ -56,6 +59,15 @@ export async function getOverview(sql: Sql, opts: { days?: number; now?: Date } 
         GROUP BY 1, 2, 3, 4`,
       [isoDay(new Date(today))],
     ),
+    // Only asked when email cannot go out: the active versions' email steps.
+    emailConfigured
+      ? Promise.resolve([])
+      : sql.query<{ id: string; name: string; nodes: string[] }>(
+          `SELECT f.id, f.name, array_agg(n->>'id' ORDER BY n->>'id') AS nodes
+             FROM flows f JOIN flow_versions v ON v.id = f.active_version_id, jsonb_array_elements(v.graph->'nodes') n
+            WHERE f.status = 'active' AND n->>'type' = 'message' AND n->'data'->>'channel' = 'email'
+            GROUP BY f.id, f.name`,
+        ),
   ]);
 
   const perFlow = new Map<string, Map<string, { entered: number; converted: number }>>();
@@ -92,9 +104,10 @@ export async function getOverview(sql: Sql, opts: { days?: number; now?: Date } 
   }
   for (const e of byNode.values()) {
     if (!names.has(e.flowId)) continue;
-    const a = failureAlert({ ...e, flowName: names.get(e.flowId)! });
+    const a = failureAlert({ ...e, flowName: names.get(e.flowId)! }) ?? failedDeliveriesAlert({ ...e, flowName: names.get(e.flowId)! });
     if (a) alerts.push(a);
   }
+  for (const f of emailFlows) alerts.push(channelAlert({ flowId: f.id, flowName: f.name, nodeIds: f.nodes }));
   alerts.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
 
   return {
@@ -111,5 +124,6 @@ export async function getOverview(sql: Sql, opts: { days?: number; now?: Date } 
     }),
     events: { total: [...daily.values()].reduce((a, b) => a + b, 0), last24h, daily: [...daily].map(([day, count]) => ({ day, count })), hourly: hourlyList },
     alerts,
+    channels: { email: { configured: emailConfigured } },
   };
 }

@@ -7,9 +7,10 @@ import { cohortCounts, dailyCounters, get, isoDay, type Range } from "./counters
 import { graphOrder, loadResultsFlow, nodeLabel } from "./flow-graph";
 import type { FlowNode } from "@/lib/flow/schema";
 import { statsFromCounts, FlowStats } from "./stats";
+import { Satisfaction, TimeInFlow, getSatisfaction, getTimeInFlow } from "./satisfaction";
 
 export const TTC_BUCKETS = ["< 1 min", "1–10 min", "10–60 min", "1–6 h", "6–24 h", "1–3 days", "3–7 days", "7–14 days", "14–30 days", "30+ days"];
-export const OUTCOME_TYPES = ["sent", "failed", "shown", "clicked", "dismissed"] as const;
+export const OUTCOME_TYPES = ["sent", "failed", "shown", "clicked", "dismissed", "answered"] as const;
 
 const IntervalS = z.object({ low: z.number(), high: z.number() });
 const RateS = z.object({ x: z.number().int(), n: z.number().int(), rate: z.number(), interval: IntervalS });
@@ -60,6 +61,8 @@ export const FlowResults = z
       }),
     ),
     holdout: z.object({ treatment: RateS, control: RateS, comparison: Comparison }).nullable(),
+    satisfaction: Satisfaction.describe("Survey answers (rating / NPS steps) per flow, step and variant, answered in the range"),
+    timeInFlow: TimeInFlow.describe("Median and p90 time from entry to converting, completing or exiting, of runs that entered in the range"),
   })
   .meta({ id: "FlowResults" });
 export type FlowResults = z.infer<typeof FlowResults>;
@@ -73,9 +76,11 @@ const orNull = (x: number, n: number) => (n > 0 ? x / n : null);
 
 export async function getFlowResults(sql: Sql, flowId: string, range: Range): Promise<FlowResults> {
   const flow = await loadResultsFlow(sql, flowId);
-  const [counts, days] = await Promise.all([
+  const [counts, days, satisfaction, timeInFlow] = await Promise.all([
     cohortCounts(sql, flowId, range),
     dailyCounters(sql, flowId, range, ["entered", "converted", "converted_on", "converted_on_holdout"]),
+    getSatisfaction(sql, flowId, range),
+    getTimeInFlow(sql, flowId, range),
   ]);
   const stats = statsFromCounts(counts, flow);
   const order = graphOrder(flow.graph);
@@ -166,6 +171,8 @@ export async function getFlowResults(sql: Sql, flowId: string, range: Range): Pr
     timeToConvert,
     experiments,
     holdout,
+    satisfaction,
+    timeInFlow,
   };
 }
 

@@ -2,6 +2,7 @@
 import type { Endpoint } from "@/lib/http/openapi";
 import { DecideBody, DecideResult, OutcomeBody, OutcomeResult } from "./decide";
 import { SimulateBody, SimulateResult } from "./simulate";
+import { ChannelStatus, DeliveryCheckBody, DeliveryCheckResult, TestEmailBody, TestEmailResult } from "./channels";
 
 export const endpoints: Endpoint[] = [
   {
@@ -34,5 +35,26 @@ export const endpoints: Endpoint[] = [
     response: SimulateResult,
     errors: [400, 404, 422],
   },
+  { method: "get", path: "/api/v1/channels", summary: "Whether each channel can deliver: email needs an SMTP server (SMTP_URL or SMTP_HOST)", tag: "Decisions", access: "viewer", response: ChannelStatus, errors: [] },
+  {
+    method: "post",
+    path: "/api/v1/channels/check",
+    summary: "The message steps of a graph that cannot be delivered as configured (email without SMTP, a webhook to a refused or unresolvable address); publishing is not refused for them",
+    tag: "Decisions",
+    access: "editor",
+    body: DeliveryCheckBody,
+    response: DeliveryCheckResult,
+    errors: [400],
+  },
+  {
+    method: "post",
+    path: "/api/v1/channels/email/test",
+    summary: "Send one test email (subject prefixed [Test]) to the signed-in account's address through the flows' SMTP path; console sessions only",
+    tag: "Decisions",
+    access: "editor",
+    body: TestEmailBody,
+    response: TestEmailResult,
+    errors: [400, 403, 409],
+    responses: { 502: { description: "The SMTP server refused the message or could not be reached (code delivery_failed)" } },
+  },
 ];
-

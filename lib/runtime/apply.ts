@@ -14,6 +14,8 @@ export type ProfileRow = {
   traits: Record<string, unknown>;
   /** The profile's current group: its traits plus `id` (read as group.<trait>); null when none. */
   group?: Record<string, unknown> | null;
+  /** Recommendation lists the flows' templates read, loaded for this batch (docs/api.md §9). */
+  recommendations?: Record<string, readonly unknown[]>;
   summary: unknown;
   lastSeen: Date;
 };
@@ -217,8 +219,7 @@ export class Outbox {
   }
 
   private async writeTouchpoints(messages: Array<{ msg: MessageEffect; profile: ProfileRow }>) {
-    const values: unknown[] = [];
-    const rows = messages.map(({ msg, profile }, i) => {
+    const rows = messages.map(({ msg, profile }) => {
       const variant = variantOf(msg.variants);
       let status: string;
       let payload: Record<string, unknown>;
@@ -242,16 +243,29 @@ export class Outbox {
       }
       if (msg.renderError) payload.renderError = msg.renderError;
       if (held) payload.deliverAt = new Date(msg.deliverAt!).toISOString();
-      values.push(msg.key, msg.runId, msg.flowId, msg.nodeId, profile.id, msg.channel, placement, content, JSON.stringify(payload), status, new Date(msg.at));
-      const b = i * 11;
-      const p = Array.from({ length: 11 }, (_, k) => `$${b + k + 1}`);
-      p[8] += "::jsonb";
-      return `(${p.join(", ")})`;
+      return {
+        key: msg.key,
+        run_id: msg.runId,
+        flow_id: msg.flowId,
+        node_id: msg.nodeId,
+        profile_id: profile.id,
+        channel: msg.channel,
+        placement,
+        content,
+        payload,
+        status,
+        created_at: new Date(msg.at).toISOString(),
+      };
     });
+    // One jsonb parameter for every row, as runs and steps: eleven bound parameters a row would pass
+    // PostgreSQL's cap of 65,535 per statement at 5,958 touchpoints in one flush.
     const inserted = await this.sql.query<{ key: string; profile_id: string; channel: string; status: string }>(
       `INSERT INTO touchpoints (key, run_id, flow_id, node_id, profile_id, channel, placement, content, payload, status, created_at)
-       VALUES ${rows.join(", ")} ON CONFLICT (profile_id, key) DO NOTHING RETURNING key, profile_id, channel, status`,
-      values,
+       SELECT x.key, x.run_id, x.flow_id, x.node_id, x.profile_id, x.channel, x.placement, x.content, x.payload, x.status, x.created_at
+         FROM jsonb_to_recordset($1::jsonb) AS x(key text, run_id text, flow_id text, node_id text, profile_id text, channel text, placement text,
+                                                 content text, payload jsonb, status text, created_at timestamptz)
+       ON CONFLICT (profile_id, key) DO NOTHING RETURNING key, profile_id, channel, status`,
+      [JSON.stringify(rows)],
     );
     const m = runtimeMetrics();
     const deliveries: NewJob[] = [];

@@ -10,7 +10,7 @@ import { parseBatch } from "@/lib/ingest/messages";
 import { ingest } from "@/lib/ingest/pipeline";
 import { createFlow, publishFlow, updateFlow } from "@/lib/flows/store";
 import { clearFlowCache } from "./flow-cache";
-import { edges, n } from "@/lib/engine/test-builders";
+import { edges, n } from "@/lib/testing/builders";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
 import { runtimeMetrics } from "./counters";
 import { checkDecideIdentity, type Caller } from "@/lib/auth/identity-verification";
-import { forbidden } from "@/lib/http/errors";
+import { badRequest, forbidden } from "@/lib/http/errors";
 
 export const DecideBody = z
   .object({
@@ -33,7 +33,16 @@ export type Decision = z.infer<typeof Decision>;
 export const DecideResult = z.object({ decisions: z.record(z.string(), Decision.nullable()) }).meta({ id: "DecideResponse" });
 
 export const OutcomeBody = z
-  .object({ decisionId: z.string().min(1).max(200), type: z.enum(["shown", "clicked", "dismissed"]), details: z.record(z.string(), z.unknown()).optional() })
+  .object({
+    decisionId: z.string().min(1).max(200),
+    type: z.enum(["shown", "clicked", "dismissed", "answered"]).describe("answered: the person answered a survey (data-pw-kind=\"survey\"); needs `score`"),
+    score: z.number().int().min(0).max(10).optional().describe("With type answered: 0–10 for an NPS survey, 1–5 for a rating (data-pw-scale)"),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.type === "answered" && b.score === undefined) ctx.addIssue({ code: "custom", path: ["score"], message: "An answered outcome needs a score" });
+    if (b.type !== "answered" && b.score !== undefined) ctx.addIssue({ code: "custom", path: ["score"], message: "Only an answered outcome carries a score" });
+  })
   .meta({ id: "OutcomeRequest" });
 export type OutcomeBody = z.infer<typeof OutcomeBody>;
 export const OutcomeResult = z.object({ success: z.literal(true), recorded: z.boolean().describe("false when this decision already had an outcome of this type") });
@@ -109,25 +118,40 @@ export async function decide(
  * renders the same decision twice counts one `shown`; stats are then per decision, like unique views).
  * `dismissed` also retires the touchpoint: /decide stops returning it. Returns null for an unknown id.
  */
+/** The scale a survey's content asks for (sdk/survey.ts reads the same attributes), or null when it is no survey. */
+export function surveyScale(content: string | null): { scale: "nps" | "rating"; min: number; max: number } | null {
+  if (!content || !/data-pw-kind\s*=\s*["']?survey/i.test(content)) return null;
+  return /data-pw-scale\s*=\s*["']?rating/i.test(content) ? { scale: "rating", min: 1, max: 5 } : { scale: "nps", min: 0, max: 10 };
+}
+
 export async function recordOutcome(sql: Sql, body: OutcomeBody): Promise<{ recorded: boolean } | null> {
   // A decisionId is "<profile id>.<touchpoint id>": the lookup goes to the person's rows. A bare id (or
   // a profile merged since the decision) is looked up by the touchpoint id alone.
-  type Found = { id: string; profile_id: string; flow_id: string; node_id: string };
+  type Found = { id: string; profile_id: string; flow_id: string; node_id: string; content: string | null };
   const dot = body.decisionId.lastIndexOf(".");
   let t: Found[] = [];
   if (dot > 0) {
-    t = await sql.query<Found>(`SELECT id, profile_id, flow_id, node_id FROM touchpoints WHERE profile_id = $1 AND id = $2 AND channel = 'in_app'`, [
+    t = await sql.query<Found>(`SELECT id, profile_id, flow_id, node_id, content FROM touchpoints WHERE profile_id = $1 AND id = $2 AND channel = 'in_app'`, [
       body.decisionId.slice(0, dot),
       body.decisionId.slice(dot + 1),
     ]);
   }
-  if (!t[0]) t = await sql.query<Found>(`SELECT id, profile_id, flow_id, node_id FROM touchpoints WHERE id = $1 AND channel = 'in_app'`, [dot > 0 ? body.decisionId.slice(dot + 1) : body.decisionId]);
+  if (!t[0]) t = await sql.query<Found>(`SELECT id, profile_id, flow_id, node_id, content FROM touchpoints WHERE id = $1 AND channel = 'in_app'`, [dot > 0 ? body.decisionId.slice(dot + 1) : body.decisionId]);
   if (!t[0]) return null;
+  let details: Record<string, unknown> = body.details ?? {};
+  if (body.type === "answered") {
+    const survey = surveyScale(t[0].content);
+    if (!survey) throw badRequest("This decision's content is not a survey, so it cannot be answered", [{ path: "type", message: "Not a survey (data-pw-kind=\"survey\")" }]);
+    if (body.score! < survey.min || body.score! > survey.max) {
+      throw badRequest(`score must be a whole number from ${survey.min} to ${survey.max} for this ${survey.scale === "nps" ? "NPS survey" : "rating"}`, [{ path: "score", message: `Expected ${survey.min}–${survey.max}` }]);
+    }
+    details = { ...details, score: body.score, scale: survey.scale };
+  }
   const inserted = await sql.query<{ id: number }>(
     `INSERT INTO outcomes (profile_id, touchpoint_id, flow_id, node_id, type, details)
      SELECT $6, $1, $2, $3, $4, $5::jsonb WHERE NOT EXISTS (SELECT 1 FROM outcomes WHERE profile_id = $6 AND touchpoint_id = $1 AND type = $4)
      RETURNING id`,
-    [t[0].id, t[0].flow_id, t[0].node_id, body.type, JSON.stringify(body.details ?? {}), t[0].profile_id],
+    [t[0].id, t[0].flow_id, t[0].node_id, body.type, JSON.stringify(details), t[0].profile_id],
   );
   if (body.type === "dismissed") {
     await sql.query(`UPDATE touchpoints SET status = 'dismissed', updated_at = now() WHERE profile_id = $2 AND id = $1 AND status = 'ready'`, [t[0].id, t[0].profile_id]);

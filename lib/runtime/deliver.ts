@@ -51,6 +51,14 @@ function looksLikeJson(text: string): boolean {
   }
 }
 
+/**
+ * One line per delivery that failed for good, so an operator reading the server's log sees it
+ * (the console's Home and the profile say the same).
+ */
+export function logDeliveryFailure(t: { channel: string; flow_id: string; node_id: string; key: string }, error: string, attempts: number): void {
+  console.warn(`[pathwise] delivery failed: ${t.channel} flow=${t.flow_id} node=${t.node_id} delivery=${t.key} attempts=${attempts}: ${error}`);
+}
+
 async function finish(sql: Sql, t: TouchpointRow, status: "sent" | "failed", details: Record<string, unknown>, error?: string) {
   const updated = await sql.query<{ id: string }>(
     `UPDATE touchpoints SET status = $2, error = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END, updated_at = now()
@@ -126,6 +134,7 @@ export async function handleDeliver(job: Job, { db }: { db: Db }): Promise<JobRe
     await db.sql.query(`UPDATE touchpoints SET error = $2, updated_at = now() WHERE profile_id = $3 AND id = $1`, [t.id, e.message.slice(0, 1000), t.profile_id]);
     if (e.permanent) {
       await db.tx((sql) => finish(sql, t, "failed", { error: e.message, attempts: job.attempts, permanent: true }, e.message));
+      logDeliveryFailure(t, e.message, job.attempts);
       m.deliveries.inc({ channel: t.channel, outcome: "failed" });
       return;
     }
@@ -140,6 +149,7 @@ export async function onDeliverExhausted(job: Job, error: string, { db }: { db: 
   const t = await load(db.sql, job);
   if (!t || t.status !== "pending") return;
   await db.tx((sql) => finish(sql, t, "failed", { error, attempts: job.attempts }, error));
+  logDeliveryFailure(t, error, job.attempts);
   runtimeMetrics().deliveries.inc({ channel: t.channel, outcome: "failed" });
 }
 

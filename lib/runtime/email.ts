@@ -26,9 +26,28 @@ function transportConfig(): { key: string; options: string | Record<string, unkn
   return { key: JSON.stringify(options), options };
 }
 
+/** Whether email can go out, and through which server (never the password), for the console and publish checks. */
+export function emailChannel(): { configured: boolean; server: string | null; from: string } {
+  const env = process.env;
+  const from = env.SMTP_FROM || "Pathwise <no-reply@localhost>";
+  if (env.SMTP_URL) {
+    try {
+      const u = new URL(env.SMTP_URL);
+      return { configured: true, server: `${u.hostname}${u.port ? `:${u.port}` : ""}`, from };
+    } catch {
+      return { configured: true, server: null, from };
+    }
+  }
+  if (!env.SMTP_HOST) return { configured: false, server: null, from };
+  const secure = env.SMTP_SECURE === "true" || env.SMTP_SECURE === "1";
+  return { configured: true, server: `${env.SMTP_HOST}:${env.SMTP_PORT ?? (secure ? 465 : 587)}`, from };
+}
+
+export const EMAIL_NOT_CONFIGURED = "Email is not configured: set SMTP_URL or SMTP_HOST";
+
 function transport(): Transporter {
   const cfg = transportConfig();
-  if (!cfg) throw new DeliveryError("Email is not configured: set SMTP_URL or SMTP_HOST", true);
+  if (!cfg) throw new DeliveryError(EMAIL_NOT_CONFIGURED, true);
   if (holder.__pathwiseSmtp?.config !== cfg.key) {
     holder.__pathwiseSmtp?.transport.close();
     holder.__pathwiseSmtp = { config: cfg.key, transport: nodemailer.createTransport(cfg.options as never) };
@@ -53,6 +72,8 @@ export async function sendEmail(msg: EmailMessage): Promise<{ messageId: string;
     });
     return { messageId: String(info.messageId ?? ""), response: String(info.response ?? "") };
   } catch (err) {
+    // Not configured is our own verdict, permanent: retrying cannot set SMTP up.
+    if (err instanceof DeliveryError) throw err;
     const e = err as { responseCode?: number; message?: string };
     // 5xx from the server (bad recipient, refused) will not change on retry; connection trouble may.
     const permanent = typeof e.responseCode === "number" && e.responseCode >= 500 && e.responseCode < 600;

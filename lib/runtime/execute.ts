@@ -13,17 +13,13 @@ import { asSummary } from "@/lib/conditions/summary";
 import { dispatch, inactivityDueAt, type CompiledFlow, type DispatchInput, type EngineEvent, type FlowSet, type Run } from "@/lib/engine";
 import type { ProfileState, StoredEvent } from "./types";
 import { inactivityKey, outboxOf, runFromRow, RUN_COLUMNS, type ProfileRow, type RunRow } from "./apply";
-import { compiledVersion, flowIndex, type LiveFlow } from "./flow-cache";
+import { compiledVersion, flowIndex, recommendationListsOf, type LiveFlow } from "./flow-cache";
+import { recommendationsFor } from "@/lib/catalog/recommend";
+import type { Strategy } from "@/lib/catalog/schema";
 import { enqueueMany, type NewJob } from "./jobs";
 import { runtimeMetrics } from "./counters";
 import { loadPolicyGates } from "@/lib/policies/runtime";
 import { currentGroups } from "@/lib/profiles/groups";
-
-export type ExecuteOptions = {
-  /** True when this batch holds the profile's first identify (identify triggers). */
-  firstIdentify: boolean;
-  now: Date;
-};
 
 export type InactivityPayload = { flowId: string; profileId: string; lastSeen: number };
 
@@ -44,30 +40,26 @@ export async function loadRuns(sql: Sql, profileId: string, flowId?: string): Pr
 }
 
 export function profileContext(profile: ProfileRow, now: number): ProfileContext {
-  return { userId: profile.userId ?? undefined, profileId: profile.id, traits: profile.traits, group: profile.group ?? null, summary: asSummary(profile.summary), now };
+  const ctx: ProfileContext = { userId: profile.userId ?? undefined, profileId: profile.id, traits: profile.traits, group: profile.group ?? null, summary: asSummary(profile.summary), now };
+  if (profile.recommendations) ctx.recommendations = profile.recommendations;
+  return ctx;
 }
 
 function engineEvent(e: StoredEvent): EngineEvent {
   return { name: e.name, properties: e.properties ?? {}, timestamp: e.timestamp.getTime() };
 }
 
-/**
- * Called by ingestion once per profile per request, after the events are inserted and the profile's
- * traits and summary are updated, inside the same transaction, with the profile row locked.
- * May update profile.traits (update nodes): it writes them back itself and mutates `profile.traits`.
- */
-export async function runFlowsForEvents(sql: Sql, profile: ProfileState, events: StoredEvent[], opts: ExecuteOptions): Promise<void> {
-  await runFlowsForBatch(sql, [{ profile, events, firstIdentify: opts.firstIdentify }], { now: opts.now });
-}
-
 /** One profile's share of an ingestion batch. */
 export type BatchItem = { profile: ProfileState; events: StoredEvent[]; firstIdentify: boolean };
 
 /**
- * runFlowsForEvents for every profile of one ingestion request at once, with the same result as calling
- * it per profile: profiles never share runs, steps, touchpoints, jobs or counters. The flows are looked
- * up once, only profiles with an event some live flow listens to have their runs read (one query for
- * all), and the effects of all of them are written with one statement per table.
+ * Called by ingestion once per request, after the events are inserted and each profile's traits and
+ * summary are updated, inside the same transaction, with the profile rows locked. Every profile of the
+ * request at once, with the same result as one call per profile: profiles never share runs, steps,
+ * touchpoints, jobs or counters. The flows are looked up once, only profiles with an event some live
+ * flow listens to have their runs read (one query for all), and the effects of all of them are written
+ * with one statement per table. May update a profile's traits (update nodes): they are written back and
+ * `profile.traits` is mutated.
  */
 export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now: Date }): Promise<void> {
   const m = runtimeMetrics();
@@ -117,6 +109,13 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
       const profile = it.profile;
       const group = profile.group !== undefined ? profile.group : (groups.get(profile.id) ?? null);
       const row: ProfileRow = { id: profile.id, userId: profile.userId, traits: profile.traits, group, summary: profile.summary, lastSeen: profile.lastSeen };
+      // Recommendations only when a version this person may move through reads them (lazily: the
+      // lists its templates name), computed after this request's item activity was recorded.
+      const lists = new Set<Strategy>();
+      const heard = { names: new Set(it.events.filter((e) => e.type !== "identify" && e.type !== "alias").map((e) => e.name)), identify: it.firstIdentify };
+      for (const f of active) for (const l of recommendationListsOf(versions.get(f.activeVersionId), heard)) lists.add(l as Strategy);
+      for (const run of runsOf.get(profile.id)?.runs ?? []) for (const l of recommendationListsOf(versions.get(run.versionId), heard)) lists.add(l as Strategy);
+      if (lists.size) row.recommendations = await recommendationsFor(sql, [profile.id], lists);
       const applier = outbox.applier(row);
       const policy = policies.gateFor(row);
       const loaded = runsOf.get(profile.id) ?? { runs: [], light: new Set<string>() };

@@ -6,6 +6,8 @@ import type { Sql } from "@/lib/db/sql";
 import { compileFlow, type CompiledFlow } from "@/lib/engine";
 import { upgradeDocument } from "@/lib/flow/upgrade";
 import type { Graph, SettingsInput } from "@/lib/flow/schema";
+import { recommendationsNamed } from "@/lib/liquid/render";
+import { STRATEGIES } from "@/lib/catalog/schema";
 
 export type LiveFlow = {
   id: string;
@@ -104,9 +106,27 @@ export async function flowIndex(sql: Sql): Promise<FlowIndex> {
 
 type VersionRow = { id: string; flow_id: string; version: number; schema_version: number; graph: unknown; settings: unknown; name: string };
 
+// The recommendation lists each compiled version's templates name (docs/api.md §9): the executor
+// loads those, and only those, for the people it moves through the version.
+const recommendationLists = new WeakMap<CompiledFlow, { lists: readonly string[]; names: Set<string>; identify: boolean }>();
+
+/**
+ * The lists `recommendations.<list>` a version's templates read (all of them when it reads the object
+ * otherwise). With `events` (the names of a person's events in this request; `identify`: the request
+ * holds their first identify), only if one of them can move a run of that version (a trigger or a
+ * wait-until names it): an event that cannot reach a template costs no recommendation query.
+ */
+export function recommendationListsOf(compiled: CompiledFlow | null | undefined, events?: { names: Set<string>; identify: boolean }): readonly string[] {
+  const r = compiled ? recommendationLists.get(compiled) : undefined;
+  if (!r) return [];
+  if (!events || (events.identify && r.identify)) return r.lists;
+  for (const n of events.names) if (r.names.has(n)) return r.lists;
+  return [];
+}
+
 function compileRow(r: VersionRow): CompiledFlow {
   const doc = upgradeDocument({ schemaVersion: r.schema_version, graph: r.graph, settings: r.settings });
-  return compileFlow({
+  const compiled = compileFlow({
     flowId: r.flow_id,
     flowName: r.name,
     versionId: r.id,
@@ -114,6 +134,19 @@ function compileRow(r: VersionRow): CompiledFlow {
     graph: doc.graph as Graph,
     settings: doc.settings as SettingsInput,
   });
+  const named = recommendationsNamed(JSON.stringify(doc.graph));
+  if (named.size) {
+    const names = new Set<string>();
+    let identify = false;
+    for (const t of compiled.triggers) {
+      if (t.kind === "event" || t.kind === "behavior") names.add(t.event);
+      else if (t.kind === "identify") identify = true;
+    }
+    for (const n of compiled.nodes.values()) if (n.type === "wait" && n.kind === "until") names.add(n.event);
+    const lists = named.has("*") ? STRATEGIES : [...named].filter((n) => (STRATEGIES as readonly string[]).includes(n));
+    recommendationLists.set(compiled, { lists, names, identify });
+  }
+  return compiled;
 }
 
 function remember(compiled: CompiledFlow): CompiledFlow {

@@ -2,6 +2,7 @@
 // partitions (and forgets messageId claims) older than PATHWISE_EVENTS_RETENTION_DAYS. Runs as a
 // recurring job of the worker queue (one row, key "maintenance:events"), so with several workers it
 // runs once per hour, not once per process.
+import { expirePopularity } from "@/lib/catalog/activity";
 import type { Sql } from "@/lib/db/sql";
 import type { Db } from "@/lib/db/client";
 import { enqueue, type Job, type JobResult } from "./jobs";
@@ -38,6 +39,8 @@ export async function maintainEvents(sql: Sql, now: Date = new Date(), keepDays:
 
 export async function handleMaintenance(_job: Job, { db }: { db: Db }): Promise<JobResult> {
   await db.tx((sql) => maintainEvents(sql));
+  // Days that left the popularity window stop counting towards `popular` (docs/api.md §9).
+  await db.tx((sql) => expirePopularity(sql));
   return { retryAt: new Date(Date.now() + 3_600_000) };
 }
 

@@ -2,13 +2,13 @@
 // pipeline and worker (on PGlite and on PostgreSQL) record the same steps, run by run.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
-import { pgliteTestDb, pgTestDb } from "@/lib/db/testing";
+import { pgliteTestDb, pgTestDb } from "@/lib/testing/db";
 import { simulate } from "@/lib/engine/simulate";
-import { graph, n } from "@/lib/engine/test-builders";
+import { graph, n } from "@/lib/testing/builders";
 import { parseDuration } from "@/lib/conditions/duration";
 import { clearFlowCache } from "./flow-cache";
 import { listRunsWithSteps } from "./explain";
-import { ingest, publish, runDueJobs, seedProfile } from "./testing";
+import { ingest, publish, runDueJobs, seedProfile } from "@/lib/testing/runtime";
 
 //   t1 (Viewed sku=A) ──▶ c1 {plan eq pro} ──yes──▶ u1 {stage: hot} ──▶ w2 (for PT1H) ──▶ m1 "Hi {{ user.stage }}"
 //                            └──no──▶ w1 (until Bought, PT2H) ──matched──▶ m2 "Thanks"

@@ -1,8 +1,8 @@
 // A history sent with past timestamps is run at the times it happened: the run enters at the
 // event's timestamp and a goal event days later (but still in the past) converts it.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { pgliteTestDb } from "@/lib/db/testing";
-import { useDbForTests, type Db } from "@/lib/db/client";
+import { pgliteTestDb, useTestDb } from "@/lib/testing/db";
+import type { Db } from "@/lib/db/client";
 import * as flows from "@/app/api/v1/flows/route";
 import * as publish from "@/app/api/v1/flows/[id]/publish/route";
 import * as batch from "@/app/api/v1/batch/route";
@@ -13,7 +13,7 @@ let db: Db;
 beforeAll(async () => {
   process.env.PATHWISE_API_KEY = KEY;
   db = await pgliteTestDb();
-  useDbForTests(db);
+  useTestDb(db);
 });
 afterAll(() => db.close());
 

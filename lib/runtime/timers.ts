@@ -6,7 +6,9 @@ import type { Sql } from "@/lib/db/sql";
 import { dispatch, inactivityDueAt, singleFlow, type FlowSet } from "@/lib/engine";
 import { Applier, inactivityKey, runFromRow, RUN_COLUMNS, type ProfileRow, type RunRow, type TimerPayload } from "./apply";
 import { loadRuns, profileContext, type InactivityPayload } from "./execute";
-import { compiledVersion, liveFlows } from "./flow-cache";
+import { compiledVersion, liveFlows, recommendationListsOf } from "./flow-cache";
+import { recommendationsFor } from "@/lib/catalog/recommend";
+import type { Strategy } from "@/lib/catalog/schema";
 import { enqueue, type Job, type JobResult } from "./jobs";
 import { runtimeMetrics } from "./counters";
 import { loadSummary } from "./summaries";
@@ -51,6 +53,8 @@ export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResu
     const flowSet: FlowSet = { flows: [{ id: flow.id, status: flow.status, active: null }], version: (id) => (id === run.versionId ? compiled : null) };
     const now = Date.now();
     const policy = await loadPolicyGate(sql, profile, now);
+    const lists = compiled ? recommendationListsOf(compiled) : [];
+    if (lists.length) profile.recommendations = await recommendationsFor(sql, [profile.id], lists as Strategy[]);
     const res = dispatch(flowSet, [run], profileContext(profile, now), { kind: "timer", runId: run.id, timerId: p.timerId, at: now }, { gate: policy.gate });
     // A paused flow holds its runs: look again later; the run fires when the flow is resumed.
     if (res.held) return "held";

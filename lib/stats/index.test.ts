@@ -132,3 +132,30 @@ describe("uplift and verdict", () => {
     expect(verdict({ x: 102, n: 1000 }, { x: 100, n: 1000 }).kind).toBe("inconclusive");
   });
 });
+
+describe("survey scores", () => {
+  it("the mean score with a normal 95% interval from sums", async () => {
+    const { meanScore } = await import("./index");
+    // Scores 1..5 once each: mean 3, sample sd √2.5, half-width 1.96·√2.5/√5 = 1.386
+    const m = meanScore(5, 15, 55);
+    expect(m.mean).toBe(3);
+    expect(m.interval.low).toBeCloseTo(3 - 1.959964 * Math.sqrt(2.5 / 5), 4);
+    expect(m.interval.high).toBeCloseTo(3 + 1.959964 * Math.sqrt(2.5 / 5), 4);
+    // One answer: no spread to estimate, the interval is the whole scale.
+    expect(meanScore(1, 4, 16, { min: 1, max: 5 }).interval).toEqual({ low: 1, high: 5 });
+    expect(meanScore(0, 0, 0).mean).toBeNull();
+    // Clamped to the scale.
+    expect(meanScore(2, 20, 200, { min: 0, max: 10 }).interval).toEqual({ low: 10, high: 10 });
+  });
+  it("NPS = %promoters − %detractors with the multinomial variance", async () => {
+    const { nps } = await import("./index");
+    // 50 promoters, 20 detractors, 30 passives of 100: NPS 30, var (0.5+0.2−0.09)/100
+    const r = nps(50, 20, 100);
+    expect(r.score).toBeCloseTo(30, 10);
+    const half = 1.959964 * Math.sqrt((0.5 + 0.2 - 0.09) / 100) * 100;
+    expect(r.interval.low).toBeCloseTo(30 - half, 3);
+    expect(r.interval.high).toBeCloseTo(30 + half, 3);
+    expect(nps(3, 0, 3).interval.high).toBe(100);
+    expect(nps(0, 0, 0).score).toBeNull();
+  });
+});

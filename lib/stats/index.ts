@@ -217,3 +217,32 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+export type Mean = { n: number; mean: number | null; interval: Interval };
+
+/**
+ * The mean of survey scores from their count, sum and sum of squares (what SQL aggregates cheaply),
+ * with a normal 95% interval mean ± z·s/√n (s the sample standard deviation), clamped to the scale.
+ * With fewer than two answers there is no spread to estimate: the interval is the whole scale.
+ */
+export function meanScore(n: number, sum: number, sumSq: number, scale: { min: number; max: number } = { min: 0, max: 10 }, confidence = 0.95): Mean {
+  if (n <= 0) return { n: 0, mean: null, interval: { low: scale.min, high: scale.max } };
+  const mean = sum / n;
+  if (n < 2) return { n, mean, interval: { low: scale.min, high: scale.max } };
+  const variance = Math.max(0, (sumSq - n * mean * mean) / (n - 1));
+  const half = zFor(confidence) * Math.sqrt(variance / n);
+  return { n, mean, interval: { low: Math.max(scale.min, mean - half), high: Math.min(scale.max, mean + half) } };
+}
+
+/**
+ * Net Promoter Score (0–10 answers: promoters 9–10, detractors 0–6) as 100·(P − D), with the normal
+ * interval of a difference of two shares of one multinomial sample: Var = (P + D − (P − D)²)/n.
+ */
+export function nps(promoters: number, detractors: number, n: number, confidence = 0.95): { n: number; score: number | null; interval: Interval } {
+  if (n <= 0) return { n: 0, score: null, interval: { low: -100, high: 100 } };
+  const p = promoters / n;
+  const d = detractors / n;
+  const est = p - d;
+  const half = zFor(confidence) * Math.sqrt(Math.max(0, p + d - est * est) / n);
+  return { n, score: est * 100, interval: { low: Math.max(-100, (est - half) * 100), high: Math.min(100, (est + half) * 100) } };
+}

@@ -5,8 +5,9 @@ import * as sources from "@/app/api/v1/sources/route";
 import * as webhook from "@/app/api/v1/sources/[id]/webhook/route";
 import * as user from "@/app/api/v1/users/[userId]/route";
 import { compileCondition, emptySummary } from "@/lib/conditions";
-import { publish } from "@/lib/runtime/testing";
-import { bearer, call, setupDb, type TestDb } from "@/lib/ingest/test-helpers";
+import { publish } from "@/lib/testing/runtime";
+import { bearer, callJson } from "@/lib/testing/routes";
+import { setupDb, type TestDb } from "@/lib/testing/db";
 import { nextCohorts, parseCohortSync } from "./cohorts";
 
 const mixpanel = (action: string, members: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) => ({
@@ -47,7 +48,7 @@ describe("cohort syncs on PGlite", () => {
   });
   afterAll(async () => t?.close());
 
-  const traits = async (userId: string) => (await call(user.GET, { auth: bearer(t.secret), params: { userId } })).json.traits;
+  const traits = async (userId: string) => (await callJson(user.GET, { auth: bearer(t.secret), params: { userId } })).json.traits;
 
   it("Mixpanel: members, add_members, remove_members keep the cohorts trait, which a flow's condition reads", async () => {
     // A condition reads the list trait inside a flow: members of the cohort are marked when they arrive.
@@ -62,12 +63,12 @@ describe("cohort syncs on PGlite", () => {
         { id: "e2", source: "c1", target: "u1", sourceHandle: "yes" },
       ],
     });
-    const { source, secret } = (await call(sources.POST, { auth: bearer(t.secret), body: { name: "Mixpanel", kind: "mixpanel" } })).json;
+    const { source, secret } = (await callJson(sources.POST, { auth: bearer(t.secret), body: { name: "Mixpanel", kind: "mixpanel" } })).json;
     // Mixpanel sends Basic auth when asked to; the secret is the password.
     const auth = `Basic ${Buffer.from(`mixpanel:${secret}`).toString("base64")}`;
-    const send = (payload: unknown) => call(webhook.POST, { body: payload, params: { id: source.id }, headers: { authorization: auth } });
+    const send = (payload: unknown) => callJson(webhook.POST, { body: payload, params: { id: source.id }, headers: { authorization: auth } });
 
-    expect((await call(webhook.POST, { body: mixpanel("members", [member("mp-1")]), params: { id: source.id }, headers: { authorization: `Basic ${Buffer.from("mixpanel:wrong").toString("base64")}` } })).status).toBe(401);
+    expect((await callJson(webhook.POST, { body: mixpanel("members", [member("mp-1")]), params: { id: source.id }, headers: { authorization: `Basic ${Buffer.from("mixpanel:wrong").toString("base64")}` } })).status).toBe(401);
     const full = await send(mixpanel("members", [member("mp-1"), member("mp-2")]));
     expect(full.status).toBe(200);
     expect(full.json).toMatchObject({ action: "members", status: "success", accepted: 2 });
@@ -97,8 +98,8 @@ describe("cohort syncs on PGlite", () => {
   });
 
   it("Amplitude: in_cohort true and false, users or one user_id", async () => {
-    const { source, secret } = (await call(sources.POST, { auth: bearer(t.secret), body: { name: "Amplitude", kind: "amplitude" } })).json;
-    const send = (payload: unknown) => call(webhook.POST, { body: payload, params: { id: source.id }, headers: { "x-pathwise-secret": secret } });
+    const { source, secret } = (await callJson(sources.POST, { auth: bearer(t.secret), body: { name: "Amplitude", kind: "amplitude" } })).json;
+    const send = (payload: unknown) => callJson(webhook.POST, { body: payload, params: { id: source.id }, headers: { "x-pathwise-secret": secret } });
     const entered = await send({ cohort_name: "Churn risk", cohort_id: "7khm89cz", in_cohort: true, computed_time: "1692206763", message_id: "m::enter::0", users: [{ user_id: "am-1" }, { user_id: "am-2" }] });
     expect(entered.json).toMatchObject({ success: true, accepted: 2, cohort: "Churn risk", change: "entered" });
     await send({ cohort_name: "Trial", cohort_id: "t1", in_cohort: "true", message_id: "t::enter::0", user_id: "am-1" });

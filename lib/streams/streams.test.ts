@@ -13,7 +13,8 @@ import * as deadLetters from "@/app/api/v1/sources/[id]/dead-letters/route";
 import * as replay from "@/app/api/v1/sources/[id]/dead-letters/replay/route";
 import * as plan from "@/app/api/v1/tracking-plan/route";
 import * as metricsRoute from "@/app/api/metrics/route";
-import { bearer, call, setupDb, type TestDb } from "@/lib/ingest/test-helpers";
+import { bearer, callJson } from "@/lib/testing/routes";
+import { setupDb, type TestDb } from "@/lib/testing/db";
 import { startStreams, type StreamsHandle } from "./manager";
 import { clearSourcesKeyCache } from "./seal";
 import { AMQP_URL, deleteNatsStream, deleteRabbitQueue, NATS_URL, natsPublisher, rabbitPublisher, track, uniqueName, until } from "./test-brokers";
@@ -25,9 +26,9 @@ const natsStreams: string[] = [];
 
 const count = async (sql: string, params: unknown[] = []) => (await t.db.sql.query<{ n: number }>(sql, params))[0].n;
 const events = (name = "Stream Test") => count(`SELECT count(*)::int AS n FROM events WHERE name = $1`, [name]);
-const get = async (id: string) => (await call(one.GET, { auth: bearer(t.secret), params: { id } })).json;
+const get = async (id: string) => (await callJson(one.GET, { auth: bearer(t.secret), params: { id } })).json;
 const create = async (body: Record<string, unknown>) => {
-  const r = await call(sources.POST, { auth: bearer(t.secret), body });
+  const r = await callJson(sources.POST, { auth: bearer(t.secret), body });
   expect(r.status, JSON.stringify(r.json)).toBe(201);
   return r.json.source as { id: string; config: Record<string, unknown> };
 };
@@ -62,7 +63,7 @@ describe("RabbitMQ", () => {
     await until(async () => (await get(src.id)).status === "connected", 15_000, "connected");
 
     // Reject "Order Completed" without a total: the plan's rejections become dead letters.
-    expect((await call(plan.PUT, { auth: bearer(t.secret), method: "PUT", body: { mode: "reject", events: [{ event: "Order Completed", properties: [{ name: "total", type: "number", required: true }] }] } })).status).toBe(200);
+    expect((await callJson(plan.PUT, { auth: bearer(t.secret), method: "PUT", body: { mode: "reject", events: [{ event: "Order Completed", properties: [{ name: "total", type: "number", required: true }] }] } })).status).toBe(200);
 
     for (let i = 0; i < 200; i++) pub.publish(JSON.stringify(track(`rq-${i % 20}`, i)));
     for (let i = 0; i < 50; i++) pub.publish(JSON.stringify(track(`rq-${i % 20}`, i))); // duplicates by messageId
@@ -81,7 +82,7 @@ describe("RabbitMQ", () => {
     await until(async () => (await events()) >= 223 && (await count(`SELECT count(*)::int AS n FROM source_dead_letters WHERE source_id = $1`, [src.id])) >= 5, 30_000, "all consumed");
     await until(async () => (await pub.ready(queue)) === 0, 10_000, "queue empty");
     expect(await events()).toBe(200 + 20 + 2 + 1);
-    const dl = (await call(deadLetters.GET, { auth: bearer(t.secret), params: { id: src.id }, path: "/x" })).json;
+    const dl = (await callJson(deadLetters.GET, { auth: bearer(t.secret), params: { id: src.id }, path: "/x" })).json;
     const reasons = dl.deadLetters.map((d: { reason: string }) => d.reason).sort();
     expect(reasons).toEqual(["bad_json", "too_large", "tracking_plan", "validation", "validation"]);
     const big = dl.deadLetters.find((d: { reason: string }) => d.reason === "too_large");
@@ -97,12 +98,12 @@ describe("RabbitMQ", () => {
     expect(view.consumed).toBe(273);
 
     // Fix the plan, replay: the order goes through; the rest fail again for their own reasons.
-    await call(plan.PUT, { auth: bearer(t.secret), method: "PUT", body: { mode: "flag", events: [] } });
-    const r = await call(replay.POST, { auth: bearer(t.secret), params: { id: src.id }, method: "POST" });
+    await callJson(plan.PUT, { auth: bearer(t.secret), method: "PUT", body: { mode: "flag", events: [] } });
+    const r = await callJson(replay.POST, { auth: bearer(t.secret), params: { id: src.id }, method: "POST" });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ replayed: 5, stored: 1 });
     expect(await events("Order Completed")).toBe(1);
-    expect((await call(deadLetters.GET, { auth: bearer(t.secret), params: { id: src.id }, path: "/x" })).json.pending).toBe(4);
+    expect((await callJson(deadLetters.GET, { auth: bearer(t.secret), params: { id: src.id }, path: "/x" })).json.pending).toBe(4);
 
     // Metrics per source.
     const metrics = await (await metricsRoute.GET(new Request("http://localhost/api/metrics", { headers: { authorization: bearer(t.secret) } }))).text();
@@ -110,17 +111,17 @@ describe("RabbitMQ", () => {
     expect(metrics).toContain(`pathwise_source_connected{source="${src.id}",kind="rabbitmq"} 1`);
 
     // Pause: nothing is consumed; resume: the backlog is.
-    const paused = await call(pause.POST, { auth: bearer(t.secret), params: { id: src.id }, method: "POST" });
+    const paused = await callJson(pause.POST, { auth: bearer(t.secret), params: { id: src.id }, method: "POST" });
     expect(paused.json.status).toBe("paused");
     await until(() => streams.consumers().every((c) => c.source.id !== src.id), 5_000, "consumer stopped");
     for (let i = 300; i < 310; i++) pub.publish(JSON.stringify(track("rq-paused", i)));
     await pub.flush();
     await new Promise((res) => setTimeout(res, 500));
     expect(await pub.ready(queue)).toBe(10);
-    await call(resume.POST, { auth: bearer(t.secret), params: { id: src.id }, method: "POST" });
+    await callJson(resume.POST, { auth: bearer(t.secret), params: { id: src.id }, method: "POST" });
     await until(async () => (await pub.ready(queue)) === 0 && (await count(`SELECT count(*)::int AS n FROM events WHERE name = 'Stream Test' AND (properties->>'n')::int BETWEEN 300 AND 309`)) === 10, 15_000, "backlog consumed");
 
-    const tested = await call(test.POST, { auth: bearer(t.secret), params: { id: src.id }, method: "POST" });
+    const tested = await callJson(test.POST, { auth: bearer(t.secret), params: { id: src.id }, method: "POST" });
     expect(tested.json).toMatchObject({ ok: true, lag: 0 });
     expect(tested.json.message).toContain(queue);
     await pub.close();
@@ -132,15 +133,15 @@ describe("RabbitMQ", () => {
     await until(async () => (await get(refused.id)).status === "error" && (await get(down.id)).status === "error", 20_000, "errors");
     expect((await get(refused.id)).lastError).toMatch(/ACCESS_REFUSED|403/);
     expect((await get(down.id)).lastError).toMatch(/ECONNREFUSED/);
-    const tested = await call(test.POST, { auth: bearer(t.secret), params: { id: refused.id }, method: "POST" });
+    const tested = await callJson(test.POST, { auth: bearer(t.secret), params: { id: refused.id }, method: "POST" });
     expect(tested.json).toMatchObject({ ok: false });
     expect(tested.json.message).toMatch(/ACCESS_REFUSED|403/);
     // An update with the right password: the consumer restarts with it.
-    const fixed = await call(one.PUT, { auth: bearer(t.secret), params: { id: refused.id }, method: "PUT", body: { url: AMQP_URL } });
+    const fixed = await callJson(one.PUT, { auth: bearer(t.secret), params: { id: refused.id }, method: "PUT", body: { url: AMQP_URL } });
     expect(fixed.status).toBe(200);
     queues.push(fixed.json.config.queue);
     await until(async () => (await get(refused.id)).status === "connected", 20_000, "reconnected with the new password");
-    await call(one.DELETE, { auth: bearer(t.secret), params: { id: down.id }, method: "DELETE" });
+    await callJson(one.DELETE, { auth: bearer(t.secret), params: { id: down.id }, method: "DELETE" });
   });
 
   it("reads the URL from an environment variable when asked, and stores none", async () => {
@@ -152,17 +153,17 @@ describe("RabbitMQ", () => {
     const [row] = await t.db.sql.query<{ credentials: string | null }>(`SELECT credentials FROM sources WHERE id = $1`, [src.id]);
     expect(row.credentials).toBeNull();
     await until(async () => (await get(src.id)).status === "connected", 15_000, "connected through the environment's URL");
-    const wrong = await call(one.PUT, { auth: bearer(t.secret), params: { id: src.id }, method: "PUT", body: { url: "nats://127.0.0.1:4222", stream: "S" } });
+    const wrong = await callJson(one.PUT, { auth: bearer(t.secret), params: { id: src.id }, method: "PUT", body: { url: "nats://127.0.0.1:4222", stream: "S" } });
     expect(wrong.status).toBe(400);
     expect(wrong.json.error.details.map((d: { path: string }) => d.path)).toEqual(["url", "stream"]);
-    await call(one.DELETE, { auth: bearer(t.secret), params: { id: src.id }, method: "DELETE" });
+    await callJson(one.DELETE, { auth: bearer(t.secret), params: { id: src.id }, method: "DELETE" });
   });
 
   it("answers bad input with a 400 naming the field", async () => {
-    const r = await call(sources.POST, { auth: bearer(t.secret), body: { name: "x", kind: "rabbitmq", url: "http://nope", queue: "" } });
+    const r = await callJson(sources.POST, { auth: bearer(t.secret), body: { name: "x", kind: "rabbitmq", url: "http://nope", queue: "" } });
     expect(r.status).toBe(400);
     expect(r.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["queue", "url"]);
-    const n = await call(sources.POST, { auth: bearer(t.secret), body: { name: "x", kind: "nats", url: "nats://127.0.0.1:4222", stream: "a.b", subject: "s" } });
+    const n = await callJson(sources.POST, { auth: bearer(t.secret), body: { name: "x", kind: "nats", url: "nats://127.0.0.1:4222", stream: "a.b", subject: "s" } });
     expect(n.status).toBe(400);
     expect(n.json.error.details[0].path).toBe("stream");
   });
@@ -189,7 +190,7 @@ describe("NATS JetStream", () => {
     const view = await get(src.id);
     expect(view.status).toBe("connected");
     expect(view.consumed).toBe(131);
-    const reasons = (await call(deadLetters.GET, { auth: bearer(t.secret), params: { id: src.id }, path: "/x" })).json.deadLetters.map((d: { reason: string }) => d.reason).sort();
+    const reasons = (await callJson(deadLetters.GET, { auth: bearer(t.secret), params: { id: src.id }, path: "/x" })).json.deadLetters.map((d: { reason: string }) => d.reason).sort();
     expect(reasons).toEqual(["bad_json", "too_large", "validation"]);
     await until(async () => (await get(src.id)).lag === 0, 10_000, "lag reported as 0");
 
@@ -198,9 +199,9 @@ describe("NATS JetStream", () => {
     const ci = await jsm.consumers.info(stream, `pathwise-${src.id}`);
     expect(ci.num_ack_pending).toBe(0);
     expect(ci.num_pending).toBe(0);
-    const tested = await call(test.POST, { auth: bearer(t.secret), params: { id: src.id }, method: "POST" });
+    const tested = await callJson(test.POST, { auth: bearer(t.secret), params: { id: src.id }, method: "POST" });
     expect(tested.json).toMatchObject({ ok: true, lag: 0 });
-    await call(one.DELETE, { auth: bearer(t.secret), params: { id: src.id }, method: "DELETE" });
+    await callJson(one.DELETE, { auth: bearer(t.secret), params: { id: src.id }, method: "DELETE" });
     await pub.close();
   });
 
@@ -208,6 +209,6 @@ describe("NATS JetStream", () => {
     const src = await create({ name: "Down", kind: "nats", url: "nats://127.0.0.1:1", stream: "S", subject: "s" });
     await until(async () => (await get(src.id)).status === "error", 20_000, "error");
     expect((await get(src.id)).lastError).toMatch(/CONNECTION_REFUSED|ECONNREFUSED/i);
-    await call(one.DELETE, { auth: bearer(t.secret), params: { id: src.id }, method: "DELETE" });
+    await callJson(one.DELETE, { auth: bearer(t.secret), params: { id: src.id }, method: "DELETE" });
   });
 });

@@ -1,7 +1,8 @@
 // The trigger funnel through the real routes and ingestion, on PGlite and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, call, setupDb, type TestDb } from "@/lib/ingest/test-helpers";
-import { graph, n } from "@/lib/engine/test-builders";
+import { bearer, callJson } from "@/lib/testing/routes";
+import { setupDb, type TestDb } from "@/lib/testing/db";
+import { graph, n } from "@/lib/testing/builders";
 import { POST as batch } from "@/app/api/v1/batch/route";
 import { POST as createFlowRoute } from "@/app/api/v1/flows/route";
 import { POST as publishRoute } from "@/app/api/v1/flows/[id]/publish/route";
@@ -12,23 +13,23 @@ describe.each([["pglite"], ["pg"]] as const)("trigger funnel on %s", (kind) => {
   let t: TestDb;
   let flowId = "";
   const auth = () => bearer(t.secret);
-  const funnel = (query = "") => call(funnelRoute, { path: `/api/v1/flows/${flowId}/trigger-funnel?${query}`, params: { id: flowId }, auth: auth() });
+  const funnel = (query = "") => callJson(funnelRoute, { path: `/api/v1/flows/${flowId}/trigger-funnel?${query}`, params: { id: flowId }, auth: auth() });
 
   beforeAll(async () => {
     clearFlowCache();
     t = await setupDb(kind);
     //   t1 (Viewed Product, name = "Product A") ──▶ m1
     const g = graph([n.onEvent("t1", "Viewed Product", [{ property: "name", op: "eq", value: "Product A" }]), n.inApp("m1", "10% off")], ["t1->m1"]);
-    flowId = (await call(createFlowRoute, { body: { name: "Funnel", graph: g, settings: { reentry: "never" } }, auth: auth() })).json.id;
-    await call(publishRoute, { params: { id: flowId }, auth: auth(), method: "POST" });
+    flowId = (await callJson(createFlowRoute, { body: { name: "Funnel", graph: g, settings: { reentry: "never" } }, auth: auth() })).json.id;
+    await callJson(publishRoute, { params: { id: flowId }, auth: auth(), method: "POST" });
     const ev = (userId: string, properties: Record<string, unknown>) => ({ type: "track", userId, event: "Viewed Product", properties });
-    const res = await call(batch, {
+    const res = await callJson(batch, {
       auth: auth(),
       body: { batch: [ev("f1", { name: "Product B" }), ev("f2", { name: "Product B" }), ev("f3", { name: "Product B" }), ev("f4", { name: "Product A" }), ev("f5", { name: "Product A" }), ev("f6", {}), { type: "track", userId: "f7", event: "Other" }] },
     });
     expect(res.status).toBe(200);
     // f4 comes back: re-entry "never" stops the second event, but f4 did enter.
-    await call(batch, { auth: auth(), body: { batch: [ev("f4", { name: "Product A" })] } });
+    await callJson(batch, { auth: auth(), body: { batch: [ev("f4", { name: "Product A" })] } });
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -71,6 +72,6 @@ describe.each([["pglite"], ["pg"]] as const)("trigger funnel on %s", (kind) => {
   it("answers 400 for a bad range and 404 for an unknown flow", async () => {
     expect((await funnel("from=yesterday")).status).toBe(400);
     expect((await funnel("sample=0")).status).toBe(400);
-    expect((await call(funnelRoute, { path: `/api/v1/flows/nope/trigger-funnel`, params: { id: "nope" }, auth: auth() })).status).toBe(404);
+    expect((await callJson(funnelRoute, { path: `/api/v1/flows/nope/trigger-funnel`, params: { id: "nope" }, auth: auth() })).status).toBe(404);
   });
 });

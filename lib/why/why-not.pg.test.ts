@@ -1,8 +1,9 @@
 // GET /api/v1/users/:userId/why through the real routes and ingestion, on PGlite and on PostgreSQL:
 // stored history explained with the executor's own code; 400 and 404 as docs/api.md §3 errors.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, call, setupDb, type TestDb } from "@/lib/ingest/test-helpers";
-import { graph, n } from "@/lib/engine/test-builders";
+import { bearer, callJson } from "@/lib/testing/routes";
+import { setupDb, type TestDb } from "@/lib/testing/db";
+import { graph, n } from "@/lib/testing/builders";
 import { POST as track } from "@/app/api/v1/track/route";
 import { POST as createFlowRoute } from "@/app/api/v1/flows/route";
 import { POST as publishRoute } from "@/app/api/v1/flows/[id]/publish/route";
@@ -16,17 +17,17 @@ describe.each([["pglite"], ["pg"]] as const)("why (not) on %s", (kind) => {
   let t: TestDb;
   let flowId = "";
   const auth = () => bearer(t.secret);
-  const send = (userId: string, event: string, properties: Record<string, unknown> = {}) => call(track, { body: { userId, event, properties }, auth: auth() });
-  const why = (userId: string, query = `flowId=${flowId}`) => call(whyRoute, { path: `/api/v1/users/${userId}/why?${query}`, params: { userId }, auth: auth() });
+  const send = (userId: string, event: string, properties: Record<string, unknown> = {}) => callJson(track, { body: { userId, event, properties }, auth: auth() });
+  const why = (userId: string, query = `flowId=${flowId}`) => callJson(whyRoute, { path: `/api/v1/users/${userId}/why?${query}`, params: { userId }, auth: auth() });
 
   beforeAll(async () => {
     clearFlowCache();
     t = await setupDb(kind);
     //   t1 (Viewed Product, name = "Product A") ──▶ m1 in-app "banner"
     const g = graph([n.onEvent("t1", "Viewed Product", [{ property: "name", op: "eq", value: "Product A" }]), n.inApp("m1", "10% off", { placement: "banner" })], ["t1->m1"]);
-    const created = await call(createFlowRoute, { body: { name: "Product A discount", graph: g, settings: { reentry: "never" } }, auth: auth() });
+    const created = await callJson(createFlowRoute, { body: { name: "Product A discount", graph: g, settings: { reentry: "never" } }, auth: auth() });
     flowId = created.json.id;
-    expect((await call(publishRoute, { params: { id: flowId }, auth: auth(), method: "POST" })).status).toBe(200);
+    expect((await callJson(publishRoute, { params: { id: flowId }, auth: auth(), method: "POST" })).status).toBe(200);
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -61,11 +62,11 @@ describe.each([["pglite"], ["pg"]] as const)("why (not) on %s", (kind) => {
   });
 
   it("an event that came while the flow was paused", async () => {
-    await call(pauseRoute, { params: { id: flowId }, auth: auth(), method: "POST" });
+    await callJson(pauseRoute, { params: { id: flowId }, auth: auth(), method: "POST" });
     await send("w-4", "Viewed Product", { name: "Product A" });
     const paused = await why("w-4");
     expect(paused.json.reasons.map((r: { code: string }) => r.code)).toEqual(["paused", "paused"]);
-    await call(resumeRoute, { params: { id: flowId }, auth: auth(), method: "POST" });
+    await callJson(resumeRoute, { params: { id: flowId }, auth: auth(), method: "POST" });
     const later = await why("w-4");
     // Resumed: what held at the time of the event is still the reason it did not enter.
     expect(later.json.reasons.map((r: { code: string }) => r.code)).toEqual(["paused"]);

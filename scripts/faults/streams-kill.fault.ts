@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDb, type Db } from "@/lib/db/client";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { createSource } from "@/lib/ingest/sources";
 import { clearSourcesKeyCache } from "@/lib/streams/seal";
 import { durableName } from "@/lib/streams/nats";

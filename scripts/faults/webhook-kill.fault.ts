@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDb, type Db } from "@/lib/db/client";
-import { createPgDatabase } from "@/lib/db/testing";
-import { ingest, publish, seedProfile } from "@/lib/runtime/testing";
+import { createPgDatabase } from "@/lib/testing/db";
+import { ingest, publish, seedProfile } from "@/lib/testing/runtime";
 import { verifySignature } from "@/lib/runtime/webhook";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");

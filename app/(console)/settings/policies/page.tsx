@@ -1,6 +1,6 @@
 // /settings/policies: frequency caps, quiet hours and the default time zone for every flow.
 import type { Metadata } from "next";
-import { PoliciesForm } from "@/components/policies/PoliciesForm";
+import { PoliciesForm } from "@/components/policies/policies-form";
 
 export const metadata: Metadata = { title: "Policies" };
 

@@ -1,4 +1,4 @@
-// The interactive part of a product page: the "Product Viewed" event, the offer, add to cart.
+// The interactive part of a product page: the "Product Viewed" event, the offer, the "for you" strip, add to cart.
 "use client";
 import { useEffect, useState } from "react";
 import Link from "next/link";
@@ -26,6 +26,7 @@ export function ProductView({ product }: { product: Product }) {
       <p className="mt-2 text-gray-600">{product.blurb}</p>
       <p className="mt-4 text-xl font-semibold">${product.price}</p>
       {tracked && <Placement name={PLACEMENTS.productOffer} label="Offers" className="mt-4" />}
+      {tracked && <Placement name={PLACEMENTS.forYou} label="Recommended for you" className="mt-4" />}
       <button
         type="button"
         onClick={() => {

@@ -1,31 +1,13 @@
-// Test support for calling route handlers directly: an in-memory database installed as the process's
-// database, accounts with sessions per role, API keys, and real Request objects that carry them.
-import { PGlite } from "@electric-sql/pglite";
-import { openDb, type Db } from "@/lib/db/client";
-import { createAccount } from "./accounts";
-import { createKey } from "./keys";
-import { createSession, SESSION_COOKIE } from "./sessions";
-import type { Role } from "./roles";
+// Calling route handlers directly, as Next does: real Request objects carrying a key or a console
+// session, accounts with sessions per role, API keys; call() answers the Response, callJson() its
+// status, parsed body and headers. The database is installed with lib/testing/db.ts.
+import type { Db } from "@/lib/db/client";
+import { createAccount } from "@/lib/auth/accounts";
+import { createKey } from "@/lib/auth/keys";
+import { createSession, SESSION_COOKIE } from "@/lib/auth/sessions";
+import type { Role } from "@/lib/auth/roles";
 
 export const ORIGIN = "http://pathwise.test";
-
-/** Opens a fresh in-memory, migrated database and makes getDb() answer with it. */
-export async function installTestDb(): Promise<Db> {
-  const db = await openDb({ pglite: new PGlite() });
-  (globalThis as unknown as { __pathwiseDb?: Promise<Db> }).__pathwiseDb = Promise.resolve(db);
-  return db;
-}
-
-/** Makes getDb() answer with an already open database (after a test swapped in another). */
-export function useTestDb(db: Db) {
-  (globalThis as unknown as { __pathwiseDb?: Promise<Db> }).__pathwiseDb = Promise.resolve(db);
-}
-
-export async function removeTestDb(db: Db) {
-  const holder = globalThis as unknown as { __pathwiseDb?: Promise<Db> };
-  holder.__pathwiseDb = undefined;
-  await db.close();
-}
 
 let seq = 0;
 
@@ -77,3 +59,23 @@ export async function errorOf(res: Response): Promise<{ code: string; message: s
   }
   return body.error as { code: string; message: string; details: unknown[] };
 }
+
+export type JsonCallOptions = { method?: string; path?: string; body?: unknown; raw?: string; auth?: string; params?: Record<string, string>; headers?: Record<string, string> };
+
+/** call(), then the status, the parsed body (the text when not JSON) and the headers; `auth` is a full Authorization value. */
+export async function callJson(handler: RouteHandler, opts: JsonCallOptions = {}) {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.auth) headers.authorization = opts.auth;
+  const res = await call(handler, opts.path ?? "/", { method: opts.method, body: opts.body, raw: opts.raw, headers }, opts.params ?? {});
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json: json as Record<string, any>, headers: res.headers }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export const bearer = (key: string) => `Bearer ${key}`;
+export const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString("base64")}`;

@@ -2,11 +2,11 @@
 import { emptySummary, updateSummary, type EventSummary } from "@/lib/conditions/summary";
 import type { ProfileContext } from "@/lib/conditions/compile";
 import type { Condition, FlowEdge, FlowNode, Graph, MessageDataT, On, Predicate, SettingsInput } from "@/lib/flow/schema";
-import { advance } from "./advance";
-import { compileFlow, type CompiledFlow } from "./compile-flow";
-import { dispatch, singleFlow, type DispatchInput } from "./dispatch";
-import { triggerEntries, type EntryResult } from "./triggers";
-import type { AdvanceInput, AdvanceOptions, Effect, EngineEvent, EntryInput, Run } from "./types";
+import { advance } from "@/lib/engine/advance";
+import { compileFlow, type CompiledFlow } from "@/lib/engine/compile-flow";
+import { dispatch, singleFlow, type DispatchInput } from "@/lib/engine/dispatch";
+import { triggerEntries, type EntryResult } from "@/lib/engine/triggers";
+import type { AdvanceInput, AdvanceOptions, Effect, EngineEvent, EntryInput, Run } from "@/lib/engine/types";
 
 export const T0 = Date.UTC(2025, 2, 1);
 export const MIN = 60_000;

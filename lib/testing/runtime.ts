@@ -4,10 +4,10 @@ import type { Db } from "@/lib/db/client";
 import { createFlow, publishFlow } from "@/lib/flows/store";
 import { ingest as ingestMessages } from "@/lib/ingest/pipeline";
 import { parseBatch } from "@/lib/ingest/messages";
-import { registerHandlers } from "./handlers";
-import { claimJobs, queuesByLease, registeredQueues, runJob } from "./jobs";
-import type { MessageType } from "./types";
-import { loadSummary } from "./summaries";
+import { registerHandlers } from "@/lib/runtime/handlers";
+import { claimJobs, queuesByLease, registeredQueues, runJob } from "@/lib/runtime/jobs";
+import type { MessageType } from "@/lib/runtime/types";
+import { loadSummary } from "@/lib/runtime/summaries";
 
 export async function seedProfile(db: Db, userId: string, traits: Record<string, unknown> = {}): Promise<string> {
   const rows = await db.sql.query<{ id: string }>(`INSERT INTO profiles (user_id, traits) VALUES ($1, $2::jsonb) RETURNING id`, [userId, JSON.stringify(traits)]);

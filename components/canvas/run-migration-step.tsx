@@ -1,12 +1,12 @@
 "use client";
-// The publish dialog's migration step: keep users on their version, or move the users waiting in the
+// The publish dialog's run-migration step: keep users on their version, or move the users waiting in the
 // live version onto the new one by a node mapping (auto-mapped by id, editable), with the dry run.
 import { useId, useState } from "react";
 import { useMigrationPlan, usePublishWithMigration, type NodeMapping, type PublishResult } from "@/components/hooks/use-policies";
 
 const select = "rounded-md border border-slate-300 px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-brand-600";
 
-export function MigrationStep({
+export function RunMigrationStep({
   flowId,
   onPublished,
   onCancel,
