@@ -16,6 +16,7 @@ import {
   type Settings,
 } from "@/lib/flow/schema";
 import { describeNode } from "@/lib/flow/describe";
+import { plainIssue } from "@/lib/flow/plain-words";
 import { toFlowNode, type CanvasNode } from "@/lib/flow/canvas-mapping";
 import { Checkbox, NumberField, Section, SelectField, SmallButton, TextArea, TextField, omit, zodError } from "./fields";
 import { DurationPicker } from "./duration-picker";
@@ -319,10 +320,8 @@ function NodeInspectorForm({
         <div role="alert" className="mx-4 mb-4 rounded-md bg-red-50 p-3 text-xs text-red-700">
           <strong className="font-semibold">Not saved until fixed:</strong>
           <ul className="mt-1 list-disc pl-4">
-            {parsed.error.issues.slice(0, 5).map((i, k) => (
-              <li key={k}>
-                {i.path.join(".") || "data"}: {i.message}
-              </li>
+            {[...new Set(parsed.error.issues.slice(0, 5).map((i) => plainIssue(node.type, i)))].map((text) => (
+              <li key={text}>{text}</li>
             ))}
           </ul>
         </div>
