@@ -9,14 +9,39 @@ import { bodyOf } from "@/lib/flow/canvas-mapping";
 import { describeChange, flowOrder } from "./a11y";
 import { focusNodeWhenDrawn, useAnnounce } from "./announce";
 import { CARD, useEditorApi, type Placement } from "./editor-store";
+import { FIT_OPTIONS } from "./flow-canvas";
 import type { Kind } from "./node-kinds";
 
-export const FIT_OPTIONS = { padding: 0.2, maxZoom: 1.1 };
 
 export function useEditorCommands(canvasBox: RefObject<HTMLDivElement | null>, readOnly: boolean) {
   const store = useEditorApi();
   const rf = useReactFlow<CanvasNode, CanvasEdge>();
   const announce = useAnnounce();
+
+  /**
+   * Bring a new step into view, clear of the zoom controls (bottom left) and the minimap (bottom
+   * right), at the zoom the person chose.
+   */
+  const reveal = useCallback(
+    (id: string) => {
+      const attempt = (tries: number) =>
+        requestAnimationFrame(() => {
+          const n = rf.getNode(id);
+          const box = canvasBox.current?.getBoundingClientRect();
+          if (!n || !box) return;
+          if (!n.measured?.height && tries > 0) return attempt(tries - 1);
+          const w = n.measured?.width ?? CARD.width;
+          const h = n.measured?.height ?? CARD.height;
+          const tl = rf.flowToScreenPosition(n.position);
+          const br = rf.flowToScreenPosition({ x: n.position.x + w, y: n.position.y + h });
+          const clear = { left: 64, right: 24, top: 24, bottom: 150 };
+          const inside = tl.x >= box.left + clear.left && br.x <= box.right - clear.right && tl.y >= box.top + clear.top && br.y <= box.bottom - clear.bottom;
+          if (!inside) rf.setCenter(n.position.x + w / 2, n.position.y + h / 2 + 50 / rf.getZoom(), { zoom: rf.getZoom(), duration: 250 });
+        });
+      attempt(10);
+    },
+    [rf, canvasBox],
+  );
 
   const focusNode = useCallback(
     (id: string) => {
@@ -51,9 +76,10 @@ export function useEditorCommands(canvasBox: RefObject<HTMLDivElement | null>, r
             ? `Added ${kind.label} ${added.id} below ${added.source}${added.handle && added.handle !== "next" ? ` on ${added.handle}` : ""}${added.inserted ? ", the steps after it moved down" : ""}, connected`
             : `Added ${kind.label} ${added.id}, not connected`,
       );
+      reveal(added.id);
       return added.id;
     },
-    [readOnly, canvasBox, rf, store, announce],
+    [readOnly, canvasBox, rf, store, announce, reveal],
   );
 
   // Undo and redo say what they changed, for whoever cannot see the canvas change.

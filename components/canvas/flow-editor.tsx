@@ -3,7 +3,7 @@
 // settings, simulate, test cases, version history) around the editor store (./editor-store), which
 // holds the draft and every action on it.
 import Link from "next/link";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ReactFlowProvider } from "@xyflow/react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useFlow, usePauseFlow, usePublishFlow, useResumeFlow } from "@/components/hooks/use-flows";
@@ -182,6 +182,15 @@ function Editor({ flow }: { flow: FlowDocument }) {
     [edgesRaw, problemEdges, simPath],
   );
 
+  // A flow made through the API without positions (allowed, docs/api.md §5) opens laid out by the same
+  // auto-layout as Shift+L, saved like any change (and undoable); read-only viewers get the simple
+  // layered placement the mapping gives such nodes.
+  const [needsLayout] = useState(() => flow.graph.nodes.some((n) => !n.position));
+  const { autoLayout } = cmd;
+  useEffect(() => {
+    if (needsLayout && !readOnly) void autoLayout();
+  }, [needsLayout, readOnly, autoLayout]);
+
   const toggleHelp = useCallback(() => setHelp((h) => !h), []);
   const closePopups = useCallback(() => {
     setHelp(false);
@@ -213,6 +222,14 @@ function Editor({ flow }: { flow: FlowDocument }) {
         if (!node.selected || doc.nodes.some((n) => n.selected && n.id !== nodeId)) select([nodeId]);
         setPanel("inspect");
         focusFirstFieldWhenDrawn(() => sidePanel.current);
+      } else if (c === "rename") {
+        // F2 or a double-click: straight into the step's name.
+        select([nodeId]);
+        setPanel("inspect");
+        focusFirstFieldWhenDrawn(() => {
+          const label = [...(sidePanel.current?.querySelectorAll("label") ?? [])].find((l) => l.textContent === "Step label");
+          return label?.htmlFor ? (document.getElementById(label.htmlFor)?.parentElement ?? null) : null;
+        });
       } else if (c === "delete") deleteSelected(nodeId);
       else setCommand({ kind: c, nodeId });
     },
