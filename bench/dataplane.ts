@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { createPgDatabase } from "@/lib/testing/db";
-import { call, fmt, pct, seedFlows, seedUsers, startFloor, startServer, wrk, type Server, type WrkResult } from "./support";
+import { call, fmt, pct, seedFlows, seedUsers, startFloor, startServer, uptimeLine, wrk, type Server, type WrkResult } from "./support";
 
 const which = process.argv[2] ?? "both";
 const SECONDS = Number(process.argv[3] ?? 8);
@@ -203,8 +203,11 @@ async function store(kind: "pglite" | "pg") {
 }
 
 async function main() {
+  // The machine's load at the start and at the end: figures move with it on a shared machine.
+  console.log(`\n${uptimeLine()}`);
   if (which === "pglite" || which === "both") await store("pglite");
   if (which === "pg" || which === "both") await store("pg");
+  console.log(`\n${uptimeLine()}`);
 }
 
 main().catch((err) => {

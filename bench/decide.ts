@@ -106,3 +106,4 @@ main().catch((err) => {
   console.error(err);
   process.exit(1);
 });
+export {};

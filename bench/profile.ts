@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPgDatabase } from "@/lib/testing/db";
-import { fmt, seedFlows, seedUsers, startServer, wrk } from "./support";
+import { fmt, seedFlows, seedUsers, startServer, uptimeLine, wrk } from "./support";
 
 const which = process.argv[2] ?? "both";
 const SECONDS = Number(process.argv[3] ?? 10);
@@ -149,6 +149,7 @@ async function profileOne(kind: "track" | "decide") {
 }
 
 async function main() {
+  console.log(`\n${uptimeLine()}`);
   if (which === "track" || which === "both") await profileOne("track");
   if (which === "decide" || which === "both") await profileOne("decide");
 }

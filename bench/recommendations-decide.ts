@@ -6,6 +6,8 @@
 // cost shows in the /track that moves the run; /decide then returns the stored content. Per iteration,
 // interleaved: /track + /decide with recommendations, /track + /decide without.
 // Run: PATHWISE_URL=http://127.0.0.1:3000 PATHWISE_API_KEY=<secret key> npx tsx bench/recommendations-decide.ts [iterations]
+export {};
+
 const BASE = (process.env.PATHWISE_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "");
 const KEY = process.env.PATHWISE_API_KEY ?? "sk_dev";
 const ITERATIONS = Number(process.argv[2] ?? 400);
@@ -130,3 +132,4 @@ main().catch((err) => {
   console.error(err);
   process.exit(1);
 });
+export {};

@@ -16,7 +16,7 @@
 // bought). Run: npx tsx bench/recommendations.ts [shoppers]   (PGlite in memory; BENCH_PG=1: PostgreSQL)
 import { PGlite } from "@electric-sql/pglite";
 import { openDb, type Db } from "@/lib/db/client";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { parseBatch } from "@/lib/ingest/messages";
 import { ingest } from "@/lib/ingest/pipeline";
 import { upsertItems } from "@/lib/catalog/items";

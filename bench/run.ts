@@ -7,7 +7,7 @@
 //   npm run bench -- --fast               skip the slow ones (results: 1,000,000 runs; canvas: a browser; why: 1,000,000 events)
 //   npm run bench -- --skip=canvas,pg     skip some;  --only=conditions,ingest  run only some
 //
-// Names: conditions, cases, ingest, ingest-pg, streams, streams-pg, dataplane, decide, recommendations, recs-decide, shards, summary, results, canvas, why.
+// Names: conditions, cases, ingest, ingest-pg, streams, streams-pg, dataplane, scaleout, decide, recommendations, recs-decide, shards, summary, results, canvas, why.
 // The streams rows need RabbitMQ (127.0.0.1:5672) and NATS JetStream (127.0.0.1:4222).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -26,6 +26,7 @@ const BENCHES: Bench[] = [
   { name: "streams", script: "bench/streams.ts", what: "RabbitMQ and NATS JetStream consumption vs HTTP /batch on PGlite" },
   { name: "streams-pg", script: "bench/streams.ts", env: { BENCH_PG: "1" }, needs: "pg", what: "RabbitMQ and NATS JetStream consumption vs HTTP /batch on PostgreSQL" },
   { name: "dataplane", script: "bench/dataplane.ts", what: "health, /decide, /track, /batch against a bare node:http floor in the same run, PGlite and PostgreSQL; slow clients, idle connections, /decide during an import" },
+  { name: "scaleout", script: "bench/scaleout.ts", needs: "pg", what: "two npm start instances and one worker on one PostgreSQL behind a round-robin proxy against one instance: /decide and /track" },
   { name: "decide", script: "bench/decide.ts", needs: "server", what: "/decide vs /api/health on one running server" },
   { name: "recommendations", script: "bench/recommendations.ts", what: "offline hit-rate@5 and MRR of for_you and also_viewed vs popular on a generated shop history (PGlite)" },
   { name: "recs-decide", script: "bench/recommendations-decide.ts", needs: "server", what: "/track + /decide whose content reads recommendations.for_you vs content without, one running server" },

@@ -3,7 +3,7 @@
 // one survey answer per fifth run. Run with `npx tsx bench/satisfaction.ts`. Creates a fresh database
 // on the local server (PATHWISE_TEST_PG) and drops it.
 import { openDb } from "@/lib/db/client";
-import { createPgDatabase } from "@/lib/db/testing";
+import { createPgDatabase } from "@/lib/testing/db";
 import { createFlow, publishFlow } from "@/lib/flows/store";
 import { getSatisfaction, getTimeInFlow } from "@/lib/results/satisfaction";
 

@@ -1,7 +1,8 @@
 // Shared by the HTTP benchmarks: start the built server (or a bare node:http floor) on a port with a
 // fresh store, seed flows and users through the public API, and run wrk against it.
-import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, execFile, execFileSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -176,3 +177,139 @@ export function wrk(url: string, opts: { connections?: number; threads?: number;
 
 export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "–");
 export const pct = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : "–");
+
+/** `npm run worker` against `databaseUrl` as one node process (tsx loaded in it), in its own process group. */
+export async function startWorker(databaseUrl: string, env: Record<string, string> = {}): Promise<Server> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, ...env },
+  });
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+    if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      /* already gone */
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  };
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("the worker did not start")), 120_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("running")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the worker exited (${code})`));
+    });
+  });
+  child.stdout!.resume();
+  return { url: "", key: "", pid: child.pid!, child, stop };
+}
+
+export type RoundRobin = { url: string; setTargets(targets: string[]): void; forwarded: number[]; stop(): Promise<void> };
+
+/**
+ * A tiny round-robin HTTP proxy in this process (what a load balancer does in front of several
+ * `npm start`): each request goes to the next target over kept-alive upstream connections. A target
+ * that refuses or drops the connection answers 502 to the client (which may retry).
+ */
+export async function startRoundRobin(port: number, targets: string[]): Promise<RoundRobin> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  let list = targets.map((t) => new URL(t));
+  let next = 0;
+  const forwarded = list.map(() => 0);
+  const server = http.createServer((req, res) => {
+    const i = next++ % list.length;
+    const target = list[i];
+    forwarded[i] = (forwarded[i] ?? 0) + 1;
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+      r.on("error", () => res.destroy());
+    });
+    up.on("error", () => {
+      if (!res.headersSent) {
+        res.writeHead(502, { "content-type": "application/json" });
+        res.end('{"error":{"code":"bad_gateway","message":"upstream failed","details":[]}}');
+      } else res.destroy();
+    });
+    req.pipe(up);
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    forwarded,
+    setTargets(t) {
+      list = t.map((x) => new URL(x));
+      next = 0;
+      forwarded.length = 0;
+      forwarded.push(...list.map(() => 0));
+    },
+    async stop() {
+      server.closeAllConnections();
+      agent.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds used so far by each PostgreSQL server process on this machine (backends included), by pid. */
+export function postgresCpu(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, "utf8").trim() !== "postgres") continue;
+    } catch {
+      continue;
+    }
+    const s = cpuSeconds(Number(d));
+    if (Number.isFinite(s)) out.set(Number(d), s);
+  }
+  return out;
+}
+
+/** CPU seconds PostgreSQL used between two postgresCpu() readings (backends that started meanwhile count whole; those that ended are lost). */
+export function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, s] of after) total += s - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** Busy and total CPU ticks of the whole machine so far (/proc/stat), every process included. */
+export function machineCpu(): { busy: number; total: number } {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + (f[4] ?? 0);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** The machine's load line (`uptime`), printed with every benchmark's figures. */
+export function uptimeLine(): string {
+  try {
+    return execFileSync("uptime", { encoding: "utf8" }).trim();
+  } catch {
+    return `load average ${os.loadavg().map((x) => x.toFixed(2)).join(", ")}`;
+  }
+}

@@ -82,7 +82,17 @@ if (existsSync(planeFile)) {
   console.warn(`[pathwise] no data plane in ${path.relative(process.cwd(), planeFile)} (run \`npm run build\`): Next serves every request`);
 }
 
-const server = http.createServer((req, res) => {
+// Slow and idle clients (docs in README, "Settings"): a client that trickles its headers (slowloris) or
+// its body is cut off after headersTimeout / requestTimeout; an idle keep-alive connection is closed
+// after keepAliveTimeout (longer than the usual load balancer's 60 s, so the balancer closes first);
+// Node checks these every connectionsCheckingInterval. Past maxConnections, new connections are
+// dropped at once rather than exhausting the process's file descriptors; each open idle connection
+// costs a few kilobytes, so memory stays bounded by this cap.
+const ms = (name, fallback) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+const server = http.createServer({ connectionsCheckingInterval: ms("PATHWISE_CONNECTIONS_CHECK_MS", 1_000) }, (req, res) => {
   // Answers Next gives itself under /api/v1 (a 405, a not-found) never pass through lib/http/cors.ts:
   // the one header a browser needs to read them is set here first (route answers set the full set).
   if (req.url === "/api/v1" || req.url?.startsWith("/api/v1/") || req.url?.startsWith("/api/v1?")) res.setHeader("access-control-allow-origin", "*");
@@ -104,10 +114,10 @@ server.on("error", (err) => {
   console.error(`[pathwise] cannot listen on ${hostname}:${port}: ${err.message}`);
   process.exit(1);
 });
-server.keepAliveTimeout = 65_000;
-// A client that trickles its headers or body (slowloris) is cut off instead of holding a socket forever.
-server.headersTimeout = 20_000;
-server.requestTimeout = 60_000;
+server.keepAliveTimeout = ms("PATHWISE_KEEPALIVE_TIMEOUT_MS", 65_000);
+server.headersTimeout = ms("PATHWISE_HEADERS_TIMEOUT_MS", 20_000);
+server.requestTimeout = ms("PATHWISE_REQUEST_TIMEOUT_MS", 60_000);
+server.maxConnections = ms("PATHWISE_MAX_CONNECTIONS", 15_000);
 server.listen(port, hostname, () => {
   console.log(`[pathwise] listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
 });

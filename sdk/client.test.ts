@@ -197,6 +197,29 @@ describe("placements", () => {
     expect(document.querySelector("#l")!.textContent).toContain("2 of 3 done");
   });
 
+  it("ticks a shown checklist item the moment its event is tracked, before any refresh", async () => {
+    // Bug: "Finish onboarding" left the checklist at 2 of 3, and the goal exit removed it on the next
+    // refresh, so the user never saw 3 of 3.
+    decisions = {
+      list: decision('<div data-pw-kind="checklist" data-pw-title="Get set up"><ul><li data-pw-done>Sign up</li><li data-pw-done>Browse</li><li data-pw-event="Onboarding Completed">Finish onboarding</li></ul></div>', "c7"),
+    };
+    const c = client();
+    document.body.innerHTML = '<div id="l"></div>';
+    await c.placement("#l", "list");
+    expect(document.querySelector("#l")!.textContent).toContain("2 of 3 done");
+    const decides = () => requests.filter((r) => r.path === "/api/v1/decide").length;
+    const asked = decides();
+    decisions = { list: null };
+    c.track("Onboarding Completed");
+    const bar = document.querySelector("#l [role=progressbar]")!;
+    expect(bar.getAttribute("aria-valuenow")).toBe("3");
+    expect(bar.getAttribute("aria-label")).toBe("3 of 3 done");
+    expect(document.querySelector("#l")!.textContent).toContain("3 of 3 done");
+    expect(document.querySelector('#l li[data-pw-event="Onboarding Completed"]')!.hasAttribute("data-pw-done")).toBe(true);
+    // No decide was needed for it (the placement is asked again only on refresh or identify).
+    expect(decides()).toBe(asked);
+  });
+
   it("honours prefers-reduced-motion", async () => {
     const mm = vi.fn().mockReturnValue({ matches: true });
     Object.defineProperty(window, "matchMedia", { value: mm, configurable: true });

@@ -124,6 +124,7 @@ export function createClient(defaultHost: string) {
         tracked.add(event);
         save(TRACKED_KEY, Array.from(tracked).slice(-MAX_TRACKED));
       }
+      placements!.eventTracked(event);
     },
 
     page(name?: string, properties?: Props): void {

@@ -205,9 +205,8 @@ function decorateChecklist(wrap: Element, root: Element, tracked: Set<string>): 
     if (ev && tracked.has(ev)) li.setAttribute("data-pw-done", "");
     if (li.getAttribute("data-pw-done") === "false") li.removeAttribute("data-pw-done");
   }
-  const done = items.filter((li) => li.hasAttribute("data-pw-done")).length;
-  const pct = items.length ? Math.round((done / items.length) * 100) : 0;
   const header = doc.createElement("div");
+  header.className = "pw-checklist-head";
   const title = root.getAttribute("data-pw-title");
   if (title) {
     const t = doc.createElement("strong");
@@ -218,16 +217,43 @@ function decorateChecklist(wrap: Element, root: Element, tracked: Set<string>): 
   bar.className = "pw-progress";
   bar.setAttribute("role", "progressbar");
   bar.setAttribute("aria-valuemin", "0");
+  bar.appendChild(doc.createElement("span"));
+  header.append(bar, doc.createElement("small"));
+  wrap.insertBefore(header, wrap.firstChild);
+  showProgress(wrap);
+}
+
+/** The checklist's progress (bar and "n of m done") from the items marked done. */
+function showProgress(wrap: Element): void {
+  const items = Array.from(wrap.querySelectorAll("li"));
+  const done = items.filter((li) => li.hasAttribute("data-pw-done")).length;
+  const bar = wrap.querySelector(".pw-checklist-head .pw-progress");
+  const count = wrap.querySelector(".pw-checklist-head small");
+  if (!bar || !count) return;
   bar.setAttribute("aria-valuemax", String(items.length));
   bar.setAttribute("aria-valuenow", String(done));
   bar.setAttribute("aria-label", `${done} of ${items.length} done`);
-  const fill = doc.createElement("span");
-  fill.style.width = `${pct}%`;
-  bar.appendChild(fill);
-  const count = doc.createElement("small");
+  (bar.firstElementChild as HTMLElement | null)?.style.setProperty("width", `${items.length ? Math.round((done / items.length) * 100) : 0}%`);
   count.textContent = `${done} of ${items.length} done`;
-  header.append(bar, count);
-  wrap.insertBefore(header, wrap.firstChild);
+}
+
+/**
+ * An event was just tracked: tick the checklist items in `container` that wait for it and update the
+ * progress at once, so the user sees the step done (a goal exit may retire the checklist on the next
+ * refresh). Returns whether anything changed.
+ */
+export function tickChecklist(container: Element, event: string): boolean {
+  let changed = false;
+  for (const wrap of Array.from(container.querySelectorAll(".pw-checklist"))) {
+    for (const li of Array.from(wrap.querySelectorAll("li[data-pw-event]"))) {
+      if (li.getAttribute("data-pw-event") === event && !li.hasAttribute("data-pw-done")) {
+        li.setAttribute("data-pw-done", "");
+        changed = true;
+      }
+    }
+    if (changed) showProgress(wrap);
+  }
+  return changed;
 }
 
 /**

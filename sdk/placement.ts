@@ -1,7 +1,7 @@
 // Placements: asks /decide for every placement on the page in one request, renders each decision,
 // and records shown (once visible), clicked and dismissed on /outcomes, each at most once.
 import type { Decision, OutcomeType } from "./types";
-import { render, type Rendered } from "./interactions";
+import { render, tickChecklist, type Rendered } from "./interactions";
 import { load, save } from "./storage";
 
 export type PlacementOptions = {
@@ -65,6 +65,11 @@ export class Placements {
       refresh: () => this.update(slot),
       destroy,
     };
+  }
+
+  /** An event was tracked: checklists on the page tick the items waiting for it, at once. */
+  eventTracked(event: string): void {
+    for (const s of this.slots) if (s.rendered) tickChecklist(s.element, event);
   }
 
   /** Re-asks every placement on the page (after identify, when the user's flows may have moved). */

@@ -5,6 +5,8 @@ import { Fragment } from "react";
 import { Condition as ConditionSchema, Predicate as PredicateSchema, type Condition, type Count, type Op, type Predicate, type Value } from "@/lib/flow/schema";
 import { OP_LABELS } from "@/lib/flow/describe";
 import { Checkbox, NumberField, SelectField, SmallButton, TextField, omit, zodError } from "./fields";
+import { SuggestField } from "./suggest-field";
+import type { SuggestScope } from "@/components/hooks/use-suggestions";
 import { DurationPicker } from "./duration-picker";
 
 type ValueType = "text" | "number" | "boolean";
@@ -36,7 +38,20 @@ function convert(value: Value | undefined, op: Op, type: ValueType): Value | und
 }
 
 /** The op select and value input of one test: `plan` `is` `pro`. */
-export function TestEditor({ label, op, value, onChange }: { label: string; op: Op; value: Value | undefined; onChange: (op: Op, value: Value | undefined) => void }) {
+export function TestEditor({
+  label,
+  op,
+  value,
+  onChange,
+  suggest,
+}: {
+  label: string;
+  op: Op;
+  value: Value | undefined;
+  onChange: (op: Op, value: Value | undefined) => void;
+  /** Where values come from: an event's property, or a trait. */
+  suggest?: { field: "value" | "trait_value"; scope: SuggestScope };
+}) {
   const type = typeOf(value);
   const ops = OPS_BY_TYPE[type];
   return (
@@ -75,6 +90,8 @@ export function TestEditor({ label, op, value, onChange }: { label: string; op: 
           onChange={(t) => onChange(op, t.split(",").map((x) => x.trim()).filter(Boolean).map((x) => coerce(x, type)) as Value)}
           hint="Separate values with commas"
         />
+      ) : suggest && type === "text" ? (
+        <SuggestField className="col-span-2" label={`${label} value`} hideLabel field={suggest.field} scope={suggest.scope} placeholder="value" value={value === undefined || value === null ? "" : String(value)} onChange={(t) => onChange(op, coerce(t, type))} />
       ) : (
         <TextField className="col-span-2" label={`${label} value`} hideLabel type={type === "number" ? "number" : "text"} placeholder="value" value={value === undefined || value === null ? "" : String(value)} onChange={(t) => onChange(op, coerce(t, type))} />
       )}
@@ -83,7 +100,7 @@ export function TestEditor({ label, op, value, onChange }: { label: string; op: 
 }
 
 /** Property filters: `where sku is A and price is more than 10`. */
-export function PredicateList({ label, where, onChange }: { label: string; where: Predicate[] | undefined; onChange: (where: Predicate[] | undefined) => void }) {
+export function PredicateList({ label, where, onChange, event }: { label: string; where: Predicate[] | undefined; onChange: (where: Predicate[] | undefined) => void; /** The event whose properties these are (suggestions). */ event?: string }) {
   const list = where ?? [];
   const set = (i: number, p: Predicate) => onChange(list.map((x, j) => (j === i ? p : x)));
   return (
@@ -91,10 +108,12 @@ export function PredicateList({ label, where, onChange }: { label: string; where
       {list.map((p, i) => (
         <div key={i} className="rounded-md border border-slate-200 bg-slate-50/60 p-2">
           <div className="mb-2 flex items-end gap-2">
-            <TextField
+            <SuggestField
               className="flex-1"
               label={`${label} ${i + 1} property`}
               placeholder="property, e.g. name"
+              field="property"
+              scope={{ event }}
               value={p.property}
               onChange={(v) => set(i, { ...p, property: v })}
               error={zodError(PredicateSchema.shape.property, p.property)}
@@ -103,7 +122,7 @@ export function PredicateList({ label, where, onChange }: { label: string; where
               Remove
             </SmallButton>
           </div>
-          <TestEditor label={`${label} ${i + 1}`} op={p.op} value={p.value} onChange={(op, value) => set(i, { property: p.property, op, ...(value !== undefined ? { value } : {}) })} />
+          <TestEditor label={`${label} ${i + 1}`} op={p.op} value={p.value} suggest={event && p.property ? { field: "value", scope: { event, property: p.property } } : undefined} onChange={(op, value) => set(i, { property: p.property, op, ...(value !== undefined ? { value } : {}) })} />
         </div>
       ))}
       <SmallButton onClick={() => onChange([...list, { property: "", op: "eq", value: "" }])}>+ Property filter</SmallButton>
@@ -125,8 +144,8 @@ function RuleEditor({ c, onChange, splits, path }: { c: Condition; onChange: (c:
   if ("trait" in c) {
     return (
       <div className="space-y-2">
-        <TextField label={path === "rule" ? "Trait" : `Trait (${path.slice(5)})`} placeholder="trait, e.g. role" value={c.trait} onChange={(v) => onChange({ ...c, trait: v })} error={c.trait ? undefined : "Name the trait"} />
-        <TestEditor label={`Trait (${path})`} op={c.op} value={c.value} onChange={(op, value) => onChange({ trait: c.trait, op, ...(value !== undefined ? { value } : {}) })} />
+        <SuggestField label={path === "rule" ? "Trait" : `Trait (${path.slice(5)})`} placeholder="trait, e.g. role" field="trait" value={c.trait} onChange={(v) => onChange({ ...c, trait: v })} error={c.trait ? undefined : "Name the trait"} />
+        <TestEditor label={`Trait (${path})`} op={c.op} value={c.value} suggest={c.trait ? { field: "trait_value", scope: { trait: c.trait } } : undefined} onChange={(op, value) => onChange({ trait: c.trait, op, ...(value !== undefined ? { value } : {}) })} />
       </div>
     );
   }
@@ -135,14 +154,14 @@ function RuleEditor({ c, onChange, splits, path }: { c: Condition; onChange: (c:
     const countN = c.count?.[countOp] ?? 1;
     return (
       <div className="space-y-2">
-        <TextField label={path === "rule" ? "Event" : `Event (${path.slice(5)})`} placeholder="event, e.g. Product Viewed" value={c.event} onChange={(v) => onChange({ ...c, event: v })} error={c.event ? undefined : "Name the event"} />
+        <SuggestField label={path === "rule" ? "Event" : `Event (${path.slice(5)})`} placeholder="event, e.g. Product Viewed" field="event" value={c.event} onChange={(v) => onChange({ ...c, event: v })} error={c.event ? undefined : "Name the event"} />
         <div className="grid grid-cols-2 gap-2">
           <SelectField label="Happened" value={countOp} onChange={(o) => onChange({ ...c, count: { [o]: countN } as Count })} options={COUNT_OPS.map((o) => ({ value: o, label: OP_LABELS[o] === "is" ? "exactly" : OP_LABELS[o].replace(/^is /, "") }))} />
           <NumberField label="Times" min={0} value={countN} suffix="×" onChange={(n) => onChange({ ...c, count: { [countOp]: n === "" ? 0 : n } as Count })} />
         </div>
         <Checkbox label="Only in a recent window" checked={c.within !== undefined} onChange={(on) => onChange(on ? { ...c, within: "P7D" } : omit(c, "within"))} />
         {c.within !== undefined ? <DurationPicker label="In the last" value={c.within} onChange={(d) => onChange({ ...c, within: d })} /> : null}
-        <PredicateList label="Event filter" where={c.where} onChange={(where) => onChange(where ? { ...c, where } : omit(c, "where"))} />
+        <PredicateList label="Event filter" event={c.event} where={c.where} onChange={(where) => onChange(where ? { ...c, where } : omit(c, "where"))} />
       </div>
     );
   }

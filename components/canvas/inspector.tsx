@@ -12,67 +12,22 @@ import {
   type Condition,
   type FlowNode,
   type MessageDataT,
-  type On,
   type Settings,
 } from "@/lib/flow/schema";
 import { describeNode } from "@/lib/flow/describe";
 import { plainIssue } from "@/lib/flow/plain-words";
 import { toFlowNode, type CanvasNode } from "@/lib/flow/canvas-mapping";
-import { Checkbox, NumberField, Section, SelectField, SmallButton, TextArea, TextField, omit, zodError } from "./fields";
+import { Checkbox, NumberField, Section, SelectField, SmallButton, TextArea, TextField, zodError } from "./fields";
 import { DurationPicker } from "./duration-picker";
 import { ConditionBuilder, PredicateList, type SplitRef } from "./condition-builder";
 import { LiquidPreview } from "./liquid-preview";
 import { ChannelStatusNote, EmailPreview, InAppComposer } from "./composer/message-composer";
 import { kindOf } from "./node-kinds";
+import { TriggerEditor } from "./trigger-fields";
+import { ConflictNotice } from "./conflict-notice";
+import { SuggestField } from "./suggest-field";
 
 type Change = (data: FlowNode["data"], key?: string) => void;
-
-function TriggerEditor({ node, onChange }: { node: Extract<FlowNode, { type: "trigger" }>; onChange: Change }) {
-  const on = node.data.on;
-  const set = (next: On, key?: string) => onChange({ on: next }, key);
-  const eventName = "event" in on ? on.event : "";
-  return (
-    <>
-      <SelectField
-        label="Users enter when"
-        value={on.type}
-        onChange={(t) =>
-          set(
-            t === "event"
-              ? { type: "event", event: eventName || "Signed Up" }
-              : t === "behavior"
-                ? { type: "behavior", event: eventName || "Page Viewed", count: { gte: 3 }, within: "P1D" }
-                : t === "inactivity"
-                  ? { type: "inactivity", after: "PT24H" }
-                  : { type: "identify" },
-          )
-        }
-        options={[
-          { value: "event", label: "An event arrives" },
-          { value: "behavior", label: "An event repeats (behaviour)" },
-          { value: "inactivity", label: "They go quiet (inactivity)" },
-          { value: "identify", label: "They are first identified" },
-        ]}
-      />
-      {on.type === "event" || on.type === "behavior" ? (
-        <>
-          <TextField label="Event name" value={on.event} onChange={(v) => set({ ...on, event: v }, "event")} placeholder="e.g. Product Viewed" error={zodError(NODE_DATA.trigger, { on: { ...on } }) && !on.event ? "Name the event" : undefined} />
-          {on.type === "behavior" ? (
-            <div className="grid grid-cols-2 gap-2">
-              <NumberField label="At least (times)" min={1} step={1} value={on.count.gte} onChange={(n) => set({ ...on, count: { gte: n === "" ? 1 : n } }, "count")} error={on.count.gte >= 1 && Number.isInteger(on.count.gte) ? undefined : "A whole number, 1 or more"} />
-              <DurationPicker label="Within" value={on.within} onChange={(d) => set({ ...on, within: d }, "within")} />
-            </div>
-          ) : null}
-          <PredicateList label="Trigger filter" where={on.where} onChange={(where) => set(where ? { ...on, where } : (omit(on, "where") as On), "where")} />
-        </>
-      ) : on.type === "inactivity" ? (
-        <DurationPicker label="No events for" value={on.after} onChange={(d) => set({ ...on, after: d }, "after")} />
-      ) : (
-        <p className="text-sm text-slate-600">The user enters the first time an identify call names them.</p>
-      )}
-    </>
-  );
-}
 
 function SplitEditor({ node, onChange }: { node: Extract<FlowNode, { type: "split" }>; onChange: Change }) {
   const branches = node.data.branches;
@@ -132,8 +87,8 @@ function WaitEditor({ node, onChange }: { node: Extract<FlowNode, { type: "wait"
         <DurationPicker label="Wait for" value={d.for} onChange={(v) => onChange({ for: v }, "for")} />
       ) : (
         <>
-          <TextField label="Until event" value={d.until.event} onChange={(v) => onChange({ ...d, until: { ...d.until, event: v } }, "until")} placeholder="e.g. Order Completed" error={d.until.event ? undefined : "Name the event"} />
-          <PredicateList label="Event filter" where={d.until.where} onChange={(where) => onChange({ ...d, until: where ? { ...d.until, where } : { event: d.until.event } }, "where")} />
+          <SuggestField label="Until event" field="event" value={d.until.event} onChange={(v) => onChange({ ...d, until: { ...d.until, event: v } }, "until")} placeholder="e.g. Order Completed" error={d.until.event ? undefined : "Name the event"} />
+          <PredicateList label="Event filter" event={d.until.event} where={d.until.where} onChange={(where) => onChange({ ...d, until: where ? { ...d.until, where } : { event: d.until.event } }, "where")} />
           <DurationPicker label="At most" value={d.timeout} onChange={(v) => onChange({ ...d, timeout: v }, "timeout")} hint="Then the run leaves by “timeout”" />
         </>
       )}
@@ -166,7 +121,7 @@ function MessageEditor({ node, onChange, flow }: { node: Extract<FlowNode, { typ
       />
       {d.channel === "in_app" ? (
         <>
-          <TextField label="Placement" value={d.placement} onChange={(v) => set({ ...d, placement: v }, "placement")} placeholder="e.g. banner" mono hint="The key your app asks /decide for" error={zodError(InAppMessage.shape.placement, d.placement)} />
+          <SuggestField label="Placement" field="placement" value={d.placement} onChange={(v) => set({ ...d, placement: v }, "placement")} placeholder="e.g. banner" hint="The key your app asks /decide for" error={zodError(InAppMessage.shape.placement, d.placement)} />
           <ChannelStatusNote channel="in_app" />
           <InAppComposer key={node.id} data={d} onChange={set} flow={flow} />
         </>
@@ -316,6 +271,7 @@ function NodeInspectorForm({
           )}
         </Section>
       </fieldset>
+      {doc.type === "trigger" || doc.type === "message" ? <ConflictNotice flowId={flow.id} node={doc} /> : null}
       {!parsed.success ? (
         <div role="alert" className="mx-4 mb-4 rounded-md bg-red-50 p-3 text-xs text-red-700">
           <strong className="font-semibold">Not saved until fixed:</strong>
@@ -347,8 +303,8 @@ export function SettingsInspector({ settings, onChange, readOnly }: { settings: 
         <Checkbox label="Track a conversion goal" checked={goal !== null} onChange={(on) => onChange({ ...settings, goal: on ? { event: "Order Completed", within: "P7D" } : null })} />
         {goal ? (
           <>
-            <TextField label="Goal event" value={goal.event} onChange={(v) => onChange({ ...settings, goal: { ...goal, event: v } }, "goal.event")} error={goal.event ? undefined : "Name the goal event"} />
-            <PredicateList label="Goal filter" where={goal.where} onChange={(where) => onChange({ ...settings, goal: where ? { ...goal, where } : { event: goal.event, ...(goal.within ? { within: goal.within } : {}) } })} />
+            <SuggestField label="Goal event" field="event" value={goal.event} onChange={(v) => onChange({ ...settings, goal: { ...goal, event: v } }, "goal.event")} error={goal.event ? undefined : "Name the goal event"} />
+            <PredicateList label="Goal filter" event={goal.event} where={goal.where} onChange={(where) => onChange({ ...settings, goal: where ? { ...goal, where } : { event: goal.event, ...(goal.within ? { within: goal.within } : {}) } })} />
             <Checkbox label="Only within a window after entry" checked={goal.within !== undefined} onChange={(on) => onChange({ ...settings, goal: on ? { ...goal, within: "P7D" } : { event: goal.event, ...(goal.where ? { where: goal.where } : {}) } })} />
             {goal.within ? <DurationPicker label="Converts within" value={goal.within} onChange={(d) => onChange({ ...settings, goal: { ...goal, within: d } }, "goal.within")} /> : null}
             <Checkbox label="Exit the flow on conversion" checked={settings.exitOnGoal} onChange={(v) => onChange({ ...settings, exitOnGoal: v })} />

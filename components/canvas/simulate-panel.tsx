@@ -7,22 +7,9 @@ import { useSimulate, type SimEvent, type SimResponse } from "@/components/hooks
 import { caseFromRun } from "@/lib/cases/run";
 import type { TestCase } from "@/lib/cases/schema";
 import { SelectField, SmallButton, TextArea, TextField } from "./fields";
+import { defaultRows, traitOverrides, type Row } from "./simulate-rows";
 
 export type SimPath = { path: Map<string, number[]>; current: string | null; edges: Set<string> };
-
-type Row = { at: string; type: SimEvent["type"]; name: string; props: string };
-
-function defaultRows(graph: Graph): Row[] {
-  const t = graph.nodes.find((n) => n.type === "trigger");
-  if (!t || t.type !== "trigger") return [{ at: "PT0S", type: "track", name: "Signed Up", props: "{}" }];
-  const on = t.data.on;
-  if (on.type === "identify") return [{ at: "PT0S", type: "identify", name: "", props: '{"role": "admin"}' }];
-  if (on.type === "inactivity") return [{ at: "PT0S", type: "track", name: "Session Started", props: "{}" }];
-  const props = Object.fromEntries((on.where ?? []).filter((p) => p.op === "eq").map((p) => [p.property, p.value]));
-  const row = { at: "PT0S", type: "track" as const, name: on.event, props: JSON.stringify(props) };
-  const times = on.type === "behavior" ? on.count.gte : 2;
-  return Array.from({ length: times }, (_, i) => ({ ...row, at: i === 0 ? "PT0S" : `PT${i}H` }));
-}
 
 const PROFILES: Record<string, string> = {
   "Sample user": '{\n  "name": "Ada",\n  "email": "ada@example.com",\n  "plan": "free",\n  "role": "admin"\n}',
@@ -67,6 +54,15 @@ export function SimulatePanel({
   const [step, setStep] = useState(0);
   const [inputError, setInputError] = useState<string | null>(null);
   const result: SimResponse | undefined = sim.data;
+  // An identify row that replaces a profile trait is said out loud, never applied silently.
+  const overrides = useMemo(() => {
+    try {
+      const t = JSON.parse(traits || "{}");
+      return t && typeof t === "object" && !Array.isArray(t) ? traitOverrides(t, rows) : [];
+    } catch {
+      return [];
+    }
+  }, [traits, rows]);
 
   const path = useMemo<SimPath | null>(() => {
     if (!result || result.trace.length === 0) return null;
@@ -152,6 +148,11 @@ export function SimulatePanel({
             <TextField label={r.type === "identify" ? `Event ${i + 1} traits (JSON)` : `Event ${i + 1} properties (JSON)`} value={r.props} mono onChange={(v) => setRows(rows.map((x, j) => (j === i ? { ...x, props: v } : x)))} />
           </div>
         ))}
+        {overrides.length ? (
+          <p className="rounded-md bg-amber-50 p-2 text-xs text-amber-800" data-testid="sim-overrides">
+            {overrides.map((o) => `Event ${o.event} sets ${o.trait} to ${JSON.stringify(o.to)}, replacing the profile's ${JSON.stringify(o.from)}.`).join(" ")}
+          </p>
+        ) : null}
         <div className="flex gap-2">
           <SmallButton onClick={() => setRows([...rows, { at: `PT${rows.length}H`, type: "track", name: "Order Completed", props: "{}" }])}>+ Event</SmallButton>
           <SmallButton onClick={() => setRows(defaultRows(graph))}>Reset from trigger</SmallButton>

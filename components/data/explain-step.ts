@@ -139,6 +139,7 @@ export function explainStep(step: { result: string; reason?: unknown; delivery?:
       label = "Message not sent";
       tone = "muted";
       if (r.suppressed === "holdout") details.push("The user is in the holdout (control) group, which never receives messages.");
+      else if (r.suppressed === "global_control") details.push("The user is in the workspace's global control group, which receives no message from any flow.");
       else if (r.suppressed === "frequency_cap") details.push(r.cap ? `It would have gone over ${capText(r.cap)}, which drops extra messages.` : "A frequency cap dropped it.");
       else if (r.suppressed === "already_received") details.push("The user already received this message before moving to this version, so it was not sent twice.");
       break;

@@ -71,7 +71,7 @@ function Table({ children, against }: { children: React.ReactNode; against: stri
 const footnote = `Intervals: Wilson (rates) and Newcombe (differences), 95%. P(beats) is the Beta-Binomial posterior probability with uniform priors. A verdict needs ≥ ${MIN_ENTERED_PER_ARM} entries per group and ≥ ${2 * MIN_CONVERSIONS_PER_ARM} conversions in total, then P ≥ 95% and an interval that excludes 0.`;
 
 export function Experiments({ results }: { results: FlowResults }) {
-  const { experiments, holdout } = results;
+  const { experiments, holdout, globalControl, placementHolds } = results;
   return (
     <>
       {experiments.map((e) => (
@@ -111,6 +111,41 @@ export function Experiments({ results }: { results: FlowResults }) {
               <p className="text-xs text-slate-500">{footnote.replaceAll("per group", "per group (flow and holdout)")}</p>
             </div>
           )}
+        </Card>
+      ) : null}
+      {globalControl ? (
+        <Card
+          id="global-control"
+          title="Flow vs global control group"
+          subtitle={`${globalControl.percent}% of all users are in the workspace's control group: they enter every flow, are counted, and get no message from any flow. The uplift is what this flow adds over sending nothing at all.`}
+        >
+          {globalControl.treatment.n + globalControl.control.n === 0 ? (
+            <Empty title="No entries yet">The comparison appears once users enter the flow.</Empty>
+          ) : (
+            <div className="space-y-4">
+              <Table against="global control">
+                <Row name="Flow" rate={globalControl.treatment} comparison={globalControl.comparison} control={false} against="global control" againstName="Global control" />
+                <Row name="Global control" rate={globalControl.control} comparison={null} control against="global control" againstName="Global control" />
+              </Table>
+              <p className="text-xs text-slate-500">{footnote}</p>
+            </div>
+          )}
+        </Card>
+      ) : null}
+      {placementHolds.heldFromOthers + placementHolds.heldForThis > 0 ? (
+        <Card id="placement-holds" title="Placements held for holdouts" subtitle="A user in a holdout sees nothing in that placement from any flow, so the holdout stays a fair comparison.">
+          <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700" data-testid="placement-holds">
+            {placementHolds.heldFromOthers > 0 ? (
+              <li>
+                {count(placementHolds.heldFromOthers)} of this flow&apos;s in-app messages were not shown: the user is in another flow&apos;s holdout for the same placement.
+              </li>
+            ) : null}
+            {placementHolds.heldForThis > 0 ? (
+              <li>
+                {count(placementHolds.heldForThis)} of this flow&apos;s holdout users had another flow&apos;s message for the same placement held back.
+              </li>
+            ) : null}
+          </ul>
         </Card>
       ) : null}
     </>

@@ -3,6 +3,7 @@
 // and alerts when volume or a touchpoint's failure rate leaves its trailing baseline.
 import Link from "next/link";
 import { useOverview } from "@/components/hooks/use-results";
+import { useConflicts } from "@/components/hooks/use-conflicts";
 import { useCan } from "@/components/account-context";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { Overview } from "@/lib/results/overview";
@@ -41,6 +42,7 @@ function Body({ o }: { o: Overview }) {
     <div className="space-y-6">
       <Alerts alerts={o.alerts} />
       <Channels email={o.channels?.email.configured ?? true} />
+      <Conflicts />
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
         <Stat label="Events, last 24 h" value={count(o.events.last24h)} testId="home-events" />
         <Stat label="Active flows" value={count(active)} hint={`of ${count(o.flows.length)}`} />
@@ -152,5 +154,29 @@ function FlowsTable({ flows }: { flows: Overview["flows"] }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Active flows that fill the same placement from the same trigger (lib/flow/conflicts.ts). */
+function Conflicts() {
+  const q = useConflicts();
+  const list = q.data?.conflicts ?? [];
+  if (!list.length) return null;
+  return (
+    <section aria-label="Flow conflicts" className="space-y-2" data-testid="conflicts">
+      {list.map((c) => (
+        <div key={`${c.placement}-${c.triggerKey}`} className="rounded-xl border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 shadow-sm">
+          <p className="font-semibold">Two flows compete for “{c.placement}”</p>
+          <p className="mt-0.5">{c.message}</p>
+          <p className="mt-1 flex flex-wrap gap-3 text-xs">
+            {c.flows.map((f) => (
+              <Link key={f.id} href={`/flows/${f.id}`} className="font-medium underline">
+                {f.name} (priority {f.priority})
+              </Link>
+            ))}
+          </p>
+        </div>
+      ))}
+    </section>
   );
 }

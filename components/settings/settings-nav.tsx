@@ -1,5 +1,5 @@
 "use client";
-// Sub-navigation of /settings: API keys, Team, Audit log.
+// Sub-navigation of /settings: API keys, Team, Audit log, Policies, Control group.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
@@ -8,6 +8,7 @@ export const SETTINGS_ITEMS = [
   { href: "/settings/team", label: "Team" },
   { href: "/settings/audit", label: "Audit log" },
   { href: "/settings/policies", label: "Policies" },
+  { href: "/settings/control-group", label: "Control group" },
 ];
 
 export function SettingsNav() {

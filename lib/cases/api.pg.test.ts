@@ -2,6 +2,7 @@
 // save, read, run, publish refused while a case fails, "expected to change" recorded, copies per version.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STORES, useTestDb } from "@/lib/testing/db";
+import { bearer, callJson, type JsonCallOptions, type RouteHandler } from "@/lib/testing/routes";
 import type { Db } from "@/lib/db/client";
 import * as flows from "@/app/api/v1/flows/route";
 import * as flowRoute from "@/app/api/v1/flows/[id]/route";
@@ -15,16 +16,10 @@ import * as openapi from "@/app/api/v1/openapi.json/route";
 
 const SECRET = "pw_sk_test_cases";
 
-type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
-async function call(handler: Handler, opts: { method?: string; path?: string; body?: unknown; raw?: string; params?: Record<string, string> } = {}) {
-  const req = new Request(`http://localhost${opts.path ?? "/api/v1/x"}`, {
-    method: opts.method ?? "GET",
-    headers: { "content-type": "application/json", authorization: `Bearer ${SECRET}` },
-    body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
-  });
-  const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+/** A route handler called as an API client with the secret key; `body` is the parsed answer. */
+async function call(handler: RouteHandler, opts: JsonCallOptions = {}) {
+  const r = await callJson(handler, { path: "/api/v1/x", auth: bearer(SECRET), ...opts, headers: { "content-type": "application/json", ...opts.headers } });
+  return { status: r.status, body: r.json ?? null };
 }
 
 //   t "Signed up" (Signed Up) ─▶ c "Is admin?" {role eq admin} ──yes──▶ a "Admin tour"

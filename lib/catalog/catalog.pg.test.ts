@@ -3,7 +3,9 @@
 // progress, each strategy kept incrementally, bought items left out, unknown items kept, merges,
 // and `recommendations.*` in a published flow's /decide content (a missing list reads as empty).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, call, drainImports, setupDb, type TestDb } from "@/lib/ingest/test-helpers";
+import { bearer, callJson as call } from "@/lib/testing/routes";
+import { drainImports } from "@/lib/testing/imports";
+import { setupDb, type TestDb } from "@/lib/testing/db";
 import * as items from "@/app/api/v1/catalog/items/route";
 import * as item from "@/app/api/v1/catalog/items/[id]/route";
 import * as catalogImport from "@/app/api/v1/catalog/import/route";

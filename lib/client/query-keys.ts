@@ -26,6 +26,9 @@ export const qk = {
   sources: ["sources"] as const,
   deadLetters: (sourceId: string) => ["sources", sourceId, "dead-letters"] as const,
   engagement: ["engagement"] as const,
+  globalControl: ["settings", "holdout"] as const,
+  conflicts: ["flows", "conflicts"] as const,
+  suggestions: (field: string, scope: Record<string, string | undefined>) => ["suggestions", field, scope] as const,
   catalog: (filter: { q: string; category: string; offset: number }) => ["catalog", filter] as const,
   recommendations: (userId: string, strategy: string) => ["user", userId, "recommendations", strategy] as const,
 };

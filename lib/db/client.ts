@@ -9,7 +9,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { migrateSchema } from "./migrate";
-import { pgliteSql, pgliteTransaction, pgSql, pgTransaction, type Sql } from "./sql";
+import { pgliteSql, pgliteTransaction, pgSql, pgTransaction, type QueryOptions, type Sql } from "./sql";
 
 export interface Db {
   kind: "pglite" | "pg";
@@ -21,6 +21,11 @@ export interface Db {
    * fn's Sql carries the transaction's afterCommit() hooks and items (the runtime's outbox).
    */
   tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * PGlite only (one connection, every statement in turn): statements and transactions started on
+   * this store and not finished yet. Background work (imports) gives way while it is above zero.
+   */
+  pending?(): number;
   close(): Promise<void>;
 }
 
@@ -46,11 +51,23 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
   await lite.waitReady;
   const instance = lite;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(instance) });
+  let pending = 0;
+  const counted = <T>(p: Promise<T>): Promise<T> => {
+    pending++;
+    return p.finally(() => pending--);
+  };
+  const direct = pgliteSql(instance);
   return {
     kind: "pglite",
     prisma,
-    sql: pgliteSql(instance),
-    tx: (fn) => pgliteTransaction(instance, fn),
+    sql: {
+      afterCommit: direct.afterCommit,
+      item: direct.item,
+      query: <T,>(text: string, params?: unknown[], o?: QueryOptions) => counted(direct.query<T>(text, params, o)),
+      exec: (text: string) => counted(direct.exec(text)),
+    },
+    tx: (fn) => counted(pgliteTransaction(instance, fn)),
+    pending: () => pending,
     async close() {
       await prisma.$disconnect().catch(() => undefined);
       if (!instance.closed) await instance.close();

@@ -294,8 +294,9 @@ class Walk {
     let result = "sent";
     const received = this.run.received?.indexOf(node.id) ?? -1;
     if (this.run.holdout) {
-      effect.suppressed = "holdout";
-      reason.suppressed = "holdout";
+      const why = this.run.control === "global" ? "global_control" : "holdout";
+      effect.suppressed = why;
+      reason.suppressed = why;
       result = "suppressed";
     } else if (received >= 0) {
       // Delivered before a version migration: suppress this one reach (a later lap of a cycle sends).

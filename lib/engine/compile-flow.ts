@@ -8,13 +8,14 @@
 // practice `problems` is empty.
 import { compileCondition, compileWhere, type CompiledCondition, type PropsTest } from "@/lib/conditions/compile";
 import { parseDuration } from "@/lib/conditions/duration";
-import { DEFAULT_SETTINGS, handleOf, Settings, type FlowNode, type Graph, type MessageDataT, type SettingsInput } from "@/lib/flow/schema";
+import { DEFAULT_SETTINGS, handleOf, Settings, type FlowNode, type Graph, type MessageDataT, type Predicate, type SettingsInput } from "@/lib/flow/schema";
 
 export type CompiledTrigger =
   | { nodeId: string; kind: "event"; event: string; where: PropsTest }
   | { nodeId: string; kind: "behavior"; event: string; where: PropsTest; hasWhere: boolean; gte: number; withinMs: number }
   | { nodeId: string; kind: "inactivity"; afterMs: number }
-  | { nodeId: string; kind: "identify" };
+  | { nodeId: string; kind: "identify" }
+  | { nodeId: string; kind: "trait"; trait: string; test: PropsTest };
 
 export type CompiledNode =
   | { id: string; type: "trigger"; trigger: CompiledTrigger }
@@ -141,6 +142,8 @@ function compileNode(node: FlowNode, duration: (text: string, nodeId: string) =>
         }
         case "identify":
           return { id: node.id, type: "trigger", trigger: { nodeId: node.id, kind: "identify" } };
+        case "trait":
+          return { id: node.id, type: "trigger", trigger: traitTrigger(node.id, on.trait, on.op, on.value) };
       }
       return invalid("Unknown trigger");
     }
@@ -165,6 +168,11 @@ function compileNode(node: FlowNode, duration: (text: string, nodeId: string) =>
     case "exit":
       return { id: node.id, type: "exit" };
   }
+}
+
+/** A trait trigger's test reads the traits as a property bag (the same operators as a `where`). */
+function traitTrigger(nodeId: string, trait: string, op: Predicate["op"], value: Predicate["value"]): CompiledTrigger {
+  return { nodeId, kind: "trait", trait, test: compileWhere([{ property: trait, op, ...(value !== undefined ? { value } : {}) }]) };
 }
 
 /** The node an edge leaving `nodeId` by `handle` reaches, if any. */

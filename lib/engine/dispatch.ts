@@ -10,6 +10,9 @@
 //              {kind:"identify", first, event, at} an identify (only identify triggers listen)
 //              {kind:"timer", runId, timerId, at}  a run's timer fired
 //              {kind:"inactivity", flowId, lastEventAt, at}  an inactivity check of one flow
+//              {kind:"traits", before, at}         the profile's traits changed outside a flow (identify,
+//                                                  import, a source, the engagement score): `before` is
+//                                                  what they were, `profile.traits` what they are now
 //
 // Rules, in order:
 //   1. Runs already inside see an event first (goal, wait-until): every active or waiting run, and an
@@ -19,10 +22,16 @@
 //      triggerEntries (re-entry, rollout, holdout). identify only reaches identify triggers.
 //   3. Runs stay on the version they entered with; a run whose version is not given holds.
 //   4. Traits set by update nodes are seen by every later walk of the same input.
+//   5. Trait triggers: a traits input lets in the flows whose trait test went from false to true. When
+//      update nodes changed traits while handling any input, the same is tried with the traits from
+//      before those changes (a few rounds at most, so two flows setting each other's trait cannot loop).
+//   6. Global control group (flows.globalControl, 0-20 %): a user whose bucket("workspace",
+//      "global_control", user) falls below it enters every flow as holdout (`control: "global"`).
 // `frozen` names runs that must never be moved (the runtime loads some runs without their state).
 import type { ProfileContext } from "@/lib/conditions/compile";
 import { advance, goalOpen } from "./advance";
 import type { CompiledFlow } from "./compile-flow";
+import { bucket } from "./hash";
 import { triggerEntries, type EntryOptions, type EntryResult } from "./triggers";
 import type { AdvanceInput, AdvanceOptions, Effect, EngineEvent, EntryInput, Run } from "./types";
 
@@ -33,13 +42,29 @@ export type FlowSet = {
   flows: readonly DispatchFlow[];
   /** The compiled version a run is on; null or undefined: the run holds. */
   version(versionId: string): CompiledFlow | null | undefined;
+  /** The workspace's global control group in percent (docs/api.md §7); absent or 0: none. */
+  globalControl?: number;
 };
+
+/** Rounds of trait entries caused by update nodes within one input (rule 5). */
+export const MAX_TRAIT_ROUNDS = 4;
+
+/** Whether this user is in the workspace's global control group: stable per user, the same in every flow. */
+export function inGlobalControl(percent: number | undefined, user: string): boolean {
+  return !!percent && percent > 0 && bucket("workspace", "global_control", user) < percent;
+}
+
+/** Whether some live flow enters on a trait change (the runtime skips the work otherwise). */
+export function hasTraitTrigger(flows: FlowSet): boolean {
+  return flows.flows.some((f) => f.status === "active" && !!f.active?.triggers.some((t) => t.kind === "trait"));
+}
 
 export type DispatchInput =
   | { kind: "event"; event: EngineEvent; at: number }
   | { kind: "identify"; first: boolean; event?: EngineEvent; at: number }
   | { kind: "timer"; runId: string; timerId: string; at: number }
-  | { kind: "inactivity"; flowId: string; lastEventAt: number; at: number };
+  | { kind: "inactivity"; flowId: string; lastEventAt: number; at: number }
+  | { kind: "traits"; before: Record<string, unknown>; at: number };
 
 /** The profile as the engine reads it; `now` is the input's `at`. */
 export type DispatchProfile = Omit<ProfileContext, "now">;
@@ -79,6 +104,7 @@ export function dispatch(flows: FlowSet, runs: readonly Run[], profile: Dispatch
   const ctx = (): ProfileContext => ({ ...profile, traits, now: at });
   const byId = new Map(flows.flows.map((f) => [f.id, f]));
   const advOpts: AdvanceOptions = opts.gate ? { gate: opts.gate } : {};
+  const globalControl = inGlobalControl(flows.globalControl, profile.userId ?? profile.profileId);
 
   const record = (run: Run, effects: Effect[], index: number) => {
     if (index >= 0) out[index] = run;
@@ -97,13 +123,17 @@ export function dispatch(flows: FlowSet, runs: readonly Run[], profile: Dispatch
     const compiled = flow.active;
     if (flow.status !== "active" || !compiled || !compiled.triggers.length) return;
     const mine = out.filter((r) => r.flowId === flow.id);
-    const entryOpts: EntryOptions = { ...advOpts, ...(opts.runId ? { runId: (entry: number) => opts.runId!(flow.id, entry) } : {}), ...(opts.walk === false ? { walk: false } : {}) };
+    const entryOpts: EntryOptions = { ...advOpts, ...(globalControl ? { globalControl } : {}), ...(opts.runId ? { runId: (entry: number) => opts.runId!(flow.id, entry) } : {}), ...(opts.walk === false ? { walk: false } : {}) };
     const result = triggerEntries(compiled, ctx(), entryInput, mine, at, entryOpts);
     entries.push({ flowId: flow.id, result });
     if (result.entered) record(result.run, result.effects, -1);
   };
 
+  const traitsAtStart = traits;
   switch (input.kind) {
+    case "traits":
+      for (const flow of flows.flows) enter(flow, { kind: "traits", before: input.before });
+      break;
     case "event": {
       const event = input.event;
       const t = event.timestamp ?? at;
@@ -140,6 +170,13 @@ export function dispatch(flows: FlowSet, runs: readonly Run[], profile: Dispatch
       if (flow) enter(flow, { kind: "inactivity", lastEventAt: input.lastEventAt });
       break;
     }
+  }
+  // Rule 5: traits changed by update nodes while handling this input may let the user into trait flows.
+  let before = input.kind === "traits" ? profile.traits : traitsAtStart;
+  for (let round = 0; round < MAX_TRAIT_ROUNDS && traits !== before && hasTraitTrigger(flows); round++) {
+    const now = traits;
+    for (const flow of flows.flows) enter(flow, { kind: "traits", before });
+    before = now;
   }
   return { runs: out, effects: moves.flatMap((m) => m.effects), moves, entries, traits };
 }

@@ -7,7 +7,7 @@
 //   timer (wait `for`, until-timeout) and inactivity check fires at its own virtual time.
 // - track: an event; page: an event named "Page Viewed" whose properties carry `name` (and the given
 //   path/url properties); identify: traits merged into the profile, the first one lets identify
-//   triggers in. Every message counts as activity for inactivity triggers, which are checked on the
+//   triggers in, and a trait it changes lets trait triggers in (before the identify itself). Every message counts as activity for inactivity triggers, which are checked on the
 //   virtual clock (a profile that never sends anything has been inactive since `start`).
 // - Stops at `until`; by default at the last event plus every wait in the graph plus the longest
 //   inactivity trigger, at most 400 days after the last event. A walk that keeps cycling stops after
@@ -247,8 +247,11 @@ export function simulate(flowIn: SimulationFlow, input: SimulationInput): Simula
     if (e.userId) userId = e.userId;
     lastEventAt = now;
     if (e.type === "identify") {
+      const before = traits;
       traits = { ...traits, ...(e.traits ?? {}) };
       identifies++;
+      // As ingestion does: a change of traits first (trait triggers), then the identify itself.
+      if (Object.keys(e.traits ?? {}).some((k) => JSON.stringify(before[k]) !== JSON.stringify(traits[k]))) send({ kind: "traits", before, at: now });
       seenEvents.push({ type: "identify", name: "Identify", properties: e.traits ?? {}, timestamp: now, firstIdentify: identifies === 1 });
       send({ kind: "identify", first: identifies === 1, event: { name: "Identify", properties: e.traits ?? {}, timestamp: now }, at: now });
     } else {

@@ -18,11 +18,15 @@
 //      identify    an identify input with `first: true` (the runtime knows whether it is the first).
 //      inactivity  now - lastEventAt >= after, and no run of this flow entered through an inactivity
 //                  trigger at or after lastEventAt (one entry per silence, however often checked).
+//      trait       a traits input whose test fails on `before` and holds on the profile's traits now
+//                  (false -> true): one entry per crossing, never while the trait merely stays true.
 //   2. No run of this flow is active or waiting for the profile ("already_in_flow").
 //   3. Re-entry after an earlier run: "never" refuses; "always" allows; a Duration allows once that
 //      long has passed since the latest entry.
 //   4. Rollout: bucket(flowId, "rollout", user) < rollout, else not entered ("rollout").
 //   5. Holdout: bucket(flowId, "holdout", user) < holdout marks the run holdout (enters, no messages).
+//      A user in the workspace's global control group (opts.globalControl) enters as holdout too, the
+//      run marked `control: "global"` so results can tell the two groups apart.
 //   user = userId ?? profileId. The runtime refuses paused flows before calling this.
 // The run id defaults to `${flowId}:${profileId}:${entry}` so a retried input yields the same id.
 import { countEvents } from "@/lib/conditions/summary";
@@ -48,6 +52,8 @@ export type EntryOptions = {
   runId?: (entry: number) => string;
   /** false: decide the entry only, without walking the new run (why-not asks whether, not what next). */
   walk?: boolean;
+  /** The user is in the workspace's global control group: enters as holdout (see rule 5). */
+  globalControl?: boolean;
 } & AdvanceOptions;
 
 function matchTrigger(flow: CompiledFlow, profile: ProfileContext, input: EntryInput, runs: readonly Run[], now: number): CompiledTrigger | "inactivity_seen" | null {
@@ -66,6 +72,9 @@ function matchTrigger(flow: CompiledFlow, profile: ProfileContext, input: EntryI
         break;
       case "identify":
         if (input.kind === "identify" && input.first) return t;
+        break;
+      case "trait":
+        if (input.kind === "traits" && !t.test(input.before) && t.test(profile.traits)) return t;
         break;
       case "inactivity":
         if (input.kind === "inactivity" && now - input.lastEventAt >= t.afterMs) {
@@ -103,7 +112,8 @@ export function triggerEntries(flow: CompiledFlow, profile: ProfileContext, inpu
   if (flow.settings.rollout < 100 && !(bucket(flow.flowId, "rollout", user) < flow.settings.rollout)) {
     return { entered: false, reason: "rollout", triggerNodeId };
   }
-  const holdout = flow.settings.holdout > 0 && bucket(flow.flowId, "holdout", user) < flow.settings.holdout;
+  const globalControl = opts.globalControl === true;
+  const holdout = globalControl || (flow.settings.holdout > 0 && bucket(flow.flowId, "holdout", user) < flow.settings.holdout);
 
   const entry = maxEntry + 1;
   const id = opts.runId ? opts.runId(entry) : `${flow.flowId}:${profile.profileId}:${entry}`;
@@ -118,6 +128,7 @@ export function triggerEntries(flow: CompiledFlow, profile: ProfileContext, inpu
     nodeId: triggerNodeId,
     triggerNodeId,
     holdout,
+    ...(globalControl ? { control: "global" as const } : {}),
     variants: {},
     visits: {},
     event: null,

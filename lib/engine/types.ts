@@ -36,6 +36,9 @@ export type Run = {
   triggerNodeId: string;
   /** In the control group: walks the flow, is counted, receives no message. */
   holdout: boolean;
+  /** Set when the holdout comes from the workspace's global control group (docs/api.md §7), not the
+   *  flow's own holdout. Absent in older states: they were the flow's own. */
+  control?: "global";
   /** Split node id -> branch id; sticky for the life of the run. */
   variants: Record<string, string>;
   /** Node id -> how many times the run reached it (cycles through waits revisit nodes). */
@@ -61,7 +64,10 @@ export type EngineEvent = { name: string; properties?: Record<string, unknown> |
 export type EntryInput =
   | { kind: "event"; event: EngineEvent }
   | { kind: "identify"; first: boolean; event?: EngineEvent }
-  | { kind: "inactivity"; lastEventAt: number };
+  | { kind: "inactivity"; lastEventAt: number }
+  /** The profile's traits changed (identify, import, a source, an update node, the engagement score):
+   *  `before` is what they were; the profile context holds what they are now. */
+  | { kind: "traits"; before: Record<string, unknown> };
 
 /** What moves an existing run (see advance.ts). */
 export type AdvanceInput =
@@ -119,7 +125,7 @@ export type StepEffect = {
   at: number;
 };
 
-export type SuppressReason = "holdout" | "frequency_cap" | "already_received";
+export type SuppressReason = "holdout" | "global_control" | "frequency_cap" | "already_received";
 export type HoldReason = "quiet_hours" | "frequency_cap";
 
 /** What a message node asks the send gate (workspace policies, see lib/policies). */

@@ -104,6 +104,8 @@ export function describeOn(on: On): string {
       return `When inactive for ${humanDuration(on.after)}`;
     case "identify":
       return "When a user is first identified";
+    case "trait":
+      return `As soon as ${describeTest(on.trait, on.op, on.value)}`;
   }
 }
 

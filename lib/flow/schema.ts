@@ -67,6 +67,8 @@ export const On = z
     }),
     z.object({ type: z.literal("inactivity"), after: Duration }),
     z.object({ type: z.literal("identify") }),
+    // docs/api.md §5: entered when the trait starts to satisfy the test, whatever changed it.
+    z.object({ type: z.literal("trait"), trait: z.string().min(1), op: Op, value: Value.optional() }),
   ])
   .meta({ id: "On" });
 export type On = z.infer<typeof On>;

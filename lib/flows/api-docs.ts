@@ -5,6 +5,7 @@ import { FlowCreateBody, FlowDocument, FlowSummary, FlowUpdateBody, Graph, Setti
 import { CreateKeyBody } from "@/lib/auth/keys";
 import { CreateAccountBody } from "@/lib/auth/accounts";
 import { Account } from "@/lib/auth/api-docs";
+import { ConflictsResult } from "./conflicts";
 
 const StatusResult = z.object({ id: z.string(), status: z.enum(["active", "paused"]), version: z.number().int() });
 const Version = z.object({ id: z.string(), flowId: z.string(), version: z.number().int(), graph: Graph, settings: Settings, publishedAt: z.string(), publishedBy: z.string().nullable() });
@@ -32,6 +33,14 @@ export const endpoints: Endpoint[] = [
   { method: "get", path: "/api/v1/accounts", summary: "List console accounts", tag: "Accounts", access: "admin", response: z.object({ accounts: z.array(Account) }) },
   { method: "post", path: "/api/v1/accounts", summary: "Create a console account with a role", tag: "Accounts", access: "admin", body: CreateAccountBody, response: z.object({ account: Account }), status: 201, errors: [409] },
   { method: "get", path: "/api/v1/flows", summary: "List flows", tag: "Flows", access: "viewer", response: z.object({ flows: z.array(FlowSummary) }) },
+  {
+    method: "get",
+    path: "/api/v1/flows/conflicts",
+    summary: "Active flows that fill the same in-app placement from the same trigger, and which wins (priority, then newest)",
+    tag: "Flows",
+    access: "viewer",
+    response: ConflictsResult,
+  },
   { method: "post", path: "/api/v1/flows", summary: "Create a flow (draft); graph problems are returned, not refused", tag: "Flows", access: "editor", body: FlowCreateBody, response: FlowDocument, status: 201, errors: [422] },
   { method: "get", path: "/api/v1/flows/:id", summary: "Read a flow's draft and status", tag: "Flows", access: "viewer", response: FlowDocument, errors: [404] },
   { method: "put", path: "/api/v1/flows/:id", summary: "Update the draft", tag: "Flows", access: "editor", body: FlowUpdateBody, response: FlowDocument, errors: [404, 422] },

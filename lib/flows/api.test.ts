@@ -2,6 +2,7 @@
 // in-memory PGlite: docs/api.md §2 (auth), §3 (errors) and §5 (flow endpoints except stats/simulate).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgliteTestDb, useTestDb } from "@/lib/testing/db";
+import { bearer, callJson, type JsonCallOptions, type RouteHandler } from "@/lib/testing/routes";
 import type { Db } from "@/lib/db/client";
 import * as flows from "@/app/api/v1/flows/route";
 import * as flow from "@/app/api/v1/flows/[id]/route";
@@ -20,20 +21,12 @@ import { createAccount } from "@/lib/auth/accounts";
 const SECRET = "pw_sk_test_bootstrap";
 let db: Db;
 
-type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
-
-async function call(handler: Handler, opts: { method?: string; path?: string; body?: unknown; raw?: string; auth?: string | null; cookie?: string; params?: Record<string, string>; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { "content-type": "application/json", ...opts.headers };
-  if (opts.auth !== null) headers.authorization = opts.auth ?? `Bearer ${SECRET}`;
-  if (opts.cookie) headers.cookie = opts.cookie;
-  const req = new Request(`http://localhost${opts.path ?? "/api/v1/x"}`, {
-    method: opts.method ?? "GET",
-    headers,
-    body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
-  });
-  const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+/** A route handler called with the secret key (`auth: null`: no credentials); `body` is the parsed answer. */
+async function call(handler: RouteHandler, opts: Omit<JsonCallOptions, "auth"> & { auth?: string | null; cookie?: string } = {}) {
+  const { auth, cookie, ...rest } = opts;
+  const headers = { "content-type": "application/json", ...(cookie ? { cookie } : {}), ...opts.headers };
+  const r = await callJson(handler, { path: "/api/v1/x", ...rest, auth: auth === null ? undefined : (auth ?? bearer(SECRET)), headers });
+  return { status: r.status, body: r.json ?? null, headers: r.headers };
 }
 
 const validGraph = {

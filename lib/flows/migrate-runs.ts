@@ -1,6 +1,7 @@
-// Live-edit migration of the users inside a flow: the dry run for the publish dialog (what would move
-// where, what they would not receive again) and the move itself, done in publish's transaction with the
-// same pure planner (lib/engine/run-migration.ts), so the dry run's counts are what applying does.
+// Run migration (live edits; not a schema migration): moving the users inside a flow onto the version
+// being published. The dry run for the publish dialog (what would move where, what they would not
+// receive again) and the move itself, done in publish's transaction with the same pure planner
+// (lib/engine/run-migration.ts), so the dry run's counts are what applying does.
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";

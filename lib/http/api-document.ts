@@ -10,11 +10,12 @@ import { endpoints as resultsEndpoints } from "@/lib/results/api-docs";
 import { endpoints as caseEndpoints } from "@/lib/cases/api-docs";
 import { endpoints as whyEndpoints } from "@/lib/why/api-docs";
 import { endpoints as streamEndpoints } from "@/lib/streams/api-docs";
+import { endpoints as suggestEndpoints } from "@/lib/suggest/api-docs";
 import { endpoints as catalogEndpoints } from "@/lib/catalog/api-docs";
 
 let cached: ReturnType<typeof buildOpenApi> | undefined;
 
 export function apiDocument() {
-  cached ??= buildOpenApi([...flowEndpoints, ...authEndpoints, ...runtimeEndpoints, ...ingestEndpoints, ...policyEndpoints, ...resultsEndpoints, ...caseEndpoints, ...whyEndpoints, ...streamEndpoints, ...catalogEndpoints], { version: "1.0.0" });
+  cached ??= buildOpenApi([...flowEndpoints, ...authEndpoints, ...runtimeEndpoints, ...ingestEndpoints, ...policyEndpoints, ...resultsEndpoints, ...caseEndpoints, ...whyEndpoints, ...streamEndpoints, ...catalogEndpoints, ...suggestEndpoints], { version: "1.0.0" });
   return cached;
 }

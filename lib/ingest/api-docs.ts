@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Endpoint } from "@/lib/http/openapi";
 import { AliasMessage, BatchBody, BatchResult, GroupMessage, IdentifyMessage, IngestResult, PageMessage, ScreenMessage, TrackMessage } from "./messages";
 import { ImportStatus } from "./import";
-import { EngagementSettings, TrackingPlan } from "./settings";
+import { EngagementSettings, GlobalControl, TrackingPlan } from "./settings";
 import { CreateSourceBody, PreviewBody, SourceUpdate, SourceView } from "./sources";
 import { AmplitudeCohortSync, MixpanelCohortSync } from "@/lib/streams/cohorts";
 import { ViolationItem } from "./violations";
@@ -88,4 +88,15 @@ export const endpoints: Endpoint[] = [
   { method: "get", path: "/api/v1/tracking-plan/violations", summary: "Latest events flagged by the plan", tag: "Tracking plan", access: "viewer", response: z.object({ violations: z.array(ViolationItem) }), query: { limit: "at most 500" } },
   { method: "get", path: "/api/v1/engagement", summary: "The engagement score formula", tag: "Profiles", access: "viewer", response: EngagementSettings },
   { method: "put", path: "/api/v1/engagement", summary: "Change the engagement score formula", tag: "Profiles", access: "editor", body: EngagementSettings, response: EngagementSettings },
+  { method: "get", path: "/api/v1/settings/holdout", summary: "The global control group: the share of all users that gets no message from any flow", tag: "Profiles", access: "viewer", response: GlobalControl },
+  {
+    method: "put",
+    path: "/api/v1/settings/holdout",
+    summary: "Set the global control group (0-20 %, deterministic per user); results compare each flow against it",
+    tag: "Profiles",
+    access: "editor",
+    body: GlobalControl,
+    response: GlobalControl,
+    errors: [400],
+  },
 ];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as importRoute from "@/app/api/v1/import/route";
 import * as importStatus from "@/app/api/v1/import/[id]/route";
 import * as user from "@/app/api/v1/users/[userId]/route";
-import { coerceCell } from "./import";
+import { coerceCell, nextChunkRows } from "./import";
 import { bearer, callJson } from "@/lib/testing/routes";
 import { drainImports } from "@/lib/testing/imports";
 import { setupDb, type TestDb } from "@/lib/testing/db";
@@ -22,12 +22,38 @@ describe("coerceCell", () => {
   });
 });
 
+describe("import chunk size on the embedded store", () => {
+  it("shrinks to about 40 ms of work while requests wait, grows back when none do, and stays 1,000 on PostgreSQL", () => {
+    // 1,000 rows took 400 ms with requests queued: the next chunk is sized to about 40 ms.
+    expect(nextChunkRows(3, 1000, 400)).toBe(100);
+    // Never below 20 rows, however slow the store.
+    expect(nextChunkRows(3, 100, 10_000)).toBe(20);
+    // A fast chunk with requests queued grows at most twofold.
+    expect(nextChunkRows(1, 50, 1)).toBe(100);
+    // Nobody waited: twice as large, up to 1,000.
+    expect(nextChunkRows(0, 100, 400)).toBe(200);
+    expect(nextChunkRows(0, 800, 400)).toBe(1000);
+    // PostgreSQL (no single connection to share): always 1,000.
+    expect(nextChunkRows(null, 100, 10_000)).toBe(1000);
+  });
+});
+
 describe("import on PGlite", () => {
   let t: TestDb;
   beforeAll(async () => {
     t = await setupDb("pglite");
   });
   afterAll(async () => t?.close());
+
+  it("counts the statements and transactions in flight on the store, which an import gives way to", async () => {
+    expect(t.db.pending?.()).toBe(0);
+    const running = [t.db.sql.query("SELECT pg_sleep(0.02)"), t.db.tx((sql) => sql.query("SELECT 1")), t.db.sql.exec("SELECT 1")];
+    expect(t.db.pending?.()).toBe(3);
+    await Promise.all(running);
+    expect(t.db.pending?.()).toBe(0);
+    await t.db.sql.query("SELECT x FROM no_such_table").catch(() => undefined);
+    expect(t.db.pending?.()).toBe(0);
+  });
 
   it("imports a CSV, reports the bad row and coerces values", async () => {
     await callJson((await import("@/app/api/v1/identify/route")).POST, { auth: bearer(t.secret), body: { userId: "crm-1", traits: { keep: "me", drop: "x" } } });

@@ -26,6 +26,32 @@ const CHUNK_ROWS = 1000;
 const READ_BYTES = 256 * 1024;
 /** Lets requests waiting on the event loop run before the import's next step. */
 const yieldToRequests = () => new Promise<void>((r) => setImmediate(r));
+// The embedded store (PGlite) runs one statement at a time: while an import's transaction runs, every
+// request waits for it. There a chunk is sized to take about CHUNK_TARGET_MS, and between chunks the
+// import waits while requests are queued on the store, up to GIVE_WAY_MS, so a request waits at most
+// about one short chunk and the import still gets a share of the store under constant load.
+const CHUNK_TARGET_MS = 40;
+const MIN_CHUNK_ROWS = 20;
+const GIVE_WAY_MS = 100;
+
+/** Yields to the event loop; on the embedded store also waits (bounded) until no request is queued on it. */
+async function giveWay(db: Db): Promise<void> {
+  await yieldToRequests();
+  if (!db.pending) return;
+  const until = Date.now() + GIVE_WAY_MS;
+  while (db.pending() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+}
+
+/**
+ * The next chunk's size. On the embedded store, while requests queue behind the import, a chunk is
+ * sized so its transaction takes about CHUNK_TARGET_MS; with nobody waiting it grows back (×2) to
+ * CHUNK_ROWS, so an import on an idle server keeps its large, cheaper transactions.
+ */
+export function nextChunkRows(pending: number | null, rows: number, ms: number): number {
+  if (pending === null) return CHUNK_ROWS;
+  const target = pending > 0 ? Math.round((rows * CHUNK_TARGET_MS) / Math.max(ms, 1)) : rows * 2;
+  return Math.max(MIN_CHUNK_ROWS, Math.min(CHUNK_ROWS, target, rows * 2));
+}
 const MAX_ERRORS = 1000;
 /** One job run works this long, then yields and continues in the next run (the lease stays short). */
 const BUDGET_MS = 20_000;
@@ -375,13 +401,16 @@ export async function handleImportJob(job: Job, ctx: { db: Db }): Promise<JobRes
     }
     const skip = imp.done + imp.failed;
     let chunk: Row[] = [];
+    let chunkRows = db.pending ? 100 : CHUNK_ROWS;
     for await (const r of rows(db, id, imp.format, imp.kind)) {
       if (r.row <= skip) continue;
       chunk.push(r);
-      if (chunk.length >= CHUNK_ROWS) {
+      if (chunk.length >= chunkRows) {
+        const t = performance.now();
         await applyChunk(db, id, chunk, imp.kind);
+        chunkRows = nextChunkRows(db.pending ? db.pending() : null, chunk.length, performance.now() - t);
         chunk = [];
-        await yieldToRequests();
+        await giveWay(db);
         if (Date.now() - started > BUDGET_MS) return { retryAt: new Date() };
       }
     }

@@ -267,7 +267,7 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
   const now = ctx.receivedAt.getTime();
   const updates: Array<{ id: string; traits: Record<string, unknown>; first_seen: string; last_seen: string; identified_at: string | null }> = [];
   const summaryChanges: SummaryChange[] = [];
-  const toRun: Array<{ state: ProfileState; events: StoredEvent[]; firstIdentify: boolean }> = [];
+  const toRun: Array<{ state: ProfileState; events: StoredEvent[]; firstIdentify: boolean; traitsBefore: Record<string, unknown> }> = [];
   const rowById = new Map(rows.map((r) => [r.id, r]));
   for (const [pid, list] of byProfile) {
     const row = rowById.get(pid)!;
@@ -322,6 +322,7 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
       state: { id: pid, userId: row.user_id, traits, summary, firstSeen: new Date(first), lastSeen: new Date(last) },
       events: stored,
       firstIdentify,
+      traitsBefore: row.traits ?? {},
     });
   }
   if (updates.length === 1) {
@@ -346,7 +347,11 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
   if (summaryChanges.length) await saveSummaries(sql, summaryChanges);
   if (ctx.runFlows && toRun.length) {
     // All profiles of the request at once: one look at the flows, one read of runs, one write per table.
-    await runFlowsForBatch(sql, toRun.map((r) => ({ profile: r.state, events: r.events, firstIdentify: r.firstIdentify })), { now: ctx.receivedAt });
+    await runFlowsForBatch(sql, toRun.map((r) => ({ profile: r.state, events: r.events, firstIdentify: r.firstIdentify, traitsBefore: r.traitsBefore })), { now: ctx.receivedAt });
+  } else if (toRun.length) {
+    // An import moves no flow by its rows, but a trait it changes is a change like any other
+    // (docs/api.md §5 trait triggers): only trait triggers look at it.
+    await runFlowsForBatch(sql, toRun.map((r) => ({ profile: r.state, events: [], firstIdentify: false, traitsBefore: r.traitsBefore })), { now: ctx.receivedAt });
   }
   const profileOfIndex = new Map(messages.map((m) => [m.index, profileOf(m)]));
   return {

@@ -50,9 +50,15 @@ export const TrackingPlan = z
   .meta({ id: "TrackingPlan" });
 export type TrackingPlan = z.infer<typeof TrackingPlan>;
 
-export type DataSettings = { engagement: EngagementSettings; plan: TrackingPlan };
+/** The workspace's global control group (docs/api.md §7): this share of all users gets no message from any flow. */
+export const GlobalControl = z
+  .strictObject({ percent: z.number().min(0).max(20).describe("0-20: the share of all users (deterministic per user) held out of every flow's messages") })
+  .meta({ id: "GlobalControl" });
+export type GlobalControl = z.infer<typeof GlobalControl>;
 
-const DEFAULTS = (): DataSettings => ({ engagement: EngagementSettings.parse({}), plan: TrackingPlan.parse({}) });
+export type DataSettings = { engagement: EngagementSettings; plan: TrackingPlan; globalControl: GlobalControl };
+
+const DEFAULTS = (): DataSettings => ({ engagement: EngagementSettings.parse({}), plan: TrackingPlan.parse({}), globalControl: { percent: 0 } });
 
 // On globalThis: Next's bundle (which saves settings) and the data plane's (which ingests) share it.
 const holder = globalThis as unknown as { __pathwiseDataSettings?: { at: number; value: DataSettings } | null };
@@ -61,7 +67,7 @@ const holder = globalThis as unknown as { __pathwiseDataSettings?: { at: number;
 export async function loadSettings(sql: Sql, now = Date.now()): Promise<DataSettings> {
   const cache = holder.__pathwiseDataSettings;
   if (cache && now - cache.at < CACHE_MS) return cache.value;
-  const rows = await sql.query<{ key: string; value: unknown }>(`SELECT key, value FROM data_settings WHERE key IN ('engagement', 'tracking_plan')`);
+  const rows = await sql.query<{ key: string; value: unknown }>(`SELECT key, value FROM data_settings WHERE key IN ('engagement', 'tracking_plan', 'global_control')`);
   const value = DEFAULTS();
   for (const r of rows) {
     if (r.key === "engagement") {
@@ -70,6 +76,9 @@ export async function loadSettings(sql: Sql, now = Date.now()): Promise<DataSett
     } else if (r.key === "tracking_plan") {
       const p = TrackingPlan.safeParse(r.value);
       if (p.success) value.plan = p.data;
+    } else if (r.key === "global_control") {
+      const p = GlobalControl.safeParse(r.value);
+      if (p.success) value.globalControl = p.data;
     }
   }
   holder.__pathwiseDataSettings = { at: now, value };
@@ -98,5 +107,11 @@ export async function saveEngagement(sql: Sql, input: z.input<typeof EngagementS
 export async function saveTrackingPlan(sql: Sql, input: z.input<typeof TrackingPlan>): Promise<TrackingPlan> {
   const value = TrackingPlan.parse(input);
   await save(sql, "tracking_plan", value);
+  return value;
+}
+
+export async function saveGlobalControl(sql: Sql, input: z.input<typeof GlobalControl>): Promise<GlobalControl> {
+  const value = GlobalControl.parse(input);
+  await save(sql, "global_control", value);
   return value;
 }

@@ -7,6 +7,7 @@ import { cohortCounts, dailyCounters, get, isoDay, type Range } from "./counters
 import { graphOrder, loadResultsFlow, nodeLabel } from "./flow-graph";
 import type { FlowNode } from "@/lib/flow/schema";
 import { statsFromCounts, FlowStats } from "./stats";
+import { globalControlCounts, placementHolds } from "./placement-holds";
 import { Satisfaction, TimeInFlow, getSatisfaction, getTimeInFlow } from "./satisfaction";
 
 export const TTC_BUCKETS = ["< 1 min", "1–10 min", "10–60 min", "1–6 h", "6–24 h", "1–3 days", "3–7 days", "7–14 days", "14–30 days", "30+ days"];
@@ -61,6 +62,16 @@ export const FlowResults = z
       }),
     ),
     holdout: z.object({ treatment: RateS, control: RateS, comparison: Comparison }).nullable(),
+    globalControl: z
+      .object({ percent: z.number(), treatment: RateS, control: RateS, comparison: Comparison })
+      .nullable()
+      .describe("The flow against the workspace's global control group (docs/api.md §7); null when the group is off and none of its users entered"),
+    placementHolds: z
+      .object({
+        heldFromOthers: z.number().int().describe("This flow's in-app messages not shown because the user is in another flow's holdout for the same placement"),
+        heldForThis: z.number().int().describe("This flow's holdout users for whom another flow's message for the same placement was held back"),
+      })
+      .describe("A holdout holds its placement: another flow's message for it is not shown to a held-out user"),
     satisfaction: Satisfaction.describe("Survey answers (rating / NPS steps) per flow, step and variant, answered in the range"),
     timeInFlow: TimeInFlow.describe("Median and p90 time from entry to converting, completing or exiting, of runs that entered in the range"),
   })
@@ -74,11 +85,13 @@ function compare(t: { x: number; n: number }, c: { x: number; n: number }): { up
 const share = (x: number, n: number) => (n > 0 ? x / n : 0);
 const orNull = (x: number, n: number) => (n > 0 ? x / n : null);
 
-export async function getFlowResults(sql: Sql, flowId: string, range: Range): Promise<FlowResults> {
+export async function getFlowResults(sql: Sql, flowId: string, range: Range, opts: { globalControlPercent?: number } = {}): Promise<FlowResults> {
   const flow = await loadResultsFlow(sql, flowId);
-  const [counts, days, satisfaction, timeInFlow] = await Promise.all([
+  const [counts, days, global, holds, satisfaction, timeInFlow] = await Promise.all([
     cohortCounts(sql, flowId, range),
     dailyCounters(sql, flowId, range, ["entered", "converted", "converted_on", "converted_on_holdout"]),
+    globalControlCounts(sql, flowId, range),
+    placementHolds(sql, flowId, range),
     getSatisfaction(sql, flowId, range),
     getTimeInFlow(sql, flowId, range),
   ]);
@@ -156,9 +169,15 @@ export async function getFlowResults(sql: Sql, flowId: string, range: Range): Pr
     ];
   });
 
-  const hc = { x: stats.holdout.converted, n: stats.holdout.entered };
-  const tr = { x: stats.converted - hc.x, n: stats.entered - hc.n };
+  // Holdout runs are the flow's own holdout plus the global control group's users; the treatment is
+  // everyone else. Each control is compared with the same treatment.
+  const allHeld = { x: stats.holdout.converted, n: stats.holdout.entered };
+  const gc = { x: global.converted, n: global.entered };
+  const hc = { x: allHeld.x - gc.x, n: allHeld.n - gc.n };
+  const tr = { x: stats.converted - allHeld.x, n: stats.entered - allHeld.n };
   const holdout = flow.settings.holdout > 0 || hc.n > 0 ? { treatment: rate(tr.x, tr.n), control: rate(hc.x, hc.n), comparison: compare(tr, hc) } : null;
+  const gcPercent = opts.globalControlPercent ?? 0;
+  const globalControl = gcPercent > 0 || gc.n > 0 ? { percent: gcPercent, treatment: rate(tr.x, tr.n), control: rate(gc.x, gc.n), comparison: compare(tr, gc) } : null;
 
   return {
     flow: { id: flow.id, name: flow.name, status: flow.status, version: flow.version, goal: flow.settings.goal?.event ?? null, holdoutPercent: flow.settings.holdout },
@@ -171,6 +190,8 @@ export async function getFlowResults(sql: Sql, flowId: string, range: Range): Pr
     timeToConvert,
     experiments,
     holdout,
+    globalControl,
+    placementHolds: holds,
     satisfaction,
     timeInFlow,
   };

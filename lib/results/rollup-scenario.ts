@@ -3,6 +3,7 @@
 // that prove the trigger-kept rollups equal a count from scratch.
 import type { Db } from "@/lib/db/client";
 import { mulberry32 } from "@/lib/stats";
+import { insertSteps, type StepRow } from "./steps";
 
 export async function seedFlow(db: Db, name = "Rollup flow") {
   const graph = {
@@ -76,39 +77,21 @@ export async function mixedWrites(db: Db, flowId: string, versionId: string, opt
         }
         await upsertRuns(sql, fresh);
         runs.push(...fresh);
-        const stepValues: unknown[] = [];
-        const stepRows: string[] = [];
+        const stepRows: StepRow[] = [];
         for (const run of fresh) {
-          for (const node of ["t1", "s1"]) {
-            stepValues.push(run.id, flowId, node, `${run.id}:${node}:1`, run.profileId);
-            const b = stepValues.length - 5;
-            stepRows.push(`($${b + 1}, $${b + 2}, $${b + 3}, 'next', $${b + 4}, $${b + 5})`);
-          }
+          for (const node of ["t1", "s1"]) stepRows.push({ run_id: run.id, flow_id: flowId, node_id: node, result: "next", key: `${run.id}:${node}:1`, profile_id: run.profileId });
         }
-        await sql.query(`INSERT INTO steps (run_id, flow_id, node_id, result, key, profile_id) VALUES ${stepRows.join(", ")} ON CONFLICT (profile_id, key) DO NOTHING`, stepValues);
+        await insertSteps(sql, stepRows);
       } else if (r < 0.5) {
         // A step at a later node; sometimes a revisit (a cycle through a wait) or a non-entering step.
         const run = pick(runs);
         const node = pick(["w1", "m1", "m1"]);
         run.visits++;
         const entered = rnd() < 0.85;
-        await sql.query(`INSERT INTO steps (run_id, flow_id, node_id, result, key, entered, profile_id) VALUES ($1, $2, $3, 'next', $4, $5, $6) ON CONFLICT (profile_id, key) DO NOTHING`, [
-          run.id,
-          flowId,
-          node,
-          `${run.id}:${node}:${run.visits}`,
-          entered,
-          run.profileId,
-        ]);
+        await insertSteps(sql, [{ run_id: run.id, flow_id: flowId, node_id: node, result: "next", key: `${run.id}:${node}:${run.visits}`, entered, profile_id: run.profileId }]);
         // Retried write: the same key again must not count twice.
         if (rnd() < 0.2) {
-          await sql.query(`INSERT INTO steps (run_id, flow_id, node_id, result, key, profile_id) VALUES ($1, $2, $3, 'next', $4, $5) ON CONFLICT (profile_id, key) DO NOTHING`, [
-            run.id,
-            flowId,
-            node,
-            `${run.id}:${node}:${run.visits}`,
-            run.profileId,
-          ]);
+          await insertSteps(sql, [{ run_id: run.id, flow_id: flowId, node_id: node, result: "next", key: `${run.id}:${node}:${run.visits}`, profile_id: run.profileId }]);
         }
       } else if (r < 0.7) {
         // Status change, conversion, variant assignment, in one multi-row upsert.

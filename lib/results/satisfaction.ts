@@ -102,10 +102,10 @@ export async function getSatisfaction(sql: Sql, flowId: string, range: Range): P
 }
 
 export async function getTimeInFlow(sql: Sql, flowId: string, range: Range): Promise<TimeInFlow> {
-  const rows = await sql.query<{ kind: string | null; runs: number; median: number | null; p90: number | null }>(
+  // Both quantiles from one sort per group (the array form of percentile_cont).
+  const rows = await sql.query<{ kind: string | null; runs: number; q: number[] | null }>(
     `SELECT kind, count(*)::int AS runs,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS median,
-            percentile_cont(0.9) WITHIN GROUP (ORDER BY secs) AS p90
+            percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY secs) AS q
        FROM (SELECT CASE WHEN converted_at IS NOT NULL THEN 'converted' WHEN status = 'completed' THEN 'completed' ELSE 'exited' END AS kind,
                     greatest(0, extract(epoch FROM coalesce(converted_at, ended_at) - entered_at))::float8 AS secs
                FROM runs
@@ -116,7 +116,7 @@ export async function getTimeInFlow(sql: Sql, flowId: string, range: Range): Pro
   );
   const pick = (kind: string | null) => {
     const r = rows.find((x) => x.kind === kind);
-    return r ? { runs: Number(r.runs), medianSeconds: r.median === null ? null : Number(r.median), p90Seconds: r.p90 === null ? null : Number(r.p90) } : { runs: 0, medianSeconds: null, p90Seconds: null };
+    return r && r.q ? { runs: Number(r.runs), medianSeconds: Number(r.q[0]), p90Seconds: Number(r.q[1]) } : { runs: r ? Number(r.runs) : 0, medianSeconds: null, p90Seconds: null };
   };
   return { all: pick(null), converted: pick("converted"), completed: pick("completed"), exited: pick("exited") };
 }

@@ -6,6 +6,7 @@ import type { Effect, MessageEffect, Run, StepEffect } from "@/lib/engine";
 import { fromStoredRun, toStoredRun } from "@/lib/engine/run-state";
 import { enqueueMany, type NewJob } from "./jobs";
 import { runtimeMetrics } from "./counters";
+import { insertSteps } from "@/lib/results/steps";
 
 /** The profile as the executor holds it during one transaction (traits change as update nodes run). */
 export type ProfileRow = {
@@ -146,13 +147,8 @@ export class Outbox {
         entered: s.entered,
         node_type: s.nodeType,
       }));
-      await sql.query(
-        `INSERT INTO steps (profile_id, run_id, flow_id, node_id, at, result, reason, key, entered, node_type)
-         SELECT x.profile_id, x.run_id, x.flow_id, x.node_id, x.at, x.result, x.reason, x.key, x.entered, x.node_type
-           FROM jsonb_to_recordset($1::jsonb) AS x(profile_id text, run_id text, flow_id text, node_id text, at timestamptz, result text, reason jsonb, key text, entered boolean, node_type text)
-         ON CONFLICT (profile_id, key) DO NOTHING`,
-        [JSON.stringify(rows)],
-      );
+      // With their "node" rollup counters, in the same statement (lib/results/steps.ts).
+      await insertSteps(sql, rows);
       const byType = new Map<string, number>();
       for (const s of steps) byType.set(s.nodeType, (byType.get(s.nodeType) ?? 0) + 1);
       for (const [nodeType, n] of byType) m.steps.inc({ node_type: nodeType }, n);
@@ -242,6 +238,8 @@ export class Outbox {
         payload = { subject: msg.subject, body: msg.body, to: msg.to, variant, variants: msg.variants, userId: profile.userId };
       }
       if (msg.renderError) payload.renderError = msg.renderError;
+      // Why nothing went out: a holdout's in-app touchpoint holds its placement (decide.ts).
+      if (msg.suppressed) payload.suppressed = msg.suppressed;
       if (held) payload.deliverAt = new Date(msg.deliverAt!).toISOString();
       return {
         key: msg.key,

@@ -2,6 +2,12 @@
 // with it (/outcomes). Decide is one indexed query: the newest `ready` in_app touchpoint per placement
 // among the profile's identities, of active flows only (a paused flow shows nothing), higher flow
 // priority first. Holdout runs never have a `ready` touchpoint (theirs are `suppressed`).
+//
+// A holdout holds its placement: when a user's holdout run (the flow's own holdout or the global
+// control group) reached an in-app message for a placement, no other flow's message fills that
+// placement for that user while the held flow is active. Otherwise the holdout would be compared with
+// users who saw some other message there, not with users who saw nothing; results say how many
+// messages were held back this way (lib/results/placement-holds.ts).
 import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
 import { runtimeMetrics } from "./counters";
@@ -54,16 +60,18 @@ export async function decideAs(sql: Sql, caller: Caller, req: Request, body: Dec
   return decide(sql, body, { strict: verified.strict });
 }
 
-type DecisionRow = { id: string; profile_id: string; placement: string; content: string | null; flow_id: string; node_id: string; variant: string | null };
+type DecisionRow = { id: string; profile_id: string; placement: string; content: string | null; flow_id: string; node_id: string; variant: string | null; held: boolean };
 
 // The profiles come from the identity directory (keyed by the id), then the touchpoints by profile id:
 // each statement is answered by one shard on a sharded store.
 const DIRECTORY_SQL = `SELECT profile_id FROM identity_directory WHERE kind = $1 AND value = $2`;
+export const HOLDOUT_REASONS = ["holdout", "global_control"];
 const DECIDE_SQL = `
-  SELECT DISTINCT ON (t.placement) t.id, t.profile_id, t.placement, t.content, t.flow_id, t.node_id, t.payload->>'variant' AS variant
+  SELECT DISTINCT ON (t.placement) t.id, t.profile_id, t.placement, t.content, t.flow_id, t.node_id, t.payload->>'variant' AS variant, t.status = 'suppressed' AS held
     FROM touchpoints t JOIN flows f ON f.id = t.flow_id
-   WHERE t.profile_id = ANY($1::text[]) AND t.placement = ANY($2::text[]) AND t.status = 'ready' AND f.status = 'active'
-   ORDER BY t.placement, f.priority DESC, t.seq DESC`;
+   WHERE t.profile_id = ANY($1::text[]) AND t.placement = ANY($2::text[]) AND f.status = 'active'
+     AND (t.status = 'ready' OR (t.status = 'suppressed' AND t.payload->>'suppressed' IN ('holdout', 'global_control')))
+   ORDER BY t.placement, (t.status = 'suppressed') DESC, f.priority DESC, t.seq DESC`;
 
 /**
  * The profiles a decision reads. `strict` (identity verification applies to the caller): an
@@ -102,14 +110,17 @@ export async function decide(
   // Null prototype: placement keys are user input ("__proto__" must be an answer, not a prototype).
   const decisions: Record<string, Decision | null> = Object.create(null) as Record<string, Decision | null>;
   for (const key of placements) decisions[key] = null;
+  let shown = 0;
   for (const r of rows) {
+    if (r.held) continue; // held for a holdout: the placement stays empty
+    shown++;
     const d: Decision = { content: r.content ?? "", flowId: r.flow_id, nodeId: r.node_id, decisionId: `${r.profile_id}.${r.id}` };
     if (r.variant) d.variant = r.variant;
     decisions[r.placement] = d;
   }
   const m = runtimeMetrics();
-  m.decisions.inc({ result: "content" }, rows.length);
-  m.decisions.inc({ result: "none" }, placements.length - rows.length);
+  m.decisions.inc({ result: "content" }, shown);
+  m.decisions.inc({ result: "none" }, placements.length - shown);
   return { decisions };
 }
 

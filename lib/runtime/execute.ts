@@ -11,6 +11,7 @@ import type { Sql } from "@/lib/db/sql";
 import type { ProfileContext } from "@/lib/conditions/compile";
 import { asSummary } from "@/lib/conditions/summary";
 import { dispatch, inactivityDueAt, type CompiledFlow, type DispatchInput, type EngineEvent, type FlowSet, type Run } from "@/lib/engine";
+import { loadSettings } from "@/lib/ingest/settings";
 import type { ProfileState, StoredEvent } from "./types";
 import { inactivityKey, outboxOf, runFromRow, RUN_COLUMNS, type ProfileRow, type RunRow } from "./apply";
 import { compiledVersion, flowIndex, recommendationListsOf, type LiveFlow } from "./flow-cache";
@@ -49,8 +50,19 @@ function engineEvent(e: StoredEvent): EngineEvent {
   return { name: e.name, properties: e.properties ?? {}, timestamp: e.timestamp.getTime() };
 }
 
-/** One profile's share of an ingestion batch. */
-export type BatchItem = { profile: ProfileState; events: StoredEvent[]; firstIdentify: boolean };
+/** One profile's share of an ingestion batch. `traitsBefore`: the profile's traits before this batch
+ *  changed them (identify, import, a source, the engagement score): trait triggers compare the two. */
+export type BatchItem = { profile: ProfileState; events: StoredEvent[]; firstIdentify: boolean; traitsBefore?: Record<string, unknown> };
+
+/** Whether the traits differ (key order aside): only then can a trait trigger fire. */
+export function traitsChanged(before: Record<string, unknown> | undefined, after: Record<string, unknown>): boolean {
+  if (!before || before === after) return false;
+  const a = Object.keys(before);
+  const b = Object.keys(after);
+  if (a.length !== b.length) return true;
+  for (const k of b) if (!Object.prototype.hasOwnProperty.call(before, k) || JSON.stringify(before[k]) !== JSON.stringify(after[k])) return true;
+  return false;
+}
 
 /**
  * Called by ingestion once per request, after the events are inserted and each profile's traits and
@@ -81,8 +93,11 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
 
   // Only an event that names a trigger, goal or wait-until of a live flow (or a first identify, given an
   // identify trigger) can move a run or let the user in; any other event is a no-op for the engine.
-  const todo = items.filter((it) =>
-    it.events.some((e) => (e.type === "identify" ? it.firstIdentify && index.identify : e.type !== "alias" && index.names.has(e.name))),
+  // A change of traits matters when some flow enters on a trait.
+  const todo = items.filter(
+    (it) =>
+      (index.trait && traitsChanged(it.traitsBefore, it.profile.traits)) ||
+      it.events.some((e) => (e.type === "identify" ? it.firstIdentify && index.identify : e.type !== "alias" && index.names.has(e.name))),
   );
   if (todo.length) {
     const runsOf = await loadBatchRuns(sql, todo.map((it) => it.profile.id), index.goalVersions);
@@ -103,6 +118,7 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
     const flowSet: FlowSet = {
       flows: [...flows.values()].map((f) => ({ id: f.id, status: f.status, active: f.status === "active" ? (versions.get(f.activeVersionId) ?? null) : null })),
       version: (id) => versions.get(id),
+      globalControl: (await loadSettings(sql)).globalControl.percent,
     };
     const outbox = outboxOf(sql);
     for (const it of todo) {
@@ -121,6 +137,13 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
       const loaded = runsOf.get(profile.id) ?? { runs: [], light: new Set<string>() };
       let runs = loaded.runs;
 
+      // The batch changed traits (identify, import, a source, the engagement score): trait triggers
+      // first, at the time of receipt, then each event.
+      if (index.trait && traitsChanged(it.traitsBefore, row.traits)) {
+        const res = dispatch(flowSet, runs, profileContext(row, now), { kind: "traits", before: it.traitsBefore!, at: now }, { gate: policy.gate, frozen: loaded.light });
+        runs = res.runs;
+        for (const m of res.moves) applier.apply(m.run, m.effects);
+      }
       let identifySeen = false;
       for (const e of it.events) {
         if (e.type === "alias") continue;
@@ -151,6 +174,8 @@ export async function runFlowsForBatch(sql: Sql, items: BatchItem[], opts: { now
       const compiled = await version(flow.activeVersionId, flow);
       if (!compiled) continue;
       for (const it of items) {
+        // A change of traits alone (an import, the engagement score) is no activity.
+        if (!it.events.length) continue;
         const lastSeen = Math.max(it.profile.lastSeen.getTime(), ...it.events.map((e) => e.timestamp.getTime()));
         const due = inactivityDueAt(compiled, lastSeen);
         if (due === null) continue;

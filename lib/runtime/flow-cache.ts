@@ -31,6 +31,8 @@ export type FlowIndex = {
   identify: boolean;
   /** Some active flow has an inactivity trigger: every event reschedules its check. */
   inactivity: boolean;
+  /** Some active flow has a trait trigger: a change of traits is worth a look. */
+  trait: boolean;
   /** Versions (of active flows) with a goal: only their ended runs may still convert. */
   goalVersions: Set<string>;
   /** Some version of an active flow may read the person's group (group.<trait> in a condition or a
@@ -61,7 +63,7 @@ export async function liveFlows(sql: Sql): Promise<Map<string, LiveFlow>> {
   const stamp = `${s.n}:${s.at ? s.at.getTime() : 0}`;
   if (stamp === c.stamp) return c.flows;
   const rows = await sql.query<{ id: string; name: string; status: "active" | "paused"; priority: number; active_version_id: string }>(
-    `SELECT id, name, status, priority, active_version_id FROM flows WHERE status IN ('active', 'paused') AND active_version_id IS NOT NULL`,
+    `SELECT id, name, status, priority, active_version_id FROM flows WHERE status IN ('active', 'paused') AND active_version_id IS NOT NULL ORDER BY created_at, id`,
   );
   const flows = new Map<string, LiveFlow>();
   for (const r of rows) flows.set(r.id, { id: r.id, name: r.name, status: r.status, priority: r.priority, activeVersionId: r.active_version_id });
@@ -77,7 +79,7 @@ export async function flowIndex(sql: Sql): Promise<FlowIndex> {
   const c = cache();
   if (c.index && c.index.flows === flows) return c.index;
   const active = [...flows.values()].filter((f) => f.status === "active");
-  const index: FlowIndex = { flows, active, names: new Set(), identify: false, inactivity: false, goalVersions: new Set(), group: false };
+  const index: FlowIndex = { flows, active, names: new Set(), identify: false, inactivity: false, trait: false, goalVersions: new Set(), group: false };
   if (active.length) {
     const rows = await sql.query<VersionRow>(
       `SELECT v.id, v.flow_id, v.version, v.schema_version, v.graph, v.settings, f.name
@@ -91,6 +93,7 @@ export async function flowIndex(sql: Sql): Promise<FlowIndex> {
         if (t.kind === "event" || t.kind === "behavior") index.names.add(t.event);
         else if (t.kind === "identify") index.identify = true;
         else if (t.kind === "inactivity") index.inactivity = true;
+        else if (t.kind === "trait") index.trait = true;
       }
       if (compiled.goal) {
         index.names.add(compiled.goal.event);

@@ -1,11 +1,13 @@
 // Upkeep of the events table: monthly partitions created ahead of time, and retention that drops whole
 // partitions (and forgets messageId claims) older than PATHWISE_EVENTS_RETENTION_DAYS. Runs as a
 // recurring job of the worker queue (one row, key "maintenance:events"), so with several workers it
-// runs once per hour, not once per process.
+// runs once per hour, not once per process. A second recurring job of the same queue
+// ("maintenance:engagement") recomputes the engagement score of idle users (engagement-decay.ts).
 import { expirePopularity } from "@/lib/catalog/activity";
 import type { Sql } from "@/lib/db/sql";
 import type { Db } from "@/lib/db/client";
 import { enqueue, type Job, type JobResult } from "./jobs";
+import { decayEngagement } from "./engagement-decay";
 
 export const MAINTENANCE_QUEUE = "maintenance";
 const KEY = "maintenance:events";
@@ -37,14 +39,27 @@ export async function maintainEvents(sql: Sql, now: Date = new Date(), keepDays:
   return { created, dropped, dedupeForgotten: forgotten[0].n };
 }
 
-export async function handleMaintenance(_job: Job, { db }: { db: Db }): Promise<JobResult> {
+const ENGAGEMENT_KEY = "maintenance:engagement";
+
+/** How often the engagement score is recomputed for idle users (PATHWISE_ENGAGEMENT_DECAY_MS, default 1 h). */
+export function engagementDecayMs(env: Record<string, string | undefined> = process.env): number {
+  const n = Number(env.PATHWISE_ENGAGEMENT_DECAY_MS ?? 3_600_000);
+  return Number.isFinite(n) && n >= 1000 ? n : 3_600_000;
+}
+
+export async function handleMaintenance(job: Job, { db }: { db: Db }): Promise<JobResult> {
+  if (job.key === ENGAGEMENT_KEY) {
+    await decayEngagement(db, new Date());
+    return { retryAt: new Date(Date.now() + engagementDecayMs()) };
+  }
   await db.tx((sql) => maintainEvents(sql));
   // Days that left the popularity window stop counting towards `popular` (docs/api.md §9).
   await db.tx((sql) => expirePopularity(sql));
   return { retryAt: new Date(Date.now() + 3_600_000) };
 }
 
-/** Makes sure the recurring maintenance job exists (kept if it does). */
+/** Makes sure the recurring maintenance jobs exist (kept if they do): events upkeep, engagement decay. */
 export async function scheduleMaintenance(sql: Sql): Promise<void> {
   await enqueue(sql, { queue: MAINTENANCE_QUEUE, key: KEY, payload: {} }, "ignore");
+  await enqueue(sql, { queue: MAINTENANCE_QUEUE, key: ENGAGEMENT_KEY, payload: {} }, "ignore");
 }

@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
 import { dispatch, inactivityDueAt, singleFlow, type FlowSet } from "@/lib/engine";
 import { Applier, inactivityKey, runFromRow, RUN_COLUMNS, type ProfileRow, type RunRow, type TimerPayload } from "./apply";
-import { loadRuns, profileContext, type InactivityPayload } from "./execute";
+import { loadRuns, profileContext, runFlowsForBatch, traitsChanged, type InactivityPayload } from "./execute";
 import { compiledVersion, liveFlows, recommendationListsOf } from "./flow-cache";
 import { recommendationsFor } from "@/lib/catalog/recommend";
 import type { Strategy } from "@/lib/catalog/schema";
@@ -14,6 +14,7 @@ import { runtimeMetrics } from "./counters";
 import { loadSummary } from "./summaries";
 import { loadPolicyGate } from "@/lib/policies/runtime";
 import { currentGroups } from "@/lib/profiles/groups";
+import { loadSettings } from "@/lib/ingest/settings";
 
 /** How long a timer or delivery of a paused flow waits before it looks again. */
 export function pausedRecheckMs(): number {
@@ -30,6 +31,17 @@ async function lockProfile(sql: Sql, profileId: string): Promise<ProfileRow | nu
   if (!r) return null;
   const group = (await currentGroups(sql, [r.id])).get(r.id) ?? null;
   return { id: r.id, userId: r.user_id, traits: r.traits ?? {}, group, summary: await loadSummary(sql, r.id), lastSeen: r.last_seen };
+}
+
+/** An update node reached from a timer changed traits: every flow with a trait trigger looks at it
+ *  (the timer's own dispatch sees only the run's flow). */
+async function traitFlowsAfter(sql: Sql, profile: ProfileRow, before: Record<string, unknown>, now: number): Promise<void> {
+  if (!traitsChanged(before, profile.traits)) return;
+  await runFlowsForBatch(
+    sql,
+    [{ profile: { id: profile.id, userId: profile.userId, traits: profile.traits, group: profile.group, summary: profile.summary, firstSeen: profile.lastSeen, lastSeen: profile.lastSeen }, events: [], firstIdentify: false, traitsBefore: before }],
+    { now: new Date(now) },
+  );
 }
 
 export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResult> {
@@ -59,10 +71,12 @@ export async function handleTimer(job: Job, { db }: { db: Db }): Promise<JobResu
     // A paused flow holds its runs: look again later; the run fires when the flow is resumed.
     if (res.held) return "held";
     if (!res.moves.length) return; // stale: the run moved on (matched, exited) or this job ran already
+    const before = profile.traits;
     const applier = new Applier(sql, profile);
     for (const m of res.moves) applier.apply(m.run, m.effects);
     await applier.flush();
     await policy.commit();
+    await traitFlowsAfter(sql, profile, before, now);
   });
   if (result === "held") return { retryAt: new Date(Date.now() + pausedRecheckMs()) };
   runtimeMetrics().timerLag.observe({ queue: "timer" }, Math.max(0, firedAt - p.due) / 1000);
@@ -85,12 +99,15 @@ export async function handleInactivity(job: Job, { db }: { db: Db }): Promise<Jo
     const now = Date.now();
     const runs = await loadRuns(sql, profile.id, flow.id);
     const policy = await loadPolicyGate(sql, profile, now);
-    const res = dispatch(singleFlow(compiled), runs, profileContext(profile, now), { kind: "inactivity", flowId: flow.id, lastEventAt: p.lastSeen, at: now }, { gate: policy.gate });
+    const flowSet = { ...singleFlow(compiled), globalControl: (await loadSettings(sql)).globalControl.percent };
+    const res = dispatch(flowSet, runs, profileContext(profile, now), { kind: "inactivity", flowId: flow.id, lastEventAt: p.lastSeen, at: now }, { gate: policy.gate });
     if (res.moves.length) {
+      const before = profile.traits;
       const applier = new Applier(sql, profile);
       for (const m of res.moves) applier.apply(m.run, m.effects);
       await applier.flush();
       await policy.commit();
+      await traitFlowsAfter(sql, profile, before, now);
     }
     // A flow with several inactivity triggers checks again at the next one.
     const next = inactivityDueAt(compiled, p.lastSeen, now);

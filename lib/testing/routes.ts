@@ -44,7 +44,7 @@ export function request(path: string, init: CallInit = {}): Request {
   return new Request(new URL(path, ORIGIN), { method: init.method ?? (body !== undefined ? "POST" : "GET"), headers, body });
 }
 
-type RouteHandler = (req: Request, ctx?: { params?: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+export type RouteHandler = (req: Request, ctx?: { params?: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 
 /** Calls a route handler the way Next does, with route params. */
 export function call(handler: RouteHandler, path: string, init: CallInit = {}, params: Record<string, string> = {}) {

@@ -3,5 +3,6 @@
 import { route } from "@/lib/http/route";
 import { getFlowResults } from "@/lib/results/results";
 import { parseRange } from "@/lib/results/stats";
+import { loadSettings } from "@/lib/ingest/settings";
 
-export const GET = route({ name: "flows.results", access: "viewer" }, async ({ db, params, url }) => getFlowResults(db.sql, params.id, parseRange(url)));
+export const GET = route({ name: "flows.results", access: "viewer" }, async ({ db, params, url }) => getFlowResults(db.sql, params.id, parseRange(url), { globalControlPercent: (await loadSettings(db.sql)).globalControl.percent }));
