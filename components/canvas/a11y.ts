@@ -3,10 +3,11 @@
 // sentences announced in the live region after a change.
 import { describeNode } from "@/lib/flow/describe";
 import { canvasHandles, type CanvasEdge, type CanvasNode } from "@/lib/flow/canvas-mapping";
-import type { FlowNode } from "@/lib/flow/schema";
+import type { NodeBody } from "@/lib/flow/schema";
 import { handleLabel, kindOf } from "./node-kinds";
 
-type Positioned = Pick<CanvasNode, "id" | "type" | "position" | "data">;
+type Identified = NodeBody & { id: string };
+type Positioned = Identified & Pick<CanvasNode, "position">;
 type Wire = Pick<CanvasEdge, "source" | "target" | "sourceHandle">;
 
 const byPlace = (a: Positioned, b: Positioned) => a.position.y - b.position.y || a.position.x - b.position.x || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -31,7 +32,7 @@ export function flowOrder(nodes: readonly Positioned[], edges: readonly Wire[]):
       seen.add(id);
       order.push(id);
       const node = byId.get(id)!;
-      const handles = canvasHandles(node as CanvasNode);
+      const handles = canvasHandles(node);
       const rank = (h: string | null | undefined) => {
         const i = handles.indexOf(h ?? "next");
         return i < 0 ? handles.length : i;
@@ -47,25 +48,25 @@ export function flowOrder(nodes: readonly Positioned[], edges: readonly Wire[]):
 }
 
 /** The summary a card shows; half-edited data must not break the canvas. */
-export function summaryOf(node: Pick<CanvasNode, "id" | "type" | "data">): string {
+export function summaryOf(node: Identified): string {
   try {
-    return describeNode(node as FlowNode);
+    return describeNode(node);
   } catch {
     return "Incomplete — open the inspector";
   }
 }
 
 /** What a handle is called on the card: a split branch by its label and weight, others by their word. */
-export function branchName(node: Pick<CanvasNode, "type" | "data">, handle: string): string {
+export function branchName(node: NodeBody, handle: string): string {
   if (node.type === "split" && Array.isArray(node.data.branches)) {
-    const b = (node.data.branches as { id: string; label?: string; weight?: number }[]).find((x) => x.id === handle);
+    const b = node.data.branches.find((x) => x.id === handle);
     if (b) return `${b.label || b.id} · ${b.weight}%`;
   }
   return handleLabel(handle);
 }
 
 /** "Wait w1" — how announcements and dialogs name a node. */
-export function nodeName(node: Pick<CanvasNode, "id" | "type" | "data">): string {
+export function nodeName(node: Identified): string {
   return `${kindOf(node.type ?? "exit", node.data).label} ${node.id}`;
 }
 
@@ -75,12 +76,12 @@ export function nodeName(node: Pick<CanvasNode, "id" | "type" | "data">): string
  * sighted person reads off the card, its badges and its wires.
  */
 export function nodeAriaLabel(
-  node: Pick<CanvasNode, "id" | "type" | "data">,
+  node: Identified,
   edges: readonly Wire[],
   problems?: readonly string[],
   extra: { label?: string; lostBy?: readonly string[] } = {},
 ): string {
-  const handles = canvasHandles(node as CanvasNode);
+  const handles = canvasHandles(node);
   const wires = handles.map((h) => {
     const to = edges.filter((e) => e.source === node.id && (e.sourceHandle ?? "next") === h).map((e) => e.target);
     const where = to.length ? `leads to ${to.join(", ")}` : "not connected";
@@ -94,7 +95,7 @@ export function nodeAriaLabel(
 }
 
 /** The accessible name of an edge: "Connection from c1 (yes) to w1". */
-export function edgeAriaLabel(edge: Wire, source?: Pick<CanvasNode, "type" | "data">): string {
+export function edgeAriaLabel(edge: Wire, source?: NodeBody): string {
   const h = edge.sourceHandle ?? "next";
   const branch = h === "next" || !source ? (h === "next" ? "" : ` (${h})`) : ` (${branchName(source, h)})`;
   return `Connection from ${edge.source}${branch} to ${edge.target}`;

@@ -1,15 +1,17 @@
 "use client";
 // Small labelled form controls for the inspector; each shows its zod error inline, under the field.
-import { useId } from "react";
+import { useId, useState } from "react";
 import type { z } from "zod";
+import { plainIssue } from "@/lib/flow/plain-words";
+import type { NodeType } from "@/lib/flow/schema";
 
 export const inputClass =
   "w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 aria-[invalid=true]:border-red-400";
 
-/** The first message of a zod schema for one value, or undefined when it is valid. */
-export function zodError(schema: z.ZodType, value: unknown): string | undefined {
+/** A field's value checked against its schema, the complaint in plain words (lib/flow/plain-words). */
+export function zodError(schema: z.ZodType, value: unknown, type: NodeType = "trigger"): string | undefined {
   const r = schema.safeParse(value);
-  return r.success ? undefined : r.error.issues[0]?.message;
+  return r.success ? undefined : r.error.issues[0] ? plainIssue(type, r.error.issues[0]) : undefined;
 }
 
 export function FieldError({ id, message }: { id: string; message?: string }) {
@@ -23,8 +25,11 @@ export function FieldError({ id, message }: { id: string; message?: string }) {
 
 type Base = { label: string; error?: string; hint?: string; className?: string; hideLabel?: boolean };
 
-export function TextField({ label, value, onChange, error, hint, className, placeholder, hideLabel, mono, type = "text" }: Base & { value: string; onChange: (v: string) => void; placeholder?: string; mono?: boolean; type?: string }) {
+export function TextField({ label, value, onChange, error: complaint, hint, className, placeholder, hideLabel, mono, type = "text" }: Base & { value: string; onChange: (v: string) => void; placeholder?: string; mono?: boolean; type?: string }) {
   const id = useId();
+  // A field says what is missing once the person has been in it, not the moment an empty row appears.
+  const [touched, setTouched] = useState(value !== "");
+  const error = touched ? complaint : undefined;
   return (
     <div className={className}>
       <label htmlFor={id} className={hideLabel ? "sr-only" : "mb-1 block text-xs font-medium text-slate-600"}>
@@ -35,7 +40,11 @@ export function TextField({ label, value, onChange, error, hint, className, plac
         type={type}
         value={value}
         placeholder={placeholder}
-        onChange={(e) => onChange(e.target.value)}
+        onChange={(e) => {
+          setTouched(true);
+          onChange(e.target.value);
+        }}
+        onBlur={() => setTouched(true)}
         aria-invalid={!!error}
         aria-describedby={error ? `${id}-err` : hint ? `${id}-hint` : undefined}
         className={`nodrag ${inputClass} ${mono ? "font-mono text-xs" : ""}`}

@@ -11,6 +11,7 @@ import {
   applyNodeChanges,
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -19,6 +20,7 @@ import {
   type Connection,
   type EdgeChange,
   type NodeChange,
+  type OnNodeDrag,
   type OnSelectionChangeFunc,
 } from "@xyflow/react";
 import type { CanvasEdge, CanvasNode } from "@/lib/flow/canvas-mapping";
@@ -30,11 +32,11 @@ import { useAnnounce } from "./announce";
 import { useDecor } from "./decor";
 
 /** What a key on a focused node asks of the editor. */
-export type NodeCommand = "inspect" | "add" | "connect" | "delete";
-const COMMAND_KEYS: Record<string, NodeCommand> = { i: "inspect", a: "add", c: "connect", Delete: "delete", Backspace: "delete" };
+export type NodeCommand = "inspect" | "add" | "connect" | "delete" | "rename";
+const COMMAND_KEYS: Record<string, NodeCommand> = { i: "inspect", a: "add", c: "connect", Delete: "delete", Backspace: "delete", F2: "rename" };
 
 const editableHelp =
-  "Press Enter to select this step and show it in the inspector, I to edit its fields, A to add a step below it, C to connect it to another step, Delete to remove it, Escape to clear the selection. Once selected, arrow keys move it. Tab moves to the next step in flow order.";
+  "Press Enter to select this step and show it in the inspector, I to edit its fields, F2 to rename it, A to add a step below it, C to connect it to another step, Delete to remove it, Escape to clear the selection. Once selected, arrow keys move it. Tab moves to the next step in flow order.";
 const readOnlyHelp = "Press Enter to select this step and show it in the side panel. Tab moves to the next step in flow order.";
 const ariaLabels = (readOnly: boolean): Partial<AriaLabelConfig> => ({
   // React Flow 12.12 describes nodes with "keyboardDisabled" while keyboard support is on (and with
@@ -54,12 +56,28 @@ const ARIA_EDIT = ariaLabels(false);
 const ARIA_READ = ariaLabels(true);
 
 const minimapColor = (n: CanvasNode) => kindOf(n.type ?? "exit", n.data).color;
-const fitViewOptions = { padding: 0.2, maxZoom: 1.1 };
+/** Fitting the flow in view never zooms out below READABLE_ZOOM, where a card's text is still legible. */
+export const READABLE_ZOOM = 0.5;
+export const FIT_OPTIONS = { padding: 0.2, maxZoom: 1.1, minZoom: READABLE_ZOOM };
+const fitViewOptions = FIT_OPTIONS;
 const defaultEdgeOptions = { type: "smoothstep" as const };
 const proOptions = { hideAttribution: true };
 // All nodes in the DOM pan and zoom as one CSS transform; culling re-renders nodes while panning and
 // delays the first full draw, which costs more than it saves below a few hundred nodes.
 const CULL_ABOVE = 600;
+
+/** The wire under a point of the screen, if any (its wide, invisible interaction path counts). */
+function edgeAt(x: number, y: number): string | null {
+  for (const el of document.elementsFromPoint(x, y)) {
+    const g = el.closest(".react-flow__edge");
+    const id = g?.getAttribute("data-id");
+    if (id) return id;
+  }
+  return null;
+}
+
+const MINIMAP_ABOVE = 12;
+const MINIMAP_SIZE = { width: 150, height: 100 };
 
 const isDragFrame = (changes: NodeChange<CanvasNode>[]) => changes.length > 0 && changes.every((c) => c.type === "position" && c.dragging === true);
 
@@ -73,6 +91,7 @@ export function FlowCanvas({
   onConnect,
   isValidConnection,
   onDropKind,
+  onDropOnEdge,
   onSelectionChange,
   onPaneClick,
   onNodeCommand,
@@ -85,7 +104,10 @@ export function FlowCanvas({
   onEdgesChange?: (c: EdgeChange<CanvasEdge>[]) => void;
   onConnect?: (c: Connection) => void;
   isValidConnection?: (c: Connection | CanvasEdge) => boolean;
-  onDropKind?: (key: string, at: { x: number; y: number }) => void;
+  /** A palette item dropped: where, and the wire it was dropped on, if any. */
+  onDropKind?: (key: string, at: { x: number; y: number }, edgeId: string | null) => void;
+  /** One node dragged and let go over a wire. */
+  onDropOnEdge?: (nodeId: string, edgeId: string) => void;
   onSelectionChange?: OnSelectionChangeFunc<CanvasNode, CanvasEdge>;
   onPaneClick?: () => void;
   /** A command key pressed on a focused node (see COMMAND_KEYS). */
@@ -97,6 +119,9 @@ export function FlowCanvas({
   // Fit only a flow that opens with nodes: on an empty canvas React Flow would otherwise re-fit when the
   // first node lands, and the view would jump under the user's next drop.
   const [fitOnOpen] = useState(nodes.length > 0);
+  // The minimap is small and, on a flow that fits on a screen, hidden until asked for: it must not
+  // sit on top of the steps.
+  const [showMap, setShowMap] = useState(nodes.length > MINIMAP_ABOVE);
   // The editor's nodes, plus the positions of a drag in progress. A new array from the editor (any
   // change it makes, including the drop) replaces them.
   const [shown, setShown] = useState(nodes);
@@ -193,9 +218,18 @@ export function FlowCanvas({
       e.preventDefault();
       const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       // Centre the card under the pointer.
-      onDropKind(key, { x: Math.round(p.x - 130), y: Math.round(p.y - 40) });
+      onDropKind(key, { x: Math.round(p.x - 130), y: Math.round(p.y - 40) }, edgeAt(e.clientX, e.clientY));
     },
     [rf, onDropKind],
+  );
+  const onNodeDragStop: OnNodeDrag<CanvasNode> = useCallback(
+    (e, node, dragged) => {
+      if (!onDropOnEdge || dragged.length > 1) return;
+      const point = "changedTouches" in e ? e.changedTouches[0] : e;
+      const edge = point ? edgeAt(point.clientX, point.clientY) : null;
+      if (edge) onDropOnEdge(node.id, edge);
+    },
+    [onDropOnEdge],
   );
   return (
     <div className={`pw-canvas h-full w-full ${simulating ? "pw-simulating" : ""}`} onDragOver={onDragOver} onDrop={onDrop} onKeyDown={onKeyDown} data-testid="flow-canvas">
@@ -208,6 +242,8 @@ export function FlowCanvas({
         onConnect={handleConnect}
         isValidConnection={isValidConnection}
         onSelectionChange={onSelectionChange}
+        onNodeDragStop={readOnly ? undefined : onNodeDragStop}
+        onNodeDoubleClick={readOnly || !onNodeCommand ? undefined : (_e, node) => onNodeCommand("rename", node.id)}
         onPaneClick={onPaneClick}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
@@ -231,8 +267,15 @@ export function FlowCanvas({
         snapGrid={[10, 10]}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
-        <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgb(241 245 249 / 0.7)" />
-        <Controls showInteractive={false} />
+        {showMap ? <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgb(241 245 249 / 0.7)" style={MINIMAP_SIZE} /> : null}
+        <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS}>
+          <ControlButton onClick={() => setShowMap((v) => !v)} aria-label={showMap ? "Hide the minimap" : "Show the minimap"} title={showMap ? "Hide the minimap" : "Show the minimap"} aria-pressed={showMap}>
+            <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+              <rect x="3" y="5" width="18" height="14" rx="2" />
+              <rect x="12" y="12" width="6" height="4" />
+            </svg>
+          </ControlButton>
+        </Controls>
       </ReactFlow>
     </div>
   );

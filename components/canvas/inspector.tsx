@@ -15,7 +15,8 @@ import {
   type Settings,
 } from "@/lib/flow/schema";
 import { describeNode } from "@/lib/flow/describe";
-import type { CanvasNode } from "@/lib/flow/canvas-mapping";
+import { plainIssue } from "@/lib/flow/plain-words";
+import { toFlowNode, type CanvasNode } from "@/lib/flow/canvas-mapping";
 import { Checkbox, HeadersEditor, NumberField, Section, SelectField, SmallButton, TextArea, TextField, zodError } from "./fields";
 import { FetchEditor } from "./fetch-inspector";
 import { DurationPicker } from "./duration-picker";
@@ -201,7 +202,7 @@ function NodeInspectorForm({
   flow: { id: string; name: string };
   readOnly?: boolean;
 }) {
-  const doc = { id: node.id, type: node.type, data: node.data } as FlowNode;
+  const doc = toFlowNode(node);
   const kind = kindOf(node.type, node.data);
   const parsed = NODE_DATA[node.type].safeParse(node.data);
   let summary = "";
@@ -263,10 +264,8 @@ function NodeInspectorForm({
         <div role="alert" className="mx-4 mb-4 rounded-md bg-red-50 p-3 text-xs text-red-700">
           <strong className="font-semibold">Not saved until fixed:</strong>
           <ul className="mt-1 list-disc pl-4">
-            {parsed.error.issues.slice(0, 5).map((i, k) => (
-              <li key={k}>
-                {i.path.join(".") || "data"}: {i.message}
-              </li>
+            {[...new Set(parsed.error.issues.slice(0, 5).map((i) => plainIssue(node.type, i)))].map((text) => (
+              <li key={text}>{text}</li>
             ))}
           </ul>
         </div>

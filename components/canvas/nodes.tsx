@@ -6,7 +6,7 @@
 // they stay out of the accessibility tree.
 import { memo, useMemo } from "react";
 import { Handle, Position, type NodeProps, type NodeTypes } from "@xyflow/react";
-import { canvasHandles, type CanvasNode } from "@/lib/flow/canvas-mapping";
+import { bodyOf, canvasHandles, type CanvasNode } from "@/lib/flow/canvas-mapping";
 import { formatNumber } from "@/components/ui/time";
 import { useDecor } from "./decor";
 import { kindOf } from "./node-kinds";
@@ -16,10 +16,11 @@ function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
   const decor = useDecor();
   // A card re-renders when it is selected or the decor changes; what it shows of the node only
   // changes with its data.
-  const { kind, handles, summary } = useMemo(
-    () => ({ kind: kindOf(type, data), handles: canvasHandles({ id, type, data, position: { x: 0, y: 0 } }), summary: summaryOf({ id, type, data }) }),
-    [id, type, data],
-  );
+  // React Flow passes type and data apart; bodyOf pairs them again.
+  const { kind, handles, summary, body } = useMemo(() => {
+    const b = bodyOf(type, data);
+    return { kind: kindOf(type, data), handles: b ? canvasHandles(b) : [], summary: b ? summaryOf({ id, ...b }) : "", body: b };
+  }, [id, type, data]);
   const problems = decor.problems.get(id);
   const steps = decor.path.get(id);
   const isCurrent = decor.current === id;
@@ -80,7 +81,7 @@ function NodeCard({ id, type, data, selected }: NodeProps<CanvasNode>) {
         <div className={`relative border-t border-slate-100 ${handles.length > 1 ? "h-6" : "h-2"}`}>
           {handles.map((h, i) => {
             const left = `${((i + 1) / (handles.length + 1)) * 100}%`;
-            const label = branchName({ type, data }, h);
+            const label = body ? branchName(body, h) : h;
             return (
               <div key={h}>
                 {handles.length > 1 ? (

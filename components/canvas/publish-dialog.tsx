@@ -7,6 +7,7 @@ import { RunMigrationStep } from "./run-migration-step";
 import type { PublishResult } from "@/components/hooks/use-policies";
 import { diffFlows } from "@/lib/flow/diff";
 import { describeNode } from "@/lib/flow/describe";
+import { stepName } from "@/lib/flow/step-name";
 import type { FlowNode, Graph, Settings } from "@/lib/flow/schema";
 import { kindOf } from "./node-kinds";
 import { DeliveryWarnings } from "./delivery-warnings";
@@ -20,12 +21,12 @@ function safeDescribe(n: FlowNode) {
 }
 
 function NodeLine({ n, tone }: { n: FlowNode; tone: string }) {
-  const k = kindOf(n.type, n.data as Record<string, unknown>);
+  const k = kindOf(n.type, n.data);
   return (
     <li className="flex items-start gap-2 py-1">
       <span className={`mt-0.5 inline-block h-2 w-2 shrink-0 rounded-full ${tone}`} aria-hidden />
       <span className="text-sm">
-        <span className="font-medium">{k.label}</span> <span className="font-mono text-xs text-slate-500">{n.id}</span>
+        <span className="font-medium">{stepName(n)}</span> <span className="text-xs text-slate-500">{k.label}</span> <span className="font-mono text-xs text-slate-500">{n.id}</span>
         <span className="block text-xs text-slate-600">{safeDescribe(n)}</span>
       </span>
     </li>
@@ -91,7 +92,7 @@ export function PublishDialog({
                   <span className="rounded-full bg-emerald-50 px-2 py-0.5 font-medium text-emerald-700">{d.added.length} added</span>
                   <span className="rounded-full bg-red-50 px-2 py-0.5 font-medium text-red-700">{d.removed.length} removed</span>
                   <span className="rounded-full bg-amber-50 px-2 py-0.5 font-medium text-amber-800">{d.changed.length} changed</span>
-                  {d.edgesAdded || d.edgesRemoved ? <span className="rounded-full bg-slate-100 px-2 py-0.5 font-medium text-slate-700">{d.edgesAdded + d.edgesRemoved} connections rewired</span> : null}
+                  {d.edgesAdded || d.edgesRemoved ? <span className="rounded-full bg-slate-100 px-2 py-0.5 font-medium text-slate-700">{d.edgesAdded + d.edgesRemoved} connection{d.edgesAdded + d.edgesRemoved === 1 ? "" : "s"} rewired</span> : null}
                 </div>
                 {d.added.length ? (
                   <section>

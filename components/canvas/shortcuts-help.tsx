@@ -6,6 +6,7 @@ export const SHORTCUTS: [string, string][] = [
   ["Tab / Shift + Tab", "Next / previous step, in flow order"],
   ["Enter", "Select the focused step (opens it in the inspector)"],
   ["I", "Edit the focused step's fields"],
+  ["F2 / double-click", "Rename the focused step"],
   ["A", "Add a step below the focused step"],
   ["C", "Connect the focused step to another…"],
   ["Arrow keys", "Move the selected step"],

@@ -1,10 +1,14 @@
 // The two mappers between the stored flow document and React Flow's editor state. The editor state
 // carries selection, measured sizes, drag flags and the viewport; none of that reaches the document.
 import type { Edge, Node } from "@xyflow/react";
-import { handleOf, handlesOf, type FlowEdge, type FlowNode, type Graph, type NodeType } from "./schema";
+import { handleOf, handlesOf, type FlowEdge, type FlowNode, type Graph, type NodeBody, type NodeOf, type NodeType } from "./schema";
 
-/** `label` rides beside React Flow's fields so that saving from the canvas keeps it. */
-export type CanvasNode = Node<Record<string, unknown>, NodeType> & { label?: string };
+/**
+ * A node on the canvas: React Flow's node with the data of its type (derived from the node schemas, so
+ * `type` narrows `data`). `label` rides beside React Flow's fields so that saving from the canvas keeps it.
+ */
+export type CanvasNodeOf<T extends NodeType> = Node<NodeOf<T>["data"], T> & { label?: string };
+export type CanvasNode = { [T in NodeType]: CanvasNodeOf<T> }[NodeType];
 export type CanvasEdge = Edge;
 export type CanvasState = { nodes: CanvasNode[]; edges: CanvasEdge[] };
 
@@ -42,7 +46,69 @@ export function fallbackPositions(graph: Graph): Map<string, { x: number; y: num
 }
 
 export function toCanvasNode(node: FlowNode, position?: { x: number; y: number }): CanvasNode {
-  return { id: node.id, type: node.type, position: node.position ?? position ?? { x: 0, y: 0 }, data: node.data as Record<string, unknown>, ...(node.label !== undefined ? { label: node.label } : {}) };
+  const { position: stored, label, ...body } = node;
+  return { ...body, position: stored ?? position ?? { x: 0, y: 0 }, ...(label !== undefined ? { label } : {}) };
+}
+
+/**
+ * The type and data of a node, correlated again. React Flow hands its node components `type` and
+ * `data` as two separate fields; each type's data is recognised by its required keys, so data that
+ * does not belong to the type (never expected) gives null rather than a mistyped node.
+ */
+type AnyData = FlowNode["data"];
+/** Data that has the key `k`: the node data types that require it. */
+// (An exit's data, `{}`, is typed as a record of nothing and so would match any key: it is left out.)
+type Keyed<K extends string> = Exclude<Extract<AnyData, Record<K, unknown>>, NodeOf<"exit">["data"]>;
+const has = <K extends string>(data: AnyData, k: K): data is Keyed<K> => k in data;
+
+export function bodyOf(type: NodeType, data: AnyData): NodeBody | null {
+  switch (type) {
+    case "trigger":
+      return has(data, "on") ? { type, data } : null;
+    case "condition":
+      return has(data, "if") ? { type, data } : null;
+    case "split":
+      return has(data, "branches") ? { type, data } : null;
+    case "wait":
+      return has(data, "for") || has(data, "until") ? { type, data } : null;
+    case "message":
+      return has(data, "channel") ? { type, data } : null;
+    case "update":
+      return has(data, "set") ? { type, data } : null;
+    case "fetch":
+      return has(data, "as") ? { type, data } : null;
+    case "exit":
+      return { type, data: {} };
+  }
+}
+
+/** The node with new data of its own type (what the inspector edits); null if the data is of another type. */
+export function withData(node: CanvasNode, data: FlowNode["data"]): CanvasNode | null {
+  const body = bodyOf(node.type, data);
+  return body ? { ...node, ...body } : null;
+}
+
+/** The document form of one canvas node: only id, type, label, position and data. */
+export function toFlowNode(n: CanvasNode): FlowNode {
+  const base = { id: n.id, ...(n.label !== undefined ? { label: n.label } : {}), position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } };
+  switch (n.type) {
+    case "trigger":
+      return { ...base, type: n.type, data: n.data };
+    case "condition":
+      return { ...base, type: n.type, data: n.data };
+    case "split":
+      return { ...base, type: n.type, data: n.data };
+    case "wait":
+      return { ...base, type: n.type, data: n.data };
+    case "message":
+      return { ...base, type: n.type, data: n.data };
+    case "update":
+      return { ...base, type: n.type, data: n.data };
+    case "fetch":
+      return { ...base, type: n.type, data: n.data };
+    case "exit":
+      return { ...base, type: n.type, data: n.data };
+  }
 }
 
 export function toCanvasEdge(edge: FlowEdge): CanvasEdge {
@@ -59,9 +125,7 @@ export function toCanvas(graph: Graph): CanvasState {
 /** Editor state → document: only id, type, position and data of nodes; only the wiring of edges. */
 export function toDocument(state: { nodes: readonly CanvasNode[]; edges: readonly CanvasEdge[] }): Graph {
   return {
-    nodes: state.nodes.map(
-      (n) => ({ id: n.id, type: n.type, ...(n.label !== undefined ? { label: n.label } : {}), position: { x: Math.round(n.position.x), y: Math.round(n.position.y) }, data: n.data }) as FlowNode,
-    ),
+    nodes: state.nodes.map(toFlowNode),
     edges: state.edges.map((e) => {
       const handle = e.sourceHandle ?? "next";
       return { id: e.id, source: e.source, target: e.target, ...(handle !== "next" ? { sourceHandle: handle } : {}) };
@@ -84,6 +148,6 @@ export function freshId(prefix: string, taken: Iterable<string>): string {
 }
 
 /** The handles of a canvas node (same rules as the document). */
-export function canvasHandles(node: CanvasNode): string[] {
-  return handlesOf({ id: node.id, type: node.type, data: node.data } as FlowNode);
+export function canvasHandles(node: NodeBody): string[] {
+  return handlesOf(node);
 }

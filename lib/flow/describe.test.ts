@@ -33,3 +33,12 @@ describe("describe", () => {
     expect(describeNode({ id: "s", type: "split", data: { branches: [{ id: "a", weight: 50, label: "Control" }, { id: "b", weight: 50 }] } })).toBe("Control 50% · b 50%");
   });
 });
+
+describe("counts read as people say them", () => {
+  it("says never, at least once, and other than n instead of 'not 1 time' or 'exactly 0 times'", () => {
+    expect(describeCondition({ event: "Onboarding Completed", count: { neq: 1 } })).toBe("Onboarding Completed a number of times other than 1");
+    expect(describeCondition({ event: "Onboarding Completed", count: { eq: 0 } })).toBe("Onboarding Completed never");
+    expect(describeCondition({ event: "Onboarding Completed", count: { gte: 1 }, within: "P7D" })).toBe("Onboarding Completed at least once in the last 7 days");
+    expect(describeCondition({ event: "Onboarding Completed", count: { neq: 0 } })).toBe("Onboarding Completed at least once");
+  });
+});

@@ -57,10 +57,24 @@ function eventPhrase(event: string, where?: Predicate[]): string {
   return `${event}${describeWhere(where)}`;
 }
 
+function times(n: number): string {
+  return n === 1 ? "once" : `${n} times`;
+}
+
+/** "at least once", "never", "a number of times other than 1": how people count, not "not 1 time". */
 function countText(count: Count | undefined): string {
   if (!count) return "";
-  const words: [keyof Count, string][] = [["eq", "exactly"], ["neq", "not"], ["gt", "more than"], ["gte", "at least"], ["lt", "fewer than"], ["lte", "at most"]];
-  const parts = words.filter(([k]) => count[k] !== undefined).map(([k, w]) => `${w} ${count[k]} time${count[k] === 1 ? "" : "s"}`);
+  if (count.eq === 0 || (count.lt === 1 && Object.keys(count).length === 1) || count.lte === 0) return " never";
+  if ((count.neq === 0 || count.gt === 0) && Object.values(count).filter((v) => v !== undefined).length === 1) return " at least once";
+  const words: [keyof Count, (n: number) => string][] = [
+    ["eq", (n) => `exactly ${times(n)}`],
+    ["neq", (n) => `a number of times other than ${n}`],
+    ["gt", (n) => `more than ${times(n)}`],
+    ["gte", (n) => `at least ${times(n)}`],
+    ["lt", (n) => `fewer than ${n} times`],
+    ["lte", (n) => `at most ${times(n)}`],
+  ];
+  const parts = words.filter(([k]) => count[k] !== undefined).map(([k, w]) => w(count[k]!));
   return parts.length ? ` ${parts.join(" and ")}` : "";
 }
 

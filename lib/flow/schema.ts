@@ -185,6 +185,8 @@ export type UpdateNode = NodeOf<"update">;
 export type ExitNode = NodeOf<"exit">;
 export type FetchNode = NodeOf<"fetch">;
 export type MessageDataT = z.infer<typeof MessageData>;
+/** A node's type with its data, correlated: what a handle, a summary or the canvas needs of a node. */
+export type NodeBody = { [T in NodeType]: { type: T; data: NodeOf<T>["data"] } }[NodeType];
 
 export const FlowEdge = z
   .object({
@@ -222,7 +224,7 @@ export type SettingsInput = z.input<typeof Settings>;
 export const DEFAULT_SETTINGS: Settings = Settings.parse({});
 
 /** The handles an edge may leave a node by. */
-export function handlesOf(node: FlowNode): string[] {
+export function handlesOf(node: NodeBody): string[] {
   switch (node.type) {
     case "trigger":
     case "message":

@@ -8,7 +8,6 @@ import {
   FlowNode,
   Graph,
   handleOf,
-  handlesOf,
   NODE_DATA,
   NODE_TYPES,
   Settings,
@@ -16,6 +15,7 @@ import {
   type Problem,
   type SettingsInput,
 } from "./schema";
+import { canConnect, type ConnectContext } from "./connect";
 
 export type ShapeDetail = { path: string; message: string; nodeId?: string; edgeId?: string };
 export type ShapeResult<T> = { ok: true; value: T } | { ok: false; details: ShapeDetail[] };
@@ -96,46 +96,48 @@ export function graphProblems(graph: Graph, settings?: Settings): Problem[] {
   const edgeIds = new Set<string>();
   const out = new Map<string, string[]>();
   const usedHandles = new Map<string, string>();
+  const ctx: ConnectContext = { node: (id) => byId.get(id), taken: (source, handle) => usedHandles.has(`${source}\u0000${handle}`) };
   for (const edge of graph.edges) {
     if (edgeIds.has(edge.id)) problems.push({ code: "duplicate_edge_id", message: `Two edges share the id "${edge.id}"`, edgeId: edge.id });
     edgeIds.add(edge.id);
-    const source = byId.get(edge.source);
-    const target = byId.get(edge.target);
-    if (!source) {
-      problems.push({ code: "edge_source_missing", message: `Edge ${edge.id} leaves from a node that does not exist ("${edge.source}")`, edgeId: edge.id });
-      continue;
-    }
-    if (!target) {
-      problems.push({ code: "edge_target_missing", message: `Edge ${edge.id} goes to a node that does not exist ("${edge.target}")`, edgeId: edge.id, nodeId: edge.source });
-      continue;
-    }
+    // The same rules the canvas asks while a wire is drawn (lib/flow/connect.ts), against the edges
+    // seen so far; loops are looked for over the whole graph below.
+    const refusal = canConnect(ctx, edge);
     const handle = handleOf(edge);
-    const handles = handlesOf(source);
-    if (!handles.includes(handle)) {
-      problems.push({
-        code: "edge_handle_missing",
-        message: handles.length
-          ? `Edge ${edge.id} leaves "${source.id}" by "${handle}", which a ${source.type} node does not have (it has ${handles.join(", ")})`
-          : `Edge ${edge.id} leaves "${source.id}", but a ${source.type} node ends the flow and has no outgoing handle`,
-        edgeId: edge.id,
-        nodeId: source.id,
-      });
+    if (refusal) {
+      switch (refusal.code) {
+        case "edge_source_missing":
+          problems.push({ code: refusal.code, message: `Edge ${edge.id} leaves from a node that does not exist ("${edge.source}")`, edgeId: edge.id });
+          break;
+        case "edge_target_missing":
+          problems.push({ code: refusal.code, message: `Edge ${edge.id} goes to a node that does not exist ("${edge.target}")`, edgeId: edge.id, nodeId: edge.source });
+          break;
+        case "edge_handle_missing": {
+          const source = byId.get(edge.source)!;
+          problems.push({
+            code: refusal.code,
+            message: refusal.handles.length
+              ? `Edge ${edge.id} leaves "${source.id}" by "${handle}", which a ${source.type} node does not have (it has ${refusal.handles.join(", ")})`
+              : `Edge ${edge.id} leaves "${source.id}", but a ${source.type} node ends the flow and has no outgoing handle`,
+            edgeId: edge.id,
+            nodeId: source.id,
+          });
+          break;
+        }
+        case "handle_has_two_edges":
+          problems.push({ code: refusal.code, message: `"${edge.source}" has two edges leaving by "${handle}"; keep one`, edgeId: edge.id, nodeId: edge.source });
+          break;
+        case "edge_into_trigger":
+          usedHandles.set(`${edge.source}\u0000${handle}`, edge.id);
+          problems.push({ code: refusal.code, message: `Edge ${edge.id} goes into the trigger "${edge.target}"; triggers only start a flow`, edgeId: edge.id, nodeId: edge.target });
+          break;
+        case "cycle_without_wait":
+          break; // not asked here (no loopsBack): reported with the whole loop below
+      }
       continue;
     }
-    const key = `${source.id}\u0000${handle}`;
-    if (usedHandles.has(key)) {
-      problems.push({ code: "handle_has_two_edges", message: `"${source.id}" has two edges leaving by "${handle}"; keep one`, edgeId: edge.id, nodeId: source.id });
-      continue;
-    }
-    usedHandles.set(key, edge.id);
-    if (target.type === "trigger") {
-      problems.push({ code: "edge_into_trigger", message: `Edge ${edge.id} goes into the trigger "${target.id}"; triggers only start a flow`, edgeId: edge.id, nodeId: target.id });
-      continue;
-    }
-    if (edge.source === edge.target && source.type !== "wait") {
-      // a self-loop is a cycle; reported below
-    }
-    out.set(source.id, [...(out.get(source.id) ?? []), target.id]);
+    usedHandles.set(`${edge.source}\u0000${handle}`, edge.id);
+    out.set(edge.source, [...(out.get(edge.source) ?? []), edge.target]);
   }
 
   const triggers = graph.nodes.filter((n) => n.type === "trigger");

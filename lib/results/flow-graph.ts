@@ -1,5 +1,6 @@
 // The flow a results page describes: its live version's graph (or the draft before the first publish),
 // and its nodes in graph order (breadth-first from the triggers), which is the funnel's order.
+import { stepName } from "@/lib/flow/step-name";
 import type { Sql } from "@/lib/db/sql";
 import { checkFlow } from "@/lib/flow/validate";
 import { upgradeDocument } from "@/lib/flow/upgrade";
@@ -56,28 +57,7 @@ export function graphOrder(graph: Graph): OrderedNode[] {
   }));
 }
 
-/** A short human name for a node, for charts and the CSV. */
+/** A short human name for a node, for charts and the CSV: its step name (lib/flow/step-name). */
 export function nodeLabel(node: FlowNode): string {
-  const d = node.data as Record<string, unknown>;
-  if (typeof d.label === "string" && d.label) return d.label;
-  switch (node.type) {
-    case "trigger": {
-      const on = node.data.on;
-      return on.type === "event" || on.type === "behavior" ? `When ${on.event}` : on.type === "inactivity" ? `Inactive ${on.after}` : "On identify";
-    }
-    case "condition":
-      return "Condition";
-    case "split":
-      return `Split ${node.data.branches.map((b) => b.label ?? b.id).join(" / ")}`;
-    case "wait":
-      return "for" in node.data ? `Wait ${node.data.for}` : `Wait for ${node.data.until.event}`;
-    case "message":
-      return node.data.channel === "in_app" ? `In-app: ${node.data.placement}` : node.data.channel === "email" ? "Email" : "Webhook";
-    case "update":
-      return "Update traits";
-    case "fetch":
-      return `Fetch data.${node.data.as}`;
-    case "exit":
-      return "Exit";
-  }
+  return stepName(node);
 }
