@@ -27,6 +27,10 @@ export const MULTI_SHARD: Array<{ match: RegExp; why: string }> = [
     match: /^(UPDATE (events|event_dedupe|runs r|touchpoints|jobs|identities) SET profile_id = \$2|INSERT INTO send_counters .* SELECT \$2, channel|INSERT INTO group_members .* SELECT \$2, group_id)/,
     why: "an identity merge moves one person's rows between the two profiles' shards; on Citus it is copy-then-delete in one distributed transaction (docs/scaling.md)",
   },
+  {
+    match: /^WITH x AS \( SELECT \* FROM jsonb_to_recordset\(\$1::jsonb\) AS x\(profile_id text, run_id text.*INSERT INTO steps .*INSERT INTO result_counters/,
+    why: "storing steps also counts each step's first entry in result_counters, the coordinator's rollup table by flow (it replaced a per-row trigger); the steps rows stay on the person's shard, and on Citus the count moves to the periodic per-shard rollup (docs/scaling.md)",
+  },
 ];
 
 function node(id: string, type: string, data: Record<string, unknown>) {
