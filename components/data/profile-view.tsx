@@ -26,14 +26,14 @@ const TONE: Record<Tone, string> = {
 
 const FATE_TONE: Record<MessageFate["fate"], Tone> = { seen: "ok", sent: "ok", lost: "warn", failed: "bad", suppressed: "muted", waiting: "info", expired: "muted", not_seen: "info" };
 
-function StepLine({ step }: { step: { nodeId: string; at: string; result: string; reason: unknown; delivery?: MessageFate } }) {
+function StepLine({ step }: { step: { nodeId: string; stepName?: string; at: string; result: string; reason: unknown; delivery?: MessageFate } }) {
   const e = explainStep(step);
   // The delivery line below says the error already; the step line does not repeat it.
   const details = e.details.filter((d) => d !== step.delivery?.error);
   const raw = step.reason && typeof step.reason === "object" && Object.keys(step.reason).length ? JSON.stringify(step.reason) : null;
   return (
     <li className="py-0.5">
-      <span className="font-mono text-slate-900">{step.nodeId}</span>{" "}
+      <span className="font-medium text-slate-900" title={`Step ${step.nodeId}`}>{step.stepName ?? step.nodeId}</span>{" "}
       <span className={`rounded px-1.5 py-0.5 font-medium ${TONE[e.tone]}`} data-result={step.result}>{e.label}</span>{" "}
       <span className="text-slate-500">{fmt(step.at)}</span>
       {details.length ? <span className="block text-slate-700">{details.join(" ")}</span> : null}

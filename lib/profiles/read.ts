@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { Sql } from "@/lib/db/sql";
 import { ProfileGroup, profileGroups } from "./groups";
 import { MessageFate, messageFates } from "./message-fates";
+import type { Graph } from "@/lib/flow/schema";
+import { stepNames } from "@/lib/flow/step-name";
 
 export const ProfileEvent = z.object({
   id: z.number(),
@@ -18,6 +20,7 @@ export const ProfileEvent = z.object({
 
 export const RunStep = z.object({
   nodeId: z.string(),
+  stepName: z.string().optional().describe("The step's name in the flow version the run followed: its label, else a name made from what it does"),
   at: z.string(),
   result: z.string(),
   reason: z.unknown(),
@@ -93,6 +96,18 @@ export const eventView = (e: EventRow) => ({
   violations: e.violations ?? null,
 });
 
+/** Step names (lib/flow/step-name) of the flow versions some runs followed, by `flowId \0 version`. */
+async function stepNamesOfVersions(sql: Sql, runs: { flow_id: string; version: number }[]): Promise<Map<string, Map<string, string>>> {
+  const pairs = [...new Map(runs.map((r) => [`${r.flow_id}\0${r.version}`, r])).values()];
+  if (!pairs.length) return new Map();
+  const rows = await sql.query<{ flow_id: string; version: number; graph: Graph }>(
+    `SELECT v.flow_id, v.version, v.graph FROM flow_versions v
+       JOIN unnest($1::text[], $2::int[]) AS p(flow_id, version) ON p.flow_id = v.flow_id AND p.version = v.version`,
+    [pairs.map((p) => p.flow_id), pairs.map((p) => p.version)],
+  );
+  return new Map(rows.map((r) => [`${r.flow_id}\0${r.version}`, stepNames(Array.isArray(r.graph?.nodes) ? r.graph.nodes : [])]));
+}
+
 /** docs/api.md §7's profile: traits, identities, the latest `eventLimit` events, runs with their steps. */
 export async function getProfile(sql: Sql, id: string, opts: { eventLimit?: number; stepLimit?: number } = {}): Promise<ProfileView | null> {
   const profileId = await findProfileId(sql, id);
@@ -120,11 +135,14 @@ export async function getProfile(sql: Sql, id: string, opts: { eventLimit?: numb
       )
     : [];
   const fates = await messageFates(sql, profileId, runs.map((r) => r.id));
+  const names = await stepNamesOfVersions(sql, runs);
   const stepsByRun = new Map<string, ProfileView["runs"][number]["steps"]>();
   for (const s of steps) {
     const list = stepsByRun.get(s.run_id) ?? [];
     const delivery = fates.get(s.key);
-    list.push({ nodeId: s.node_id, at: s.at.toISOString(), result: s.result, reason: s.reason, ...(delivery ? { delivery } : {}) });
+    const run = runs.find((r) => r.id === s.run_id);
+    const stepName = run ? names.get(`${run.flow_id}\0${run.version}`)?.get(s.node_id) : undefined;
+    list.push({ nodeId: s.node_id, ...(stepName ? { stepName } : {}), at: s.at.toISOString(), result: s.result, reason: s.reason, ...(delivery ? { delivery } : {}) });
     stepsByRun.set(s.run_id, list);
   }
   return {

@@ -64,6 +64,9 @@ function deliveryHealthSuite(label: string, open: () => Promise<Db>) {
       const profile = await getProfile(db.sql, "quiet-1");
       const step = profile!.runs[0].steps.find((s) => s.nodeId === "m1")!;
       expect(step.delivery).toMatchObject({ channel: "email", fate: "failed", status: "failed" });
+      // Named as the marketer named the step, and the trigger by what it does (lib/flow/step-name).
+      expect(step.stepName).toBe("Come back email");
+      expect(profile!.runs[0].steps.find((s) => s.nodeId === "t1")?.stepName).toBe("When Went Quiet");
       const e = explainStep(step);
       expect(e.label).toBe("Email failed");
       expect(e.label).not.toMatch(/sent/i);
