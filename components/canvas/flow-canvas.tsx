@@ -66,12 +66,18 @@ const proOptions = { hideAttribution: true };
 // delays the first full draw, which costs more than it saves below a few hundred nodes.
 const CULL_ABOVE = 600;
 
-/** The wire under a point of the screen, if any (its wide, invisible interaction path counts). */
+/**
+ * The wire under a point of the screen, if any, within its wide invisible interaction stroke. Judged by
+ * the path's geometry, not by hit-testing: while a step is dragged the wires take no pointer events
+ * and the dragged card covers the point, so `elementsFromPoint` would find nothing.
+ */
 function edgeAt(x: number, y: number): string | null {
-  for (const el of document.elementsFromPoint(x, y)) {
-    const g = el.closest(".react-flow__edge");
-    const id = g?.getAttribute("data-id");
-    if (id) return id;
+  for (const g of document.querySelectorAll<SVGGElement>(".react-flow__edge")) {
+    const path = g.querySelector<SVGPathElement>(".react-flow__edge-interaction") ?? g.querySelector<SVGPathElement>("path");
+    const m = path?.getScreenCTM();
+    const id = g.getAttribute("data-id");
+    if (!path || !m || !id) continue;
+    if (path.isPointInStroke(new DOMPoint(x, y).matrixTransform(m.inverse()))) return id;
   }
   return null;
 }

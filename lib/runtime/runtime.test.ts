@@ -1,5 +1,6 @@
 // The runtime's integration scenarios, on PGlite and on PostgreSQL (describe.each over both stores):
 // real database, real HTTP receiver, real SMTP server, real timer jobs.
+import { RUN_STATE_VERSION } from "@/lib/engine/run-state";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
@@ -354,7 +355,7 @@ describe.each(STORES)("executor runtime on $name", ({ open }) => {
     const pid = await seedProfile(db, "state-1");
     await ingest(db, pid, [{ name: "State In" }]);
     const [row] = await db.sql.query<{ id: string; state: Record<string, unknown> }>(`SELECT id, state FROM runs WHERE profile_id = $1`, [pid]);
-    expect(row.state.stateVersion).toBe(1);
+    expect(row.state.stateVersion).toBe(RUN_STATE_VERSION);
     await db.sql.query(`UPDATE runs SET state = jsonb_set(state, '{stateVersion}', '99') WHERE id = $1`, [row.id]);
     await expect(ingest(db, pid, [{ name: "State Go" }])).rejects.toThrow(/state version 99/);
     // A state from before versions existed (no stateVersion, no visits) is upgraded and moves on.
@@ -362,7 +363,8 @@ describe.each(STORES)("executor runtime on $name", ({ open }) => {
     await ingest(db, pid, [{ name: "State Go" }]);
     const [after] = await db.sql.query<{ status: string; state: Record<string, unknown> }>(`SELECT status, state FROM runs WHERE id = $1`, [row.id]);
     expect(after.status).toBe("completed");
-    expect(after.state.stateVersion).toBe(1);
+    expect(after.state.stateVersion).toBe(RUN_STATE_VERSION);
+    expect(after.state.data).toEqual({}); // the fetch node's answers: empty after the upgrade
   });
 
   it("keeps running after a profile merge moved and renumbered runs", async () => {
