@@ -157,9 +157,11 @@ function UpdateEditor({ node, onChange }: { node: Extract<FlowNode, { type: "upd
     <>
       {entries.map(([k, v], i) => (
         <div key={i} className="grid grid-cols-[1fr_1fr_auto] items-end gap-2">
-          <TextField label={`Trait ${i + 1}`} value={k} mono onChange={(nk) => write(entries.map(([a, b], j) => (j === i ? [nk, b] : [a, b])), `k${i}`)} error={k ? undefined : "Name the trait"} />
-          <TextField
+          <SuggestField label={`Trait ${i + 1}`} field="trait" value={k} onChange={(nk) => write(entries.map(([a, b], j) => (j === i ? [nk, b] : [a, b])), `k${i}`)} error={k ? undefined : "Name the trait"} />
+          <SuggestField
             label="Value (text, number, true/false or Liquid)"
+            field="trait_value"
+            scope={{ trait: k }}
             value={typeof v === "string" ? v : JSON.stringify(v)}
             onChange={(nv) => write(entries.map(([a, b], j) => (j === i ? [a, parseLoose(nv)] : [a, b])), `v${i}`)}
           />
