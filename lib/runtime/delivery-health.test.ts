@@ -1,8 +1,6 @@
 // Undeliverable messages are told, not hidden (issue: a failed email read "Message sent"): the
 // profile's step, the publish check, the server log and Home's alerts all say it. Runs on PGlite
 // and PostgreSQL with a real SMTP server.
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { getProfile } from "@/lib/profiles/read";
@@ -12,6 +10,7 @@ import { clearFlowCache } from "./flow-cache";
 import { deliveryWarnings, sendTestEmail, channelStatus } from "./channels";
 import { ingest, publish, runDueJobs, seedProfile } from "@/lib/testing/runtime";
 import { STORES } from "@/lib/testing/db";
+import { startSmtp } from "@/lib/testing/smtp";
 
 const SMTP_KEYS = ["SMTP_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_FROM", "SMTP_USER", "SMTP_PASS", "SMTP_SECURE"] as const;
 
@@ -108,23 +107,9 @@ function deliveryHealthSuite(label: string, open: () => Promise<Db>) {
 
     it("send test: a clear error without SMTP, a real SMTP conversation with it", async () => {
       await expect(sendTestEmail("me@example.com", { subject: "Hi", body: "<p>x</p>" })).rejects.toThrow(/Email is not configured/);
-      const mails: { to: string[]; raw: string }[] = [];
-      const smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ["STARTTLS", "AUTH"],
-        logger: false,
-        onData(stream, session, cb) {
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("end", () => {
-            mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
-            cb();
-          });
-        },
-      });
-      await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
-      process.env.SMTP_HOST = "127.0.0.1";
-      process.env.SMTP_PORT = String((smtp.server.address() as AddressInfo).port);
+      const smtp = await startSmtp();
+      const mails = smtp.mails;
+      smtp.useInEnv();
       try {
         expect(channelStatus().email).toMatchObject({ configured: true, server: `127.0.0.1:${process.env.SMTP_PORT}` });
         expect(await deliveryWarnings(emailFlow)).toEqual([]);
@@ -137,7 +122,7 @@ function deliveryHealthSuite(label: string, open: () => Promise<Db>) {
       } finally {
         delete process.env.SMTP_HOST;
         delete process.env.SMTP_PORT;
-        await new Promise<void>((r) => smtp.close(() => r()));
+        await smtp.close();
       }
     });
   });

@@ -3,7 +3,6 @@
 import { RUN_STATE_VERSION } from "@/lib/engine/run-state";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { setFlowStatus, updateFlow } from "@/lib/flow-store/store";
@@ -15,6 +14,7 @@ import { verifySignature } from "./webhook";
 import { ingest, publish, runDueJobs, runWorkerUntil, seedProfile } from "@/lib/testing/runtime";
 import { enqueue } from "./jobs";
 import { STORES } from "@/lib/testing/db";
+import { startSmtp, type ReceivedMail, type TestSmtp } from "@/lib/testing/smtp";
 
 const SECRET = "whsec_test_secret";
 
@@ -35,8 +35,8 @@ describe.each(STORES)("executor runtime on $name", ({ open }) => {
   let base = "";
   const received: Received[] = [];
   const flaky = new Map<string, number>();
-  let smtp: SMTPServer;
-  const mails: { from: string; to: string[]; raw: string }[] = [];
+  let smtp: TestSmtp;
+  let mails: ReceivedMail[] = [];
 
   beforeAll(async () => {
     process.env.PATHWISE_WEBHOOK_ALLOWLIST = "127.0.0.1";
@@ -64,29 +64,15 @@ describe.each(STORES)("executor runtime on $name", ({ open }) => {
     });
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS", "AUTH"],
-      logger: false,
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on("data", (c: Buffer) => chunks.push(c));
-        stream.on("end", () => {
-          mails.push({ from: String(session.envelope.mailFrom && session.envelope.mailFrom.address), to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
-    process.env.SMTP_HOST = "127.0.0.1";
-    process.env.SMTP_PORT = String((smtp.server.address() as AddressInfo).port);
-    process.env.SMTP_FROM = "Pathwise <flows@example.com>";
+    smtp = await startSmtp();
+    mails = smtp.mails;
+    smtp.useInEnv("Pathwise <flows@example.com>");
   });
 
   afterAll(async () => {
     receiver.closeAllConnections();
     await new Promise((r) => receiver.close(r));
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp.close();
     await db.close();
   });
 

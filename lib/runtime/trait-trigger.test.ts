@@ -2,8 +2,6 @@
 // a trait changed by an identify, an import or the engagement score decaying while a user is quiet lets
 // the user into the flow, through the real ingestion pipeline, the real worker jobs and a real SMTP
 // server; and the workspace's global control group keeps its users from every flow's messages.
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { inGlobalControl } from "@/lib/engine/dispatch";
@@ -16,6 +14,7 @@ import { scheduleMaintenance } from "./maintenance";
 import { getFlowResults } from "@/lib/results/results";
 import { ingest, publish, runDueJobs, runWorkerUntil, seedProfile } from "@/lib/testing/runtime";
 import { STORES } from "@/lib/testing/db";
+import { startSmtp, type ReceivedMail, type TestSmtp } from "@/lib/testing/smtp";
 
 const DAY = 86_400_000;
 const node = (id: string, type: string, data: Record<string, unknown>) => ({ id, type, position: { x: 0, y: 0 }, data });
@@ -25,31 +24,17 @@ const traitTrigger = (id: string, trait: string, op: string, value?: unknown) =>
 describe.each(STORES)("trait triggers on $name", ({ open }) => {
   {
     let db: Db;
-    let smtp: SMTPServer;
-    const mails: { to: string[]; raw: string }[] = [];
+    let smtp: TestSmtp;
+    let mails: ReceivedMail[] = [];
 
     beforeAll(async () => {
       db = await open();
-      smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ["STARTTLS", "AUTH"],
-        logger: false,
-        onData(stream, session, cb) {
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("end", () => {
-            mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
-            cb();
-          });
-        },
-      });
-      await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
-      process.env.SMTP_HOST = "127.0.0.1";
-      process.env.SMTP_PORT = String((smtp.server.address() as AddressInfo).port);
-      process.env.SMTP_FROM = "Pathwise <flows@example.com>";
+      smtp = await startSmtp();
+      mails = smtp.mails;
+      smtp.useInEnv("Pathwise <flows@example.com>");
     });
     afterAll(async () => {
-      await new Promise<void>((r) => smtp.close(() => r()));
+      await smtp.close();
       await db.close();
     });
     beforeEach(() => {
