@@ -32,9 +32,9 @@ test("pick a trait trigger with suggested traits, set the global control group, 
   test.setTimeout(150_000);
   const errors = collectErrors(page);
   mkdirSync("e2e-artifacts", { recursive: true });
-  // Data the pickers learn from.
+  // Data the pickers learn from (a trait no other spec writes to the shared store, so the counts are these).
   for (const [userId, plan] of [["j-1", "pro"], ["j-2", "pro"], ["j-3", "free"]] as const) {
-    expect((await request.post("/api/v1/identify", { headers: auth, data: { userId, traits: { plan, name: userId } } })).status()).toBe(200);
+    expect((await request.post("/api/v1/identify", { headers: auth, data: { userId, traits: { j_tier: plan, name: userId } } })).status()).toBe(200);
   }
 
   const flow = await createFlow(request, { name: "Went pro", graph: banner("Signed Up", "pro-banner", "Welcome to Pro") });
@@ -44,19 +44,19 @@ test("pick a trait trigger with suggested traits, set the global control group, 
   await page.getByLabel("Users enter when").selectOption("trait");
   const trait = page.getByLabel("Trait", { exact: true });
   await expect(trait).toHaveValue("engagement_score");
-  await trait.fill("plan");
+  await trait.fill("j_tier");
   await page.getByLabel("Trait test value type", { exact: true }).selectOption("text");
   // The trait names and values come from the profiles received, with counts.
-  await expect(page.locator('datalist[data-testid="suggest-trait"] option[value="plan"]')).toHaveCount(1);
+  await expect(page.locator('datalist[data-testid="suggest-trait"] option[value="j_tier"]')).toHaveCount(1);
   await expect(page.locator('datalist[data-testid="suggest-trait_value"] option[value="pro"]')).toHaveCount(1);
   expect(await page.locator('datalist[data-testid="suggest-trait_value"] option[value="pro"]').getAttribute("label")).toMatch(/^2 /);
   await page.getByLabel("Trait test value", { exact: true }).fill("pro");
-  await expect(page.locator('.react-flow__node[data-id="t1"]')).toContainText("As soon as plan");
+  await expect(page.locator('.react-flow__node[data-id="t1"]')).toContainText("As soon as j_tier");
   await page.screenshot({ path: "e2e-artifacts/journeys-trait-trigger.png" });
   // Saved as a trait trigger.
   await expect
     .poll(async () => ((await (await request.get(`/api/v1/flows/${flow.id}`, { headers: auth })).json()) as { graph: { nodes: Array<{ id: string; data: { on?: unknown } }> } }).graph.nodes.find((n) => n.id === "t1")?.data.on, { timeout: 15_000 })
-    .toEqual({ type: "trait", trait: "plan", op: "eq", value: "pro" });
+    .toEqual({ type: "trait", trait: "j_tier", op: "eq", value: "pro" });
 
   // The global control group, from its settings page.
   await page.goto("/settings/control-group");
