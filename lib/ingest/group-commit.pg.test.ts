@@ -42,6 +42,25 @@ describe.each(["pglite", "pg"] as const)("group commit on %s", (kind) => {
     expect(transactions).toBeGreaterThan(0);
   });
 
+  it("gathers requests that arrive in separate callbacks of one event-loop turn into one transaction", async () => {
+    // As an HTTP server sees them: each request is its own I/O callback. PGlite runs a transaction in
+    // process without yielding to I/O, so a group started by the first callback would hold it alone.
+    const c = new GroupCommitter(counted, { maxMessages: 1000, concurrency: 1 });
+    transactions = 0;
+    const n = 16;
+    const answers = await Promise.all(
+      Array.from(
+        { length: n },
+        (_, i) =>
+          new Promise<Awaited<ReturnType<GroupCommitter["submit"]>>>((resolve, reject) =>
+            setImmediate(() => void c.submit(msg("track", { userId: `turn-${i}`, event: "Grouped", messageId: `turn-${kind}-${i}` }), {}).then(resolve, reject)),
+          ),
+      ),
+    );
+    expect(answers.every((a) => a.ok && a.stored === 1)).toBe(true);
+    expect(transactions).toBeLessThanOrEqual(2);
+  });
+
   it("fails only the request whose message breaks the transaction", async () => {
     const c = new GroupCommitter(counted, { maxMessages: 1000, concurrency: 1 });
     transactions = 0;

@@ -34,6 +34,24 @@ export class GroupCommitter {
     if (!prepared.ok) return prepared;
     return new Promise((resolve, reject) => {
       this.queue.push({ prepared, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private scheduled = false;
+
+  /**
+   * Starts the next group once every request that arrived in this turn of the event loop has joined
+   * the queue (setImmediate runs right after the I/O callbacks of the turn: no timer, no added wait
+   * when idle). Starting at once would send the first request alone: on PGlite a transaction runs in
+   * process without yielding to I/O, so the requests that arrived with it are parsed only after it
+   * committed, and every group held one request.
+   */
+  private schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
       this.pump();
     });
   }
