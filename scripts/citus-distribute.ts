@@ -7,7 +7,15 @@ const local = Object.entries(TABLES).filter(([, p]) => p.kind === "local").map((
 const lines = [
   "-- Pathwise on Citus: run once on the coordinator, after the migrations, before traffic (docs/scaling.md).",
   `-- Coordinator-only tables (no call): ${local.join(", ")}.`,
+  "-- The /decide cache hears changes through triggers that NOTIFY; on Citus they would fire on the",
+  "-- workers, where no instance listens: they are dropped here, and every instance must run with",
+  "-- PATHWISE_DECIDE_CACHE=0 (docs/scaling.md).",
   "BEGIN;",
+  "DROP TRIGGER IF EXISTS touchpoints_decide_insert ON touchpoints;",
+  "DROP TRIGGER IF EXISTS touchpoints_decide_update ON touchpoints;",
+  "DROP TRIGGER IF EXISTS touchpoints_decide_delete ON touchpoints;",
+  "DROP TRIGGER IF EXISTS identity_directory_decide_update ON identity_directory;",
+  "DROP TRIGGER IF EXISTS identity_directory_decide_delete ON identity_directory;",
   ...citusStatements(),
   "COMMIT;",
 ];

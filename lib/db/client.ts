@@ -9,6 +9,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { migrateSchema } from "./migrate";
+import { pgListener, pgliteListener, type ListenHandlers, type Listener } from "./listen";
 import { pgliteSql, pgliteTransaction, pgSql, pgTransaction, type QueryOptions, type Sql } from "./sql";
 
 export interface Db {
@@ -26,6 +27,8 @@ export interface Db {
    * this store and not finished yet. Background work (imports) gives way while it is above zero.
    */
   pending?(): number;
+  /** Listens to a NOTIFY channel (lib/db/listen.ts); closed with the database. */
+  listen(channel: string, handlers: ListenHandlers): Listener;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     return p.finally(() => pending--);
   };
   const direct = pgliteSql(instance);
+  const listeners = listenerSet();
   return {
     kind: "pglite",
     prisma,
@@ -68,7 +72,9 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     },
     tx: (fn) => counted(pgliteTransaction(instance, fn)),
     pending: () => pending,
+    listen: (channel, handlers) => listeners.add(pgliteListener(instance, channel, handlers)),
     async close() {
+      await listeners.close();
       await prisma.$disconnect().catch(() => undefined);
       if (!instance.closed) await instance.close();
     },
@@ -78,15 +84,33 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
 async function openPg(url: string, poolSize?: number): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize ?? Number(process.env.DATABASE_POOL_SIZE ?? 10) });
   pool.on("error", (err) => console.error("[db] idle client error:", err.message));
+  const listeners = listenerSet();
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "pg",
     prisma,
     sql: pgSql(pool),
     tx: (fn) => pgTransaction(pool, fn),
+    listen: (channel, handlers) => listeners.add(pgListener(url, channel, handlers)),
     async close() {
+      await listeners.close();
       await prisma.$disconnect().catch(() => undefined);
       await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+/** The listeners a database opened, closed with it. */
+function listenerSet() {
+  const open = new Set<Listener>();
+  return {
+    add(l: Listener): Listener {
+      open.add(l);
+      return { ...l, close: async () => (open.delete(l), l.close()) };
+    },
+    async close() {
+      await Promise.all([...open].map((l) => l.close()));
+      open.clear();
     },
   };
 }

@@ -13,6 +13,7 @@ import type { Sql } from "@/lib/db/sql";
 import { runtimeMetrics } from "./prometheus";
 import { checkDecideIdentity, type Caller } from "@/lib/auth/identity-verification";
 import { badRequest, forbidden } from "@/lib/http/errors";
+import { decideKey, type CachedRow, type DecideCache } from "./decide-cache";
 
 export const DecideBody = z
   .object({
@@ -54,13 +55,13 @@ export type OutcomeBody = z.infer<typeof OutcomeBody>;
 export const OutcomeResult = z.object({ success: z.literal(true), recorded: z.boolean().describe("false when this decision already had an outcome of this type") });
 
 /** /decide as a caller asks it: identity verification first (403), then the decisions in its scope. */
-export async function decideAs(sql: Sql, caller: Caller, req: Request, body: DecideBody): Promise<{ decisions: Record<string, Decision | null> }> {
+export async function decideAs(sql: Sql, caller: Caller, req: Request, body: DecideBody, cache?: DecideCache): Promise<{ decisions: Record<string, Decision | null> }> {
   const verified = await checkDecideIdentity(sql, caller, req, body);
   if (!verified.ok) throw forbidden(verified.message);
-  return decide(sql, body, { strict: verified.strict });
+  return decide(sql, body, { strict: verified.strict, cache });
 }
 
-type DecisionRow = { id: string; profile_id: string; placement: string; content: string | null; flow_id: string; node_id: string; variant: string | null; held: boolean };
+type DecisionRow = CachedRow;
 
 // The profiles come from the identity directory (keyed by the id), then the touchpoints by profile id:
 // each statement is answered by one shard on a sharded store.
@@ -77,11 +78,14 @@ const DECIDE_SQL = `
  * The profiles a decision reads. `strict` (identity verification applies to the caller): an
  * anonymousId reaches only a profile without a userId, or with the verified userId.
  */
-async function decisionProfiles(sql: Sql, body: { userId?: string; anonymousId?: string }, strict: boolean): Promise<string[]> {
+async function decisionProfiles(sql: Sql, body: { userId?: string; anonymousId?: string }, strict: boolean): Promise<{ ids: string[]; allKnown: boolean }> {
   const ids: string[] = [];
+  let allKnown = true;
   for (const [kind, value] of [["user", body.userId], ["anonymous", body.anonymousId]] as const) {
     if (value === undefined) continue;
-    for (const r of await sql.query<{ profile_id: string }>(DIRECTORY_SQL, [kind, value])) {
+    const found = await sql.query<{ profile_id: string }>(DIRECTORY_SQL, [kind, value], { name: `pathwise_directory` });
+    if (!found.length) allKnown = false;
+    for (const r of found) {
       if (ids.includes(r.profile_id)) continue;
       if (strict && kind === "anonymous") {
         const [p] = await sql.query<{ user_id: string | null }>(`SELECT user_id FROM profiles WHERE id = $1`, [r.profile_id]);
@@ -90,7 +94,7 @@ async function decisionProfiles(sql: Sql, body: { userId?: string; anonymousId?:
       ids.push(r.profile_id);
     }
   }
-  return ids;
+  return { ids, allKnown };
 }
 
 /**
@@ -101,15 +105,39 @@ async function decisionProfiles(sql: Sql, body: { userId?: string; anonymousId?:
 export async function decide(
   sql: Sql,
   body: { userId?: string; anonymousId?: string; placements: string[] },
-  opts: { strict?: boolean } = {},
+  opts: { strict?: boolean; cache?: DecideCache } = {},
 ): Promise<{ decisions: Record<string, Decision | null> }> {
   const placements = [...new Set(body.placements)];
-  // Prepared once per connection on PostgreSQL (a name), not parsed and planned on every call.
-  const profiles = await decisionProfiles(sql, body, opts.strict === true);
-  const rows = profiles.length ? await sql.query<DecisionRow>(DECIDE_SQL, [profiles, placements], { name: "pathwise_decide" }) : [];
+  // The cache (lib/runtime/decide-cache.ts) answers when it hears every change; a strict caller's
+  // answer also depends on who owns an anonymous profile, which the cache does not follow.
+  const cache = opts.cache && !opts.strict && opts.cache.usable() ? opts.cache : null;
+  let rows: DecisionRow[] | undefined;
+  let key = "";
+  let ticket = 0;
+  if (cache) {
+    try {
+      await cache.sync();
+      key = decideKey(body.userId, body.anonymousId, placements);
+      rows = cache.get(key);
+      ticket = cache.ticket();
+    } catch {
+      key = ""; // not listening any more: read the database
+    }
+  }
+  const m = runtimeMetrics();
+  if (rows) m.decideCache.inc({ result: "hit" });
+  else {
+    const profiles = await decisionProfiles(sql, body, opts.strict === true);
+    // Prepared once per connection on PostgreSQL (a name), not parsed and planned on every call.
+    rows = profiles.ids.length ? await sql.query<DecisionRow>(DECIDE_SQL, [profiles.ids, placements], { name: "pathwise_decide" }) : [];
+    if (cache && key) {
+      const stored = profiles.allKnown && cache.put(key, ticket, profiles.ids, rows);
+      m.decideCache.inc({ result: stored ? "miss" : "uncacheable" });
+    } else m.decideCache.inc({ result: "bypass" });
+  }
   // Null prototype: placement keys are user input ("__proto__" must be an answer, not a prototype).
   const decisions: Record<string, Decision | null> = Object.create(null) as Record<string, Decision | null>;
-  for (const key of placements) decisions[key] = null;
+  for (const k of placements) decisions[k] = null;
   let shown = 0;
   for (const r of rows) {
     if (r.held) continue; // held for a holdout: the placement stays empty
@@ -118,7 +146,6 @@ export async function decide(
     if (r.variant) d.variant = r.variant;
     decisions[r.placement] = d;
   }
-  const m = runtimeMetrics();
   m.decisions.inc({ result: "content" }, shown);
   m.decisions.inc({ result: "none" }, placements.length - shown);
   return { decisions };

@@ -13,5 +13,6 @@ export function runtimeMetrics() {
     timerLag: m.histogram("pathwise_timer_lag_seconds", "How late a timer fired (fire time minus due time), by queue", ["queue"], [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300]),
     outcomes: m.counter("pathwise_outcomes_total", "Outcomes recorded, by type", ["type"]),
     decisions: m.counter("pathwise_decisions_total", "Placements answered by /decide, by whether content was found", ["result"]),
+    decideCache: m.counter("pathwise_decide_cache_total", "/decide answers by how the cache took part: hit, miss (read and kept), uncacheable (read, not kept: an unknown identity or a change during the read), bypass (cache off, not listening, or a strict caller)", ["result"]),
   };
 }
