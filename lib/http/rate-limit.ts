@@ -20,7 +20,9 @@ export type Verdict = { ok: true } | { ok: false; retryAfterSec: number };
 
 /** Generous defaults: tests and benchmarks on one machine never reach them. */
 export const DEFAULT_LIMITS: Record<Budget, string> = {
-  write: "5000/s burst 10000",
+  // A write key is shared by every visitor of a site (analytics.js, /decide from the browser): its
+  // budget must hold a busy site, and it is per instance without Redis.
+  write: "50000/s burst 100000",
   api: "1000/s burst 2000",
   webhook: "100/s burst 200",
   webhook_address: "20/s burst 40",
