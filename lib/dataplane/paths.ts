@@ -1,5 +1,6 @@
 // The endpoints the data plane serves in front of Next (docs/api.md §4 ingestion with analytics.js's
-// short paths, /decide, /outcomes). The build bundles the route module of each one that exists under
+// short paths, /decide, /outcomes, and /api/health, which load balancers poll: it must keep answering
+// while Next renders console pages). The build bundles the route module of each one that exists under
 // app/; a path listed here without a route file is simply left to Next.
 export const DATA_PLANE_PATHS = [
   "/api/v1/track",
@@ -18,6 +19,7 @@ export const DATA_PLANE_PATHS = [
   "/api/v1/b",
   "/api/v1/decide",
   "/api/v1/outcomes",
+  "/api/health",
 ] as const;
 
 /** A route module as Next sees it: one export per HTTP method. */

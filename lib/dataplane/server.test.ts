@@ -10,6 +10,8 @@ import * as batch from "@/app/api/v1/batch/route";
 import * as identify from "@/app/api/v1/identify/route";
 import * as decide from "@/app/api/v1/decide/route";
 import * as outcomes from "@/app/api/v1/outcomes/route";
+import * as health from "@/app/api/health/route";
+import { DATA_PLANE_PATHS } from "./paths";
 import { basic, bearer } from "@/lib/testing/routes";
 import { setupDb, type TestDb } from "@/lib/testing/db";
 import { createFlow, publishFlow } from "@/lib/flow-store/store";
@@ -25,7 +27,7 @@ describe("data plane server", () => {
   beforeAll(async () => {
     t = await setupDb();
     const plane = createDataPlane(
-      { "/api/v1/track": track, "/api/v1/batch": batch, "/api/v1/identify": identify, "/api/v1/decide": decide, "/api/v1/outcomes": outcomes },
+      { "/api/v1/track": track, "/api/v1/batch": batch, "/api/v1/identify": identify, "/api/v1/decide": decide, "/api/v1/outcomes": outcomes, "/api/health": health },
       { headers: [{ regex: /^\/.*$/, headers: [["x-content-type-options", "nosniff"]] }] },
     );
     server = http.createServer((req, res) => {
@@ -50,6 +52,17 @@ describe("data plane server", () => {
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : null, headers: Object.fromEntries(res.headers) };
   }
+
+  it("answers /api/health itself (load balancers poll it while Next renders pages), GET only", async () => {
+    expect(DATA_PLANE_PATHS).toContain("/api/health");
+    const before = fallthrough;
+    const r = await send("/api/health", { method: "GET" });
+    expect(r).toMatchObject({ status: 200, json: { status: "ok" } });
+    expect(r.headers["x-content-type-options"]).toBe("nosniff");
+    expect(fallthrough).toBe(before);
+    await send("/api/health", { method: "DELETE" });
+    expect(fallthrough).toBe(before + 1);
+  });
 
   it("stores a track and answers success with CORS and the build's headers", async () => {
     const r = await send("/api/v1/track", { auth: basic(t.write), body: JSON.stringify({ userId: "dp-1", event: "Signed Up" }) });
