@@ -51,6 +51,26 @@ describe("windows", () => {
     expect(iso(w.endsAt)).toBe(iso(zonedTime("Europe/Paris", 2025, 3, 3, 0, 0)));
     expect(windowAt(w.endsAt, "Europe/Paris", "week").key).toBe("week:2025-03-03");
   });
+
+  it("answers each instant with its own window when asked in any order (the last window is remembered)", () => {
+    const tz = "America/New_York";
+    const hour = 3_600_000;
+    const start = Date.UTC(2025, 2, 7, 0);
+    const instants = Array.from({ length: 24 * 6 }, (_, i) => start + i * hour);
+    const shuffled = [...instants, ...instants.slice().reverse(), ...instants.filter((_, i) => i % 7 === 3)];
+    for (const at of shuffled) {
+      for (const kind of ["day", "week"] as const) {
+        const w = windowAt(at, tz, kind);
+        expect(at >= w.startsAt && at < w.endsAt).toBe(true);
+        const local = localParts(at, tz);
+        if (kind === "day") expect(w.key).toBe(`day:${local.year}-${String(local.month).padStart(2, "0")}-${String(local.day).padStart(2, "0")}`);
+      }
+    }
+    // A caller that changes the span it got does not change the next answer.
+    const w = windowAt(start, tz, "day");
+    w.endsAt = 0;
+    expect(windowAt(start, tz, "day").endsAt).toBeGreaterThan(start);
+  });
 });
 
 describe("quiet hours", () => {

@@ -59,8 +59,23 @@ function ymd(year: number, month: number, day: number): { key: string; year: num
 export type Window = "day" | "week";
 export type WindowSpan = { window: Window; /** e.g. "day:2025-03-01", "week:2025-03-03" (the Monday) */ key: string; startsAt: number; endsAt: number };
 
+/** The last window computed per zone and kind: every send of a day falls in the same one. */
+const lastSpans = new Map<string, WindowSpan>();
+
 /** The user's calendar day or ISO week (Monday 00:00 to Monday 00:00) containing instant `ms`. */
 export function windowAt(ms: number, tz: string, window: Window): WindowSpan {
+  // Intl's formatToParts is the cost here (five calls a window); a window holds every instant from
+  // its start to its end, so the last one computed answers until the clock leaves it.
+  const k = `${window}|${tz}`;
+  const last = lastSpans.get(k);
+  if (last && ms >= last.startsAt && ms < last.endsAt) return { ...last };
+  const span = computeWindow(ms, tz, window);
+  if (lastSpans.size >= 1000) lastSpans.clear();
+  lastSpans.set(k, span);
+  return { ...span };
+}
+
+function computeWindow(ms: number, tz: string, window: Window): WindowSpan {
   const p = localParts(ms, tz);
   if (window === "day") {
     const today = ymd(p.year, p.month, p.day);
