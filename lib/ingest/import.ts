@@ -26,8 +26,8 @@ const CHUNK_ROWS = 1000;
 const READ_BYTES = 256 * 1024;
 /** Lets requests waiting on the event loop run before the import's next step. */
 const yieldToRequests = () => new Promise<void>((r) => setImmediate(r));
-// The embedded store (PGlite) runs one statement at a time: while an import's transaction runs, every
-// request waits for it. There a chunk is sized to take about CHUNK_TARGET_MS, and between chunks the
+// The embedded store (PGlite) runs one statement at a time, in this process: while an import's
+// transaction runs, every request waits for it. There a chunk is sized to take about CHUNK_TARGET_MS, and between chunks the
 // import waits while requests are queued on the store, up to GIVE_WAY_MS, so a request waits at most
 // about one short chunk and the import still gets a share of the store under constant load.
 const CHUNK_TARGET_MS = 40;
@@ -43,13 +43,14 @@ async function giveWay(db: Db): Promise<void> {
 }
 
 /**
- * The next chunk's size. On the embedded store, while requests queue behind the import, a chunk is
- * sized so its transaction takes about CHUNK_TARGET_MS; with nobody waiting it grows back (×2) to
- * CHUNK_ROWS, so an import on an idle server keeps its large, cheaper transactions.
+ * The next chunk's size. On the embedded store a chunk is always sized so its transaction takes about
+ * CHUNK_TARGET_MS (growing at most twofold a chunk): PGlite runs in this process and a transaction
+ * holds the event loop, so every request waits for it, also those that need no statement (a cached
+ * /decide, /api/health). PostgreSQL (`pending` null) takes CHUNK_ROWS.
  */
 export function nextChunkRows(pending: number | null, rows: number, ms: number): number {
   if (pending === null) return CHUNK_ROWS;
-  const target = pending > 0 ? Math.round((rows * CHUNK_TARGET_MS) / Math.max(ms, 1)) : rows * 2;
+  const target = Math.round((rows * CHUNK_TARGET_MS) / Math.max(ms, 1));
   return Math.max(MIN_CHUNK_ROWS, Math.min(CHUNK_ROWS, target, rows * 2));
 }
 const MAX_ERRORS = 1000;
