@@ -193,4 +193,17 @@ describe("DecideCache", () => {
     c.invalidate("p4");
     expect(c.get("k4")).toBeUndefined();
   });
+
+  it("holds about its byte budget, dropping the oldest, and keeps no single huge answer", () => {
+    const row = (content: string) => ({ id: "t", profile_id: "p", placement: "home", content, flow_id: "f", node_id: "m", variant: null, held: false });
+    const c = new DecideCache(1000, 64 * 1024);
+    for (let i = 0; i < 40; i++) expect(c.put(`k${i}`, c.ticket(), [`p${i}`], [row("x".repeat(1000))])).toBe(true);
+    expect(c.bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(c.size).toBeLessThan(40);
+    expect(c.get("k39")).toBeDefined();
+    expect(c.get("k0")).toBeUndefined();
+    expect(c.put("huge", c.ticket(), ["ph"], [row("x".repeat(10_000))])).toBe(false);
+    c.clear();
+    expect(c.bytes).toBe(0);
+  });
 });

@@ -14,14 +14,21 @@
 // it read (a ticket taken before the read), so a slow read never stores an answer older than a change
 // it missed. Answers for an identity the directory does not know are not kept (a new identity
 // notifies nothing). Off with PATHWISE_DECIDE_CACHE=0; it holds PATHWISE_DECIDE_CACHE entries
-// (default 100,000), the oldest dropped first.
+// (default 100,000) and about PATHWISE_DECIDE_CACHE_MB of answers (default 64), the oldest dropped first.
 import type { Db } from "@/lib/db/client";
 import type { Listener } from "@/lib/db/listen";
 
 export const DECIDE_CHANNEL = "pathwise_decide";
 
 export type CachedRow = { id: string; profile_id: string; placement: string; content: string | null; flow_id: string; node_id: string; variant: string | null; held: boolean };
-type Entry = { profiles: string[]; rows: CachedRow[] };
+type Entry = { profiles: string[]; rows: CachedRow[]; bytes: number };
+
+/** About what an entry holds in memory: its key, its rows' text and their bookkeeping. */
+function entryBytes(key: string, profiles: string[], rows: CachedRow[]): number {
+  let n = 2 * key.length + 64 * profiles.length + 96;
+  for (const r of rows) n += 2 * ((r.content?.length ?? 0) + r.id.length + r.profile_id.length + r.placement.length + r.flow_id.length + r.node_id.length + (r.variant?.length ?? 0)) + 160;
+  return n;
+}
 
 /** Invalidations remembered for in-flight reads before the cache forgets them all at once. */
 const TOUCHED_MAX = 50_000;
@@ -35,8 +42,12 @@ export class DecideCache {
   /** Profile id → sequence number of its last invalidation. */
   private touched = new Map<string, number>();
   private listener: Listener | null = null;
+  private heldBytes = 0;
 
-  constructor(readonly maxEntries: number) {}
+  constructor(
+    readonly maxEntries: number,
+    readonly maxBytes = 64 * 1024 * 1024,
+  ) {}
 
   /** Starts hearing the database's changes (once). */
   attach(db: Db) {
@@ -57,6 +68,11 @@ export class DecideCache {
     return this.entries.size;
   }
 
+  /** About how much memory the entries hold. */
+  get bytes() {
+    return this.heldBytes;
+  }
+
   onMessage(payload: string) {
     let msg: { p?: unknown; all?: unknown };
     try {
@@ -74,6 +90,7 @@ export class DecideCache {
     this.entries.clear();
     this.byProfile.clear();
     this.touched.clear();
+    this.heldBytes = 0;
   }
 
   invalidate(profileId: string) {
@@ -103,13 +120,16 @@ export class DecideCache {
     if (this.maxEntries <= 0 || ticket < this.clearedAt) return false;
     for (const p of profiles) if ((this.touched.get(p) ?? 0) > ticket) return false;
     this.drop(key);
-    this.entries.set(key, { profiles, rows });
+    const bytes = entryBytes(key, profiles, rows);
+    if (bytes > this.maxBytes / 16) return false; // one huge answer would push out many small ones
+    this.entries.set(key, { profiles, rows, bytes });
+    this.heldBytes += bytes;
     for (const p of profiles) {
       let keys = this.byProfile.get(p);
       if (!keys) this.byProfile.set(p, (keys = new Set()));
       keys.add(key);
     }
-    if (this.entries.size > this.maxEntries) this.drop(this.entries.keys().next().value!);
+    while (this.entries.size > this.maxEntries || this.heldBytes > this.maxBytes) this.drop(this.entries.keys().next().value!);
     return true;
   }
 
@@ -117,6 +137,7 @@ export class DecideCache {
     const e = this.entries.get(key);
     if (!e) return;
     this.entries.delete(key);
+    this.heldBytes -= e.bytes;
     for (const p of e.profiles) {
       const keys = this.byProfile.get(p);
       if (!keys) continue;
@@ -139,7 +160,8 @@ export function decideCache(db: Db): DecideCache {
   let c = holder.__pathwiseDecideCache.get(db);
   if (!c) {
     const size = process.env.PATHWISE_DECIDE_CACHE;
-    c = new DecideCache(size === undefined || size === "" ? 100_000 : Math.max(0, Number(size) || 0));
+    const mb = Number(process.env.PATHWISE_DECIDE_CACHE_MB) || 64;
+    c = new DecideCache(size === undefined || size === "" ? 100_000 : Math.max(0, Number(size) || 0), mb * 1024 * 1024);
     if (c.maxEntries > 0) c.attach(db);
     holder.__pathwiseDecideCache.set(db, c);
   }
