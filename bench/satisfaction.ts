@@ -6,22 +6,12 @@ import { openDb } from "@/lib/db/client";
 import { createPgDatabase } from "@/lib/testing/db";
 import { createFlow, publishFlow } from "@/lib/flow-store/store";
 import { getSatisfaction, getTimeInFlow } from "@/lib/results/satisfaction";
+import { medianTimer } from "./pg-bench-support";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200_000);
 const DAY = 86_400_000;
 
-async function median(label: string, times: number, fn: () => Promise<unknown>): Promise<number> {
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t = performance.now();
-    await fn();
-    ms.push(performance.now() - t);
-  }
-  ms.sort((a, b) => a - b);
-  const m = ms[Math.floor(ms.length / 2)];
-  console.log(`  ${label.padEnd(58)} median ${m.toFixed(1).padStart(8)} ms  (min ${ms[0].toFixed(1)}, max ${ms[ms.length - 1].toFixed(1)}, n=${times})`);
-  return m;
-}
+const median = medianTimer(58);
 
 async function main() {
   const { url, drop } = await createPgDatabase("pathwise_bench_sat");

@@ -7,6 +7,7 @@ import { createPgDatabase } from "@/lib/testing/db";
 import { createFlow, publishFlow } from "@/lib/flow-store/store";
 import { triggerFunnel } from "@/lib/why/trigger-funnel";
 import { whyNot } from "@/lib/why/why-not";
+import { medianTimer } from "./pg-bench-support";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 2000);
@@ -17,18 +18,7 @@ const DAY = 86_400_000;
 const END = Date.now();
 const START = END - DAYS * DAY;
 
-async function median(label: string, times: number, fn: () => Promise<unknown>): Promise<number> {
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t = performance.now();
-    await fn();
-    ms.push(performance.now() - t);
-  }
-  ms.sort((a, b) => a - b);
-  const m = ms[Math.floor(ms.length / 2)];
-  console.log(`  ${label.padEnd(60)} median ${m.toFixed(1).padStart(8)} ms  (min ${ms[0].toFixed(1)}, max ${ms[ms.length - 1].toFixed(1)}, n=${times})`);
-  return m;
-}
+const median = medianTimer(60);
 
 async function main() {
   const { url, drop } = await createPgDatabase("pathwise_bench_why");
