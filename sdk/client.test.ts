@@ -1,60 +1,20 @@
 // @vitest-environment jsdom
 // The SDK against a real HTTP server that speaks the public API's ingestion, /decide and /outcomes.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { describe, expect, it, vi } from "vitest";
 import { createClient, ANON_COOKIE } from "./client";
+import { decision, fakeApi, until } from "./test-support";
 
-type Req = { path: string; auth?: string; body: Record<string, unknown> };
-const requests: Req[] = [];
-let decisions: Record<string, unknown> = {};
-let failNext = 0;
-let server: http.Server;
-let host = "";
-
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c) => (raw += c));
-    req.on("end", () => {
-      requests.push({ path: req.url!, auth: req.headers.authorization, body: JSON.parse(raw || "{}") });
-      res.setHeader("content-type", "application/json");
-      if (failNext > 0) {
-        failNext--;
-        res.statusCode = 503;
-        return res.end('{"error":{"code":"unavailable","message":"try later"}}');
-      }
-      if (req.url === "/api/v1/decide") return res.end(JSON.stringify({ decisions }));
-      res.end('{"success":true}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-beforeEach(() => {
-  requests.length = 0;
-  decisions = {};
-  localStorage.clear();
-  document.cookie = `${ANON_COOKIE}=; Max-Age=0; Path=/`;
-  document.body.innerHTML = "";
-});
+const api = fakeApi();
+const requests = api.requests;
 
 const batches = () => requests.filter((r) => r.path === "/api/v1/batch").flatMap((r) => r.body.batch as Array<Record<string, unknown>>);
 const outcomes = () => requests.filter((r) => r.path === "/api/v1/outcomes").map((r) => r.body.type);
-const until = async (f: () => boolean) => {
-  for (let i = 0; i < 100 && !f(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(f()).toBe(true);
-};
 
 function client(extra: Record<string, unknown> = {}) {
   const c = createClient("http://unused.invalid");
-  c.init({ writeKey: "pw_wk_test", apiHost: host, flushInterval: 10, ...extra });
+  c.init({ writeKey: "pw_wk_test", apiHost: api.host, flushInterval: 10, ...extra });
   return c;
 }
-
-const decision = (content: string, id = "d1") => ({ content, flowId: "f1", nodeId: "m1", decisionId: id });
 
 describe("identity", () => {
   it("keeps a first-party anonymousId cookie and sends it with write-key Basic auth", async () => {
@@ -95,22 +55,22 @@ describe("identity", () => {
   });
 
   it("replays calls made before init", async () => {
-    const c = createClient(host);
+    const c = createClient(api.host);
     c.track("Early");
-    c.init({ writeKey: "pw_wk_test", apiHost: host, flushInterval: 10 });
+    c.init({ writeKey: "pw_wk_test", apiHost: api.host, flushInterval: 10 });
     await c.flush();
     expect(batches().map((m) => m.event)).toEqual(["Early"]);
   });
 
   it("refuses a secret key in the browser", () => {
-    expect(() => createClient(host).init({ writeKey: "pw_sk_oops" })).toThrow(/secret key/);
+    expect(() => createClient(api.host).init({ writeKey: "pw_sk_oops" })).toThrow(/secret key/);
   });
 });
 
 describe("delivery", () => {
   it("retries after a server error and keeps messages in localStorage until accepted", async () => {
     const c = client();
-    failNext = 1;
+    api.failNext = 1;
     c.track("Retried");
     await until(() => requests.length === 1);
     expect(localStorage.getItem("pw_queue__wk_test")).toContain("Retried");
@@ -128,7 +88,7 @@ describe("delivery", () => {
 
 describe("placements", () => {
   it("flushes events before deciding, renders the content and records shown, clicked, dismissed", async () => {
-    decisions = { offer: decision('<div data-pw-kind="banner"><a href="#buy">10% off Product A</a></div>') };
+    api.decisions = { offer: decision('<div data-pw-kind="banner"><a href="#buy">10% off Product A</a></div>') };
     const c = client({ flushInterval: 60_000 });
     c.track("Product Viewed", { product: "A" });
     const el = document.createElement("div");
@@ -153,7 +113,7 @@ describe("placements", () => {
   });
 
   it("asks once for all placements of a tick and leaves empty ones blank", async () => {
-    decisions = { a: decision("<b>A</b>", "da"), b: null };
+    api.decisions = { a: decision("<b>A</b>", "da"), b: null };
     const c = client();
     const [ea, eb] = [document.createElement("div"), document.createElement("div")];
     document.body.append(ea, eb);
@@ -168,7 +128,7 @@ describe("placements", () => {
     const c = client();
     const handle = await c.placement("#slot", "onboarding");
     expect(handle!.decision).toBeNull();
-    decisions = { onboarding: decision('<div data-pw-kind="tooltip" data-pw-anchor="#invite" data-pw-title="Tip">Invite your team</div>', "d2") };
+    api.decisions = { onboarding: decision('<div data-pw-kind="tooltip" data-pw-anchor="#invite" data-pw-title="Tip">Invite your team</div>', "d2") };
     await c.identify("u2", { role: "admin" });
     const tip = document.querySelector(".pw-tooltip") as HTMLElement;
     expect(tip).not.toBeNull();
@@ -183,7 +143,7 @@ describe("placements", () => {
   });
 
   it("renders badges and progress checklists", async () => {
-    decisions = {
+    api.decisions = {
       badge: decision('<span data-pw-kind="badge">Top Buyer</span>', "b1"),
       list: decision('<div data-pw-kind="checklist" data-pw-title="Get set up"><ul><li data-pw-done>Sign up</li><li data-pw-event="Team Invited">Invite</li><li>Report</li></ul></div>', "c1"),
     };
@@ -200,7 +160,7 @@ describe("placements", () => {
   it("ticks a shown checklist item the moment its event is tracked, before any refresh", async () => {
     // Bug: "Finish onboarding" left the checklist at 2 of 3, and the goal exit removed it on the next
     // refresh, so the user never saw 3 of 3.
-    decisions = {
+    api.decisions = {
       list: decision('<div data-pw-kind="checklist" data-pw-title="Get set up"><ul><li data-pw-done>Sign up</li><li data-pw-done>Browse</li><li data-pw-event="Onboarding Completed">Finish onboarding</li></ul></div>', "c7"),
     };
     const c = client();
@@ -209,7 +169,7 @@ describe("placements", () => {
     expect(document.querySelector("#l")!.textContent).toContain("2 of 3 done");
     const decides = () => requests.filter((r) => r.path === "/api/v1/decide").length;
     const asked = decides();
-    decisions = { list: null };
+    api.decisions = { list: null };
     c.track("Onboarding Completed");
     const bar = document.querySelector("#l [role=progressbar]")!;
     expect(bar.getAttribute("aria-valuenow")).toBe("3");
@@ -223,24 +183,24 @@ describe("placements", () => {
   it("honours prefers-reduced-motion", async () => {
     const mm = vi.fn().mockReturnValue({ matches: true });
     Object.defineProperty(window, "matchMedia", { value: mm, configurable: true });
-    decisions = { x: decision("<p>Hello</p>") };
+    api.decisions = { x: decision("<p>Hello</p>") };
     const c = client();
     document.body.innerHTML = '<div id="x"></div>';
     await c.placement("#x", "x");
     expect(mm).toHaveBeenCalledWith("(prefers-reduced-motion: reduce)");
     expect(document.querySelector("#x .pw-root")!.classList.contains("pw-anim")).toBe(false);
     Object.defineProperty(window, "matchMedia", { value: undefined, configurable: true });
-    decisions = { x: decision("<p>Hello again</p>", "d9") };
+    api.decisions = { x: decision("<p>Hello again</p>", "d9") };
     await c.refresh();
     expect(document.querySelector("#x .pw-root")!.classList.contains("pw-anim")).toBe(true);
   });
 
   it("keeps what is shown when /decide fails", async () => {
-    decisions = { x: decision("<p>Kept</p>") };
+    api.decisions = { x: decision("<p>Kept</p>") };
     const c = client();
     document.body.innerHTML = '<div id="x"></div>';
     const h = await c.placement("#x", "x");
-    failNext = 1;
+    api.failNext = 1;
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     await h!.refresh();
     warn.mockRestore();

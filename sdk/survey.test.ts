@@ -2,53 +2,20 @@
 // The survey micro-interaction (data-pw-kind="survey"): an NPS (0–10) or rating (1–5) question whose
 // answer goes to /outcomes as type "answered" with its score, against a real HTTP server; and the
 // preview renderer the console's composer uses (no network, outcomes reported to a callback).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { createClient, ANON_COOKIE } from "./client";
+import { describe, expect, it } from "vitest";
+import { createClient } from "./client";
+import { decision, fakeApi, until } from "./test-support";
 
-type Req = { path: string; body: Record<string, unknown> };
-const requests: Req[] = [];
-let decisions: Record<string, unknown> = {};
-let server: http.Server;
-let host = "";
-
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c) => (raw += c));
-    req.on("end", () => {
-      requests.push({ path: req.url!, body: JSON.parse(raw || "{}") });
-      res.setHeader("content-type", "application/json");
-      if (req.url === "/api/v1/decide") return res.end(JSON.stringify({ decisions }));
-      res.end('{"success":true}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-beforeEach(() => {
-  requests.length = 0;
-  decisions = {};
-  localStorage.clear();
-  document.cookie = `${ANON_COOKIE}=; Max-Age=0; Path=/`;
-  document.body.innerHTML = '<div id="slot"></div>';
-});
+const api = fakeApi('<div id="slot"></div>');
+const requests = api.requests;
 
 const outcomes = () => requests.filter((r) => r.path === "/api/v1/outcomes").map((r) => r.body);
-const until = async (f: () => boolean) => {
-  for (let i = 0; i < 100 && !f(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(f()).toBe(true);
-};
-const decision = (content: string, id = "d1") => ({ content, flowId: "f1", nodeId: "m1", decisionId: id });
 
 describe("survey", () => {
   it("an NPS question renders 0–10 and records the answer with its score once", async () => {
-    decisions = { nps: decision('<div data-pw-kind="survey" data-pw-scale="nps" data-pw-title="How likely are you to recommend us?" data-pw-low="Not likely" data-pw-high="Very likely" data-pw-thanks="Merci!"></div>') };
+    api.decisions = { nps: decision('<div data-pw-kind="survey" data-pw-scale="nps" data-pw-title="How likely are you to recommend us?" data-pw-low="Not likely" data-pw-high="Very likely" data-pw-thanks="Merci!"></div>') };
     const c = createClient("http://unused.invalid");
-    c.init({ writeKey: "pw_wk_test", apiHost: host, flushInterval: 10 });
+    c.init({ writeKey: "pw_wk_test", apiHost: api.host, flushInterval: 10 });
     await c.placement("#slot", "nps");
     const group = document.querySelector('#slot [role="radiogroup"]')!;
     expect(group.getAttribute("aria-label")).toBe("How likely are you to recommend us?");
@@ -66,9 +33,9 @@ describe("survey", () => {
   });
 
   it("a rating renders 1–5 stars, named for screen readers", async () => {
-    decisions = { r: decision('<div data-pw-kind="survey" data-pw-scale="rating" data-pw-title="How was onboarding?"><p>Tell us</p></div>', "d2") };
+    api.decisions = { r: decision('<div data-pw-kind="survey" data-pw-scale="rating" data-pw-title="How was onboarding?"><p>Tell us</p></div>', "d2") };
     const c = createClient("http://unused.invalid");
-    c.init({ writeKey: "pw_wk_test", apiHost: host, flushInterval: 10 });
+    c.init({ writeKey: "pw_wk_test", apiHost: api.host, flushInterval: 10 });
     await c.placement("#slot", "r");
     const buttons = Array.from(document.querySelectorAll<HTMLButtonElement>('#slot [role="radiogroup"] button'));
     expect(buttons.map((b) => b.getAttribute("aria-label"))).toEqual(["1 of 5", "2 of 5", "3 of 5", "4 of 5", "5 of 5"]);
@@ -93,9 +60,9 @@ describe("survey", () => {
 
 describe("modal", () => {
   it("shows a titled dialog over the page; the dimmed page, × or Escape dismisses it", async () => {
-    decisions = { m: decision('<div data-pw-kind="modal" data-pw-title="Welcome aboard"><p>Take the tour</p></div>', "d3") };
+    api.decisions = { m: decision('<div data-pw-kind="modal" data-pw-title="Welcome aboard"><p>Take the tour</p></div>', "d3") };
     const c = createClient("http://unused.invalid");
-    c.init({ writeKey: "pw_wk_test", apiHost: host, flushInterval: 10 });
+    c.init({ writeKey: "pw_wk_test", apiHost: api.host, flushInterval: 10 });
     await c.placement("#slot", "m");
     const dialog = document.querySelector<HTMLElement>('.pw-overlay [role="dialog"]')!;
     expect(dialog.getAttribute("aria-label")).toBe("Welcome aboard");
