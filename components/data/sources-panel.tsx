@@ -1,7 +1,7 @@
 "use client";
 // /data/sources: inbound CRM webhooks — create one (secret shown once), edit its mapping, try it on a
 // sample payload; cohort syncs from Mixpanel and Amplitude; stream sources consuming RabbitMQ or NATS JetStream.
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useCreateSource, useDeleteSource, usePreviewSource, useSources, useUpdateSource } from "@/components/hooks/use-data";
 import { useCan } from "@/components/account-context";
 import { relativeTime } from "@/components/ui/time";
@@ -12,30 +12,67 @@ import { StreamSourceCard } from "./stream-source-card";
 const STREAM_KINDS = new Set(["rabbitmq", "nats"]);
 const COHORT_KINDS = new Set(["mixpanel", "amplitude"]);
 
-function CohortSourceCard({ source, canEdit }: { source: SourceView; canEdit: boolean }) {
-  const update = useUpdateSource();
+/**
+ * A webhook source's card, the same for CRM and cohort sources: its name and kind, enabled or not, how
+ * many `countNoun` it received and when last, Enable/Disable and Delete for editors, where to send it
+ * (`address`, given the page's origin) and its last problem; `children` below.
+ */
+function SourceCard({
+  source,
+  canEdit,
+  kindLabel,
+  countNoun,
+  onToggle,
+  address,
+  children,
+}: {
+  source: SourceView;
+  canEdit: boolean;
+  kindLabel: string;
+  countNoun: string;
+  onToggle: () => void;
+  address: (origin: string) => ReactNode;
+  children?: ReactNode;
+}) {
   const remove = useDeleteSource();
   const origin = typeof window === "undefined" ? "" : window.location.origin;
   return (
     <li className="rounded-xl border border-slate-200 bg-white p-4">
       <div className="flex flex-wrap items-center gap-3">
         <h3 className="font-semibold">{source.name}</h3>
-        <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-600">{source.kind === "mixpanel" ? "Mixpanel cohorts" : "Amplitude cohorts"}</span>
+        <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-600">{kindLabel}</span>
         <span className={`text-xs ${source.enabled ? "text-emerald-700" : "text-slate-500"}`}>{source.enabled ? "enabled" : "disabled"}</span>
-        <span className="text-xs text-slate-500">{source.receivedCount} syncs{source.lastReceivedAt ? `, last ${relativeTime(source.lastReceivedAt)}` : ""}</span>
+        <span className="text-xs text-slate-500">{source.receivedCount} {countNoun}{source.lastReceivedAt ? `, last ${relativeTime(source.lastReceivedAt)}` : ""}</span>
         {canEdit ? (
           <div className="ml-auto flex gap-2">
-            <button type="button" className={secondaryButtonClass} onClick={() => update.mutate({ id: source.id, enabled: !source.enabled })}>{source.enabled ? "Disable" : "Enable"}</button>
+            <button type="button" className={secondaryButtonClass} onClick={onToggle}>{source.enabled ? "Disable" : "Enable"}</button>
             <button type="button" className={secondaryButtonClass} onClick={() => remove.mutate(source.id)}>Delete</button>
           </div>
         ) : null}
       </div>
-      <p className="mt-1 break-all text-xs text-slate-600">
-        {source.kind === "mixpanel" ? "Mixpanel → Integrations → Custom Webhook: URL" : "Amplitude → Destinations → Cohort Webhook: URL"} <code>{origin}{source.webhookPath}</code>,{" "}
-        {source.kind === "mixpanel" ? <>Basic authentication with the secret ({source.secretPrefix}…) as password</> : <>header <code>X-Pathwise-Secret: {source.secretPrefix}…</code></>}. Members get the cohort&apos;s name in the <code>cohorts</code> trait.
-      </p>
+      <p className="mt-1 break-all text-xs text-slate-600">{address(origin)}</p>
       {source.lastError ? <p className="mt-1 text-xs text-amber-800">Last problem: {source.lastError}</p> : null}
+      {children}
     </li>
+  );
+}
+
+function CohortSourceCard({ source, canEdit }: { source: SourceView; canEdit: boolean }) {
+  const update = useUpdateSource();
+  return (
+    <SourceCard
+      source={source}
+      canEdit={canEdit}
+      kindLabel={source.kind === "mixpanel" ? "Mixpanel cohorts" : "Amplitude cohorts"}
+      countNoun="syncs"
+      onToggle={() => update.mutate({ id: source.id, enabled: !source.enabled })}
+      address={(origin) => (
+        <>
+          {source.kind === "mixpanel" ? "Mixpanel → Integrations → Custom Webhook: URL" : "Amplitude → Destinations → Cohort Webhook: URL"} <code>{origin}{source.webhookPath}</code>,{" "}
+          {source.kind === "mixpanel" ? <>Basic authentication with the secret ({source.secretPrefix}…) as password</> : <>header <code>X-Pathwise-Secret: {source.secretPrefix}…</code></>}. Members get the cohort&apos;s name in the <code>cohorts</code> trait.
+        </>
+      )}
+    />
   );
 }
 
@@ -47,7 +84,6 @@ const SAMPLES: Record<string, unknown> = {
 
 function SourceEditor({ source, canEdit }: { source: SourceView; canEdit: boolean }) {
   const update = useUpdateSource();
-  const remove = useDeleteSource();
   const preview = usePreviewSource();
   const [mappingText, setMappingText] = useState(JSON.stringify(source.mapping, null, 2));
   const [payloadText, setPayloadText] = useState(JSON.stringify(SAMPLES[source.kind] ?? SAMPLES.custom, null, 2));
@@ -61,25 +97,19 @@ function SourceEditor({ source, canEdit }: { source: SourceView; canEdit: boolea
       return undefined;
     }
   };
-  const origin = typeof window === "undefined" ? "" : window.location.origin;
   return (
-    <li className="rounded-xl border border-slate-200 bg-white p-4">
-      <div className="flex flex-wrap items-center gap-3">
-        <h3 className="font-semibold">{source.name}</h3>
-        <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-600">{source.kind}</span>
-        <span className={`text-xs ${source.enabled ? "text-emerald-700" : "text-slate-500"}`}>{source.enabled ? "enabled" : "disabled"}</span>
-        <span className="text-xs text-slate-500">{source.receivedCount} deliveries{source.lastReceivedAt ? `, last ${relativeTime(source.lastReceivedAt)}` : ""}</span>
-        {canEdit ? (
-          <div className="ml-auto flex gap-2">
-            <button type="button" className={secondaryButtonClass} onClick={() => update.mutate({ id: source.id, enabled: !source.enabled })}>{source.enabled ? "Disable" : "Enable"}</button>
-            <button type="button" className={secondaryButtonClass} onClick={() => remove.mutate(source.id)}>Delete</button>
-          </div>
-        ) : null}
-      </div>
-      <p className="mt-1 break-all text-xs text-slate-600">
-        POST <code>{origin}{source.webhookPath}</code> with header <code>X-Pathwise-Secret: {source.secretPrefix}…</code>
-      </p>
-      {source.lastError ? <p className="mt-1 text-xs text-amber-800">Last problem: {source.lastError}</p> : null}
+    <SourceCard
+      source={source}
+      canEdit={canEdit}
+      kindLabel={source.kind}
+      countNoun="deliveries"
+      onToggle={() => update.mutate({ id: source.id, enabled: !source.enabled })}
+      address={(origin) => (
+        <>
+          POST <code>{origin}{source.webhookPath}</code> with header <code>X-Pathwise-Secret: {source.secretPrefix}…</code>
+        </>
+      )}
+    >
       <div className="mt-3 grid gap-3 lg:grid-cols-2">
         <div>
           <label htmlFor={`map-${source.id}`} className="block text-xs font-medium text-slate-600">Mapping (paths into each record: userId, traits, traitsFrom, dynamicTrait, event, timestamp, messageId)</label>
@@ -122,7 +152,7 @@ function SourceEditor({ source, canEdit }: { source: SourceView; canEdit: boolea
       {preview.data ? (
         <pre className="mt-2 max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs" aria-label="Preview result">{JSON.stringify(preview.data, null, 2)}</pre>
       ) : null}
-    </li>
+    </SourceCard>
   );
 }
 
