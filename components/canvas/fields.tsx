@@ -23,6 +23,33 @@ export function FieldError({ id, message }: { id: string; message?: string }) {
   );
 }
 
+/**
+ * A labelled field around its control: the label (tied to the control by `id`; `hideLabel` keeps it for
+ * screen readers only), the control, its hint while it has no error, then its error (ids `${id}-hint`
+ * and `${id}-err`, which describedBy names).
+ */
+export function FieldFrame({ id, label, hideLabel, hint, error, className, children }: { id: string; label: string; hideLabel?: boolean; hint?: string; error?: string; className?: string; children: React.ReactNode }) {
+  return (
+    <div className={className}>
+      <label htmlFor={id} className={hideLabel ? "sr-only" : "mb-1 block text-xs font-medium text-slate-600"}>
+        {label}
+      </label>
+      {children}
+      {hint && !error ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      <FieldError id={`${id}-err`} message={error} />
+    </div>
+  );
+}
+
+/** The control's aria-describedby: its error when it has one, else its hint, else none. */
+export function describedBy(id: string, error?: string, hint?: string): string | undefined {
+  return error ? `${id}-err` : hint ? `${id}-hint` : undefined;
+}
+
 type Base = { label: string; error?: string; hint?: string; className?: string; hideLabel?: boolean };
 
 export function TextField({ label, value, onChange, error: complaint, hint, className, placeholder, hideLabel, mono, type = "text" }: Base & { value: string; onChange: (v: string) => void; placeholder?: string; mono?: boolean; type?: string }) {
@@ -31,10 +58,7 @@ export function TextField({ label, value, onChange, error: complaint, hint, clas
   const [touched, setTouched] = useState(value !== "");
   const error = touched ? complaint : undefined;
   return (
-    <div className={className}>
-      <label htmlFor={id} className={hideLabel ? "sr-only" : "mb-1 block text-xs font-medium text-slate-600"}>
-        {label}
-      </label>
+    <FieldFrame id={id} label={label} hideLabel={hideLabel} hint={hint} error={error} className={className}>
       <input
         id={id}
         type={type}
@@ -46,26 +70,17 @@ export function TextField({ label, value, onChange, error: complaint, hint, clas
         }}
         onBlur={() => setTouched(true)}
         aria-invalid={!!error}
-        aria-describedby={error ? `${id}-err` : hint ? `${id}-hint` : undefined}
+        aria-describedby={describedBy(id, error, hint)}
         className={`nodrag ${inputClass} ${mono ? "font-mono text-xs" : ""}`}
       />
-      {hint && !error ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={`${id}-err`} message={error} />
-    </div>
+    </FieldFrame>
   );
 }
 
 export function NumberField({ label, value, onChange, error, hint, className, min, max, step, hideLabel, suffix }: Base & { value: number | ""; onChange: (v: number | "") => void; min?: number; max?: number; step?: number; suffix?: string }) {
   const id = useId();
   return (
-    <div className={className}>
-      <label htmlFor={id} className={hideLabel ? "sr-only" : "mb-1 block text-xs font-medium text-slate-600"}>
-        {label}
-      </label>
+    <FieldFrame id={id} label={label} hideLabel={hideLabel} hint={hint} error={error} className={className}>
       <div className="relative">
         <input
           id={id}
@@ -77,28 +92,19 @@ export function NumberField({ label, value, onChange, error, hint, className, mi
           step={step}
           onChange={(e) => onChange(e.target.value === "" ? "" : Number(e.target.value))}
           aria-invalid={!!error}
-          aria-describedby={error ? `${id}-err` : hint ? `${id}-hint` : undefined}
+          aria-describedby={describedBy(id, error, hint)}
           className={`nodrag ${inputClass} ${suffix ? "pr-7" : ""}`}
         />
         {suffix ? <span className="pointer-events-none absolute inset-y-0 right-2 flex items-center text-xs text-slate-500">{suffix}</span> : null}
       </div>
-      {hint && !error ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={`${id}-err`} message={error} />
-    </div>
+    </FieldFrame>
   );
 }
 
 export function SelectField<T extends string>({ label, value, onChange, options, error, className, hideLabel }: Base & { value: T; onChange: (v: T) => void; options: readonly { value: T; label: string }[] }) {
   const id = useId();
   return (
-    <div className={className}>
-      <label htmlFor={id} className={hideLabel ? "sr-only" : "mb-1 block text-xs font-medium text-slate-600"}>
-        {label}
-      </label>
+    <FieldFrame id={id} label={label} hideLabel={hideLabel} error={error} className={className}>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value as T)} aria-invalid={!!error} className={`nodrag ${inputClass}`}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -106,18 +112,14 @@ export function SelectField<T extends string>({ label, value, onChange, options,
           </option>
         ))}
       </select>
-      <FieldError id={`${id}-err`} message={error} />
-    </div>
+    </FieldFrame>
   );
 }
 
 export function TextArea({ label, value, onChange, error, hint, className, rows = 4, mono, placeholder }: Base & { value: string; onChange: (v: string) => void; rows?: number; mono?: boolean; placeholder?: string }) {
   const id = useId();
   return (
-    <div className={className}>
-      <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-600">
-        {label}
-      </label>
+    <FieldFrame id={id} label={label} hint={hint} error={error} className={className}>
       <textarea
         id={id}
         rows={rows}
@@ -125,16 +127,10 @@ export function TextArea({ label, value, onChange, error, hint, className, rows 
         placeholder={placeholder}
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={!!error}
-        aria-describedby={error ? `${id}-err` : hint ? `${id}-hint` : undefined}
+        aria-describedby={describedBy(id, error, hint)}
         className={`nodrag ${inputClass} ${mono ? "font-mono text-xs" : ""}`}
       />
-      {hint && !error ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={`${id}-err`} message={error} />
-    </div>
+    </FieldFrame>
   );
 }
 

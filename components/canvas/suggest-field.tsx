@@ -4,7 +4,7 @@
 // still be typed.
 import { useId } from "react";
 import { useSuggestions, type SuggestFieldName, type SuggestScope } from "@/components/hooks/use-suggestions";
-import { FieldError, inputClass } from "./fields";
+import { describedBy, FieldFrame, inputClass } from "./fields";
 
 const fmt = new Intl.NumberFormat("en-US");
 
@@ -38,10 +38,7 @@ export function SuggestField({
   const s = useSuggestions(field, scope);
   const items = s.data?.suggestions ?? [];
   return (
-    <div className={className}>
-      <label htmlFor={id} className={hideLabel ? "sr-only" : "mb-1 block text-xs font-medium text-slate-600"}>
-        {label}
-      </label>
+    <FieldFrame id={id} label={label} hideLabel={hideLabel} hint={hint} error={error} className={className}>
       <input
         id={id}
         type={type}
@@ -51,7 +48,7 @@ export function SuggestField({
         autoComplete="off"
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={!!error}
-        aria-describedby={error ? `${id}-err` : hint ? `${id}-hint` : undefined}
+        aria-describedby={describedBy(id, error, hint)}
         data-suggest={field}
         className={`nodrag ${inputClass}`}
       />
@@ -60,12 +57,6 @@ export function SuggestField({
           <option key={i.value} value={i.value} label={`${fmt.format(i.count)}${i.capped ? "+" : ""} ${s.data?.basis ?? ""}`.trim()} />
         ))}
       </datalist>
-      {hint && !error ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={`${id}-err`} message={error} />
-    </div>
+    </FieldFrame>
   );
 }
