@@ -7,14 +7,12 @@
 // per delivery id, a second arrival only for a delivery in flight when the worker died; the surviving
 // instance keeps answering throughout.
 // Needs `npm run build` (NEXT_DIST_DIR) and PostgreSQL. Ports: FAULT_PORT (default 3170) to FAULT_PORT + 2.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDb, type Db } from "@/lib/db/client";
 import { createPgDatabase } from "@/lib/testing/db";
-import { verifySignature } from "@/lib/runtime/webhook";
 import { call, startRoundRobin, startServer, startWorker, type RoundRobin, type Server } from "@/bench/support";
+import { deliveriesInFlight, deliveryWorkerEnv, expectDeliveredOnce, startWebhookReceiver, until, type WebhookReceiver } from "./support";
 
 const PORT = Number(process.env.FAULT_PORT ?? 3170);
 const SECRET = "whsec_scaleout_fault";
@@ -23,59 +21,24 @@ const CLIENTS = 8;
 const HOLD_MS = 200; // the receiver answers each webhook after this long, so the worker's kill lands mid-delivery
 const KEY = `pw_sk_fault_${randomBytes(12).toString("hex")}`;
 
-type Hit = { id: string; signatureOk: boolean; answered: boolean };
-
 let db: Db;
 let drop: () => Promise<void>;
 let url = "";
-let receiver: http.Server;
-let hook = "";
-const hits: Hit[] = [];
+let receiver: WebhookReceiver;
 const procs: Server[] = [];
 let proxy: RoundRobin | null = null;
 
-const workerEnv = {
-  PATHWISE_WEBHOOK_ALLOWLIST: "127.0.0.1",
-  PATHWISE_WEBHOOK_SECRET: SECRET,
-  PATHWISE_WEBHOOK_TIMEOUT_MS: "3000",
-  PATHWISE_DELIVER_LEASE_MS: "4000",
-  PATHWISE_WORKER_CONCURRENCY: "4",
-  PATHWISE_WORKER_POLL_MS: "100",
-};
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
+const workerEnv = deliveryWorkerEnv(SECRET);
 
 beforeAll(async () => {
   ({ url, drop } = await createPgDatabase("pathwise_fault_scaleout"));
-  receiver = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      const hit: Hit = { id: String(req.headers["pathwise-delivery"]), signatureOk: verifySignature(SECRET, body, String(req.headers["pathwise-signature"] ?? "")), answered: false };
-      hits.push(hit);
-      setTimeout(() => {
-        hit.answered = true;
-        res.end("ok");
-      }, HOLD_MS);
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  receiver = await startWebhookReceiver(SECRET, HOLD_MS);
 });
 
 afterAll(async () => {
   await proxy?.stop();
   for (const p of procs) await p.stop("SIGKILL");
-  receiver?.closeAllConnections();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
   await db?.close();
   await drop?.();
 });
@@ -94,7 +57,7 @@ it("two instances and a worker: SIGKILL of an instance mid-load and of the worke
     graph: {
       nodes: [
         { id: "t1", type: "trigger", data: { on: { type: "event", event: "Scale Fault" } } },
-        { id: "w1", type: "message", data: { channel: "webhook", url: hook, body: '{"user":"{{ user.id }}"}' } },
+        { id: "w1", type: "message", data: { channel: "webhook", url: `${receiver.url}/hook`, body: '{"user":"{{ user.id }}"}' } },
       ],
       edges: [{ id: "e1", source: "t1", target: "w1" }],
     },
@@ -141,8 +104,7 @@ it("two instances and a worker: SIGKILL of an instance mid-load and of the worke
   // The worker starts once the load is under way and is killed mid-delivery.
   const w1 = await startWorker(url, workerEnv);
   procs.push(w1);
-  await until(() => hits.length >= 20 && hits.some((h) => !h.answered), 120_000, "20 deliveries with one in flight");
-  const inFlightAtKill = hits.filter((h) => !h.answered).map((h) => h.id);
+  const inFlightAtKill = await deliveriesInFlight(receiver, 20, 120_000, "20 deliveries with one in flight");
   await w1.stop("SIGKILL");
   expect(inFlightAtKill.length).toBeGreaterThan(0);
 
@@ -167,20 +129,12 @@ it("two instances and a worker: SIGKILL of an instance mid-load and of the worke
   expect(keys).toHaveLength(EVENTS);
   expect(new Set(keys).size).toBe(EVENTS);
   // ...and its webhook reached the receiver, once per delivery id; a repeat only for a delivery in flight at the worker's kill.
-  const counts = new Map<string, number>();
-  for (const h of hits) counts.set(h.id, (counts.get(h.id) ?? 0) + 1);
-  expect([...counts.keys()].sort()).toEqual(keys);
-  for (const [id, n] of counts) {
-    expect(n).toBeLessThanOrEqual(2);
-    if (n > 1) expect(inFlightAtKill).toContain(id);
-  }
-  expect(hits.every((h) => h.signatureOk)).toBe(true);
+  const repeats = expectDeliveredOnce(receiver, keys, inFlightAtKill);
   const outcomes = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM outcomes WHERE type = 'sent' GROUP BY touchpoint_id`);
   expect(outcomes).toHaveLength(EVENTS);
   expect(outcomes.every((o) => o.n === 1)).toBe(true);
-  const repeats = [...counts.values()].filter((n) => n > 1).length;
   console.log(
     `[fault] scale-out: ${EVENTS} events acknowledged (${ackedAtKill} before the instance's kill, ${ackedAfterKill} after, ${retries} retried requests), each stored once; ` +
-      `${hits.length} webhook requests for ${EVENTS} deliveries, ${repeats} repeated (in flight at the worker's kill: ${inFlightAtKill.length})`,
+      `${receiver.hits.length} webhook requests for ${EVENTS} deliveries, ${repeats} repeated (in flight at the worker's kill: ${inFlightAtKill.length})`,
   );
 });
