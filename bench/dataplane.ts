@@ -129,7 +129,9 @@ async function store(kind: "pglite" | "pg") {
   const rows: Row[] = [];
   const notes: string[] = [];
   try {
-    server = await startServer({ port: PORT, databaseUrl });
+    // No per-key write budget: the default (5,000 messages/s) is below what /batch is asked to reach,
+    // and its 429s would be counted as throughput.
+    server = await startServer({ port: PORT, databaseUrl, env: { PATHWISE_RATE_LIMIT_WRITE: "off" } });
     const env = { WRK_KEY: server.key, WRK_USERS: String(USERS) };
     await seedFlows(server.url, server.key, 5);
     await seedUsers(server.url, server.key, USERS);
@@ -139,9 +141,11 @@ async function store(kind: "pglite" | "pg") {
     const measure = async (what: string, goal: string, unit: string, per: number, run: () => Promise<WrkResult>) => {
       const f = await wrk(`${floor.url}/`, { seconds: SECONDS });
       const r = await run();
-      if (r.non2xx || r.errors) notes.push(`${what}: ${r.non2xx} non-2xx answers, ${r.errors} socket errors`);
-      rows.push({ what, rps: r.rps * per, unit, p99: r.p99, floor: f.rps, floorShare: pct(r.rps, f.rps), goal });
-      console.error(`${kind} ${what}: ${fmt(r.rps * per)} ${unit} (floor ${fmt(f.rps)} req/s), p99 ${fmt(r.p99, 1)} ms`);
+      if (r.non2xx || r.errors) notes.push(`${what}: ${r.non2xx} non-2xx answers, ${r.errors} socket errors (not counted in the rate)`);
+      // Only answered requests count: a refused one stored nothing.
+      const ok = r.requests ? (r.rps * (r.requests - r.non2xx)) / r.requests : 0;
+      rows.push({ what, rps: ok * per, unit, p99: r.p99, floor: f.rps, floorShare: pct(ok, f.rps), goal });
+      console.error(`${kind} ${what}: ${fmt(ok * per)} ${unit} (floor ${fmt(f.rps)} req/s), p99 ${fmt(r.p99, 1)} ms`);
     };
     await measure("GET /api/health", "≥ 20% of the floor", "req/s", 1, () => wrk(`${server!.url}/api/health`, { seconds: SECONDS }));
     await measure("POST /api/v1/decide (2 placements)", "≥ 25% of the floor, p99 ≤ 20 ms", "req/s", 1, () => wrk(`${server!.url}/`, { seconds: SECONDS, script: "decide.lua", env }));
