@@ -53,6 +53,31 @@ describe("windows", () => {
   });
 });
 
+describe("windows asked for in any order", () => {
+  // windowAt keeps the spans it computed: whatever was asked before, an instant gets its own local
+  // day's span, across clock changes (Lord Howe's are half an hour), going back in time, zones interleaved.
+  const day = (ms: number, tz: string) => {
+    const p = localParts(ms, tz);
+    return `day:${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
+  };
+  it("gives every instant the day that contains it", () => {
+    const from = Date.UTC(2025, 2, 5);
+    const hours = Array.from({ length: 24 * 60 }, (_, i) => from + i * 3_600_000 + (i % 7) * 61_000);
+    for (const ms of [...hours, ...[...hours].reverse()]) {
+      for (const tz of ["America/New_York", "Europe/Paris", "Australia/Lord_Howe"]) {
+        const w = windowAt(ms, tz, "day");
+        expect(w.key).toBe(day(ms, tz));
+        expect(w.endsAt - w.startsAt).toBeGreaterThan(22 * 3_600_000);
+        const week = windowAt(ms, tz, "week");
+        expect(week.endsAt - week.startsAt).toBeGreaterThan(6 * 86_400_000);
+        if (tz === "Australia/Lord_Howe") continue;
+        expect(ms >= w.startsAt && ms < w.endsAt).toBe(true);
+        expect(ms >= week.startsAt && ms < week.endsAt).toBe(true);
+      }
+    }
+  });
+});
+
 describe("quiet hours", () => {
   const qh = { enabled: true, start: "22:00", end: "08:00" };
   const ny = (d: number, h: number, m = 0) => zonedTime("America/New_York", 2025, 3, d, h, m);

@@ -59,9 +59,26 @@ function ymd(year: number, month: number, day: number): { key: string; year: num
 export type Window = "day" | "week";
 export type WindowSpan = { window: Window; /** e.g. "day:2025-03-01", "week:2025-03-03" (the Monday) */ key: string; startsAt: number; endsAt: number };
 
+// Spans already computed, by zone, window and local date: a span follows from the instant's local date
+// alone, so this gives the very span computing it would. Every send asks for its day and week (five
+// localParts each, and formatToParts is the dearest call the executor makes); with this, one each.
+const spans = new Map<string, WindowSpan>();
+const MAX_SPANS = 1000;
+
 /** The user's calendar day or ISO week (Monday 00:00 to Monday 00:00) containing instant `ms`. */
 export function windowAt(ms: number, tz: string, window: Window): WindowSpan {
   const p = localParts(ms, tz);
+  const k = `${window}|${tz}|${p.year}-${p.month}-${p.day}`;
+  let span = spans.get(k);
+  if (!span) {
+    span = Object.freeze(computeWindow(p, tz, window));
+    if (spans.size >= MAX_SPANS) spans.clear();
+    spans.set(k, span);
+  }
+  return span;
+}
+
+function computeWindow(p: Parts, tz: string, window: Window): WindowSpan {
   if (window === "day") {
     const today = ymd(p.year, p.month, p.day);
     return { window, key: `day:${today.key}`, startsAt: zonedTime(tz, p.year, p.month, p.day), endsAt: zonedTime(tz, p.year, p.month, p.day + 1) };
