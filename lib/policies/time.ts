@@ -3,6 +3,7 @@
 type Parts = { year: number; month: number; day: number; hour: number; minute: number; second: number };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_ZONES = 1000;
 
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
@@ -22,11 +23,20 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
+// The last instant asked for, per zone: one event's sends (a message in each of several flows, each
+// counted in its day and week) all ask about the same instant.
+const lastParts = new Map<string, { ms: number; parts: Parts }>();
+
 /** The wall-clock parts of instant `ms` in `tz`. */
 export function localParts(ms: number, tz: string): Parts {
+  const hit = lastParts.get(tz);
+  if (hit && hit.ms === ms) return { ...hit.parts };
   const out: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(new Date(ms))) if (p.type !== "literal") out[p.type] = Number(p.value);
-  return { year: out.year, month: out.month, day: out.day, hour: out.hour % 24, minute: out.minute, second: out.second };
+  const parts = { year: out.year, month: out.month, day: out.day, hour: out.hour % 24, minute: out.minute, second: out.second };
+  if (lastParts.size >= MAX_ZONES) lastParts.clear();
+  lastParts.set(tz, { ms, parts });
+  return { ...parts };
 }
 
 /** Local time minus UTC at instant `ms`, in ms. */
