@@ -1,7 +1,7 @@
 // What one /batch about people already stored costs in statements, on both stores: each profile is
 // locked and read once (with its identities' lookup), and each table is written with one statement
 // for the whole batch, whatever the number of messages and people. And what the batch still does:
-// events stored, last_seen moved, a new user id on a stored anonymous profile, a merge in the batch.
+// events stored, last_seen moved, new user ids on stored anonymous profiles, a merge in the batch.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import type { Sql } from "@/lib/db/sql";
@@ -69,6 +69,22 @@ describe.each(STORES)("a batch's statements on $name", ({ open }) => {
       [users],
     );
     expect(rows.map((r) => [r.user_id, r.n, r.last_seen.toISOString()])).toEqual(users.map((u) => [u, 2, later.toISOString()]));
+  });
+
+  it("gives stored anonymous profiles their user ids with one statement for the whole batch", async () => {
+    const anons = Array.from({ length: 6 }, (_, i) => `later-anon-${i}`);
+    await send(db, anons.map((a) => ({ type: "track", anonymousId: a, event: "Seen", timestamp: at(-90) })));
+    statements.length = 0;
+    await send(
+      watched,
+      anons.map((a, i) => ({ type: "identify", anonymousId: a, userId: `later-user-${i}`, traits: { n: i }, timestamp: at(-30) })),
+    );
+    expect(statements.filter((s) => /^UPDATE profiles .*user_id/.test(s))).toHaveLength(1);
+    const rows = await db.sql.query<{ user_id: string; traits: Record<string, unknown>; events: number }>(
+      `SELECT p.user_id, p.traits, (SELECT count(*)::int FROM events e WHERE e.profile_id = p.id) AS events
+         FROM profiles p WHERE p.user_id LIKE 'later-user-%' ORDER BY p.user_id`,
+    );
+    expect(rows).toEqual(anons.map((_, i) => ({ user_id: `later-user-${i}`, traits: { n: i, engagement_score: 0 }, events: 2 })));
   });
 
   it("reads again only what the batch changed: a stored anonymous profile that gets a user id, a merge, a new person", async () => {

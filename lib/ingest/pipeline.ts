@@ -588,10 +588,18 @@ class Resolver {
       );
       for (const p of created) p.pending = false;
     }
-    for (const [id, userId] of this.userUpdates) {
+    // Stored anonymous profiles that got their user id: one statement for all of them (a batch may
+    // identify many), by its key when there is one.
+    if (this.userUpdates.size === 1) {
+      const [[id, userId]] = [...this.userUpdates];
       await this.sql.query(`UPDATE profiles SET user_id = $2, updated_at = now() WHERE id = $1`, [id, userId]);
-      this.stale.add(id);
+    } else if (this.userUpdates.size) {
+      await this.sql.query(
+        `UPDATE profiles p SET user_id = x.user_id, updated_at = now() FROM jsonb_to_recordset($1::jsonb) AS x(id text, user_id text) WHERE p.id = x.id`,
+        [JSON.stringify([...this.userUpdates].map(([id, userId]) => ({ id, user_id: userId })))],
+      );
     }
+    for (const id of this.userUpdates.keys()) this.stale.add(id);
     this.userUpdates.clear();
     if (this.newIdentities.length) {
       // Claimed in the directory (keyed by the id) first, then recorded as the profile's identities
