@@ -3,7 +3,8 @@
 // and sums the V8 samples taken during the load window by layer (Next's router, the proxy.ts
 // middleware, the route wrapper, auth, zod, ingestion, the executor, metrics, the database, Node's HTTP
 // and web Request/Response). Bundled frames are mapped back to their source through the build's maps.
-// Run: `npx tsx bench/profile.ts [track|decide|both] [seconds]`  (BENCH_PG=1: on PostgreSQL)
+// Run: `npx tsx bench/profile.ts [track|decide|batch|both] [seconds]`  (BENCH_PG=1: on PostgreSQL; batch:
+// a /batch of 100 events no flow listens to on PGlite, 100 that 5 flows each enter on PostgreSQL)
 import { readFileSync, readdirSync, mkdtempSync, rmSync, existsSync } from "node:fs";
 import { SourceMap } from "node:module";
 import os from "node:os";
@@ -106,7 +107,7 @@ export function byLayer(profile: CpuProfile, from: number, to: number): { layers
   return { layers, total, idle, top };
 }
 
-async function profileOne(kind: "track" | "decide") {
+async function profileOne(kind: "track" | "decide" | "batch") {
   const dir = mkdtempSync(path.join(os.tmpdir(), "pathwise-prof-"));
   let databaseUrl: string | undefined;
   let drop: (() => Promise<void>) | null = null;
@@ -115,15 +116,17 @@ async function profileOne(kind: "track" | "decide") {
     databaseUrl = created.url;
     drop = created.drop;
   }
-  const server = await startServer({ port: PORT, databaseUrl, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
+  // No write budget: a /batch of 100 at 10,000 events/s is over the default 5,000 messages/s per key.
+  const server = await startServer({ port: PORT, databaseUrl, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`], env: { PATHWISE_RATE_LIMIT_WRITE: "off" } });
   try {
     await seedFlows(server.url, server.key, 5);
     await seedUsers(server.url, server.key, 1000);
     // Warm up (JIT, caches), then the measured window.
-    const script = kind === "track" ? "track.lua" : "decide.lua";
-    await wrk(`${server.url}/`, { seconds: 3, script, env: { WRK_KEY: server.key } });
+    const script = `${kind}.lua`;
+    const env = { WRK_KEY: server.key, WRK_EVENT: kind === "batch" && !ON_PG ? "Nobody Listens" : "Bench Tracked" };
+    await wrk(`${server.url}/`, { seconds: 3, script, env });
     const from = Number(process.hrtime.bigint() / 1000n);
-    const r = await wrk(`${server.url}/`, { seconds: SECONDS, script, env: { WRK_KEY: server.key } });
+    const r = await wrk(`${server.url}/`, { seconds: SECONDS, script, env });
     const to = Number(process.hrtime.bigint() / 1000n);
     await server.stop("SIGINT");
     const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
@@ -131,7 +134,8 @@ async function profileOne(kind: "track" | "decide") {
     const profile = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as CpuProfile;
     const { layers, total, idle, top } = byLayer(profile, from, to);
     const perReq = (v: number) => (r.requests ? (v * 1000) / r.requests : NaN); // µs per request
-    console.log(`\n### ${kind === "track" ? "POST /api/v1/track (one event, 5 flows it enters)" : "POST /api/v1/decide (two placements)"} on ${ON_PG ? "PostgreSQL" : "PGlite"}`);
+    const title = { track: "POST /api/v1/track (one event, 5 flows it enters)", decide: "POST /api/v1/decide (two placements)", batch: `POST /api/v1/batch of 100 (${ON_PG ? "5 flows every event enters" : "no flow listens"})` }[kind];
+    console.log(`\n### ${title} on ${ON_PG ? "PostgreSQL" : "PGlite"}`);
     console.log(`wrk 16 connections, ${SECONDS} s: ${fmt(r.rps)} req/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms; CPU busy ${fmt((100 * total) / (total + idle))}% of the server's main thread\n`);
     console.log(`| layer | share of busy CPU | µs CPU per request |`);
     console.log(`|---|---:|---:|`);
@@ -152,6 +156,7 @@ async function main() {
   console.log(`\n${uptimeLine()}`);
   if (which === "track" || which === "both") await profileOne("track");
   if (which === "decide" || which === "both") await profileOne("decide");
+  if (which === "batch") await profileOne("batch");
 }
 
 main().catch((err) => {

@@ -194,13 +194,25 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
   await resolver.flush();
   const profileOf = (m: Message) => resolver.final(owner[m.index]);
 
-  // Lock every affected profile in id order (a stable order, so two requests never deadlock here).
+  // Every affected profile, locked. The stored ones were locked and read by the resolver (in id order,
+  // a stable order, so two requests never deadlock here); only those created or changed since (a new
+  // profile, a merge's survivor, a new user id) are read again, in id order too.
   const ids = [...new Set(messages.map(profileOf))].sort();
-  const rows = await sql.query<ProfileRow>(
-    `SELECT p.id, p.user_id, p.traits, p.first_seen, p.last_seen, p.identified_at FROM profiles p WHERE p.id = ANY($1::text[]) ORDER BY p.id FOR UPDATE`,
-    [ids],
-  );
-  if (rows.length !== ids.length) throw new RetryIngest("a profile was merged or erased meanwhile");
+  const rowById = new Map<string, ProfileRow>();
+  const missing: string[] = [];
+  for (const id of ids) {
+    const row = resolver.lockedRow(id);
+    if (row) rowById.set(id, row);
+    else missing.push(id);
+  }
+  if (missing.length) {
+    const more = await sql.query<ProfileRow>(
+      `SELECT p.id, p.user_id, p.traits, p.first_seen, p.last_seen, p.identified_at FROM profiles p WHERE p.id = ANY($1::text[]) ORDER BY p.id FOR UPDATE`,
+      [missing],
+    );
+    if (more.length !== missing.length) throw new RetryIngest("a profile was merged or erased meanwhile");
+    for (const r of more) rowById.set(r.id, r);
+  }
   const summaries = await loadSummaries(sql, ids);
 
   // Events, in one statement: the messageIds are claimed in event_dedupe first (per person and scope),
@@ -268,7 +280,6 @@ async function ingestTx(sql: Sql, kind: Db["kind"], messages: Message[], ctx: Ct
   const updates: Array<{ id: string; traits: Record<string, unknown>; first_seen: string; last_seen: string; identified_at: string | null }> = [];
   const summaryChanges: SummaryChange[] = [];
   const toRun: Array<{ state: ProfileState; events: StoredEvent[]; firstIdentify: boolean; traitsBefore: Record<string, unknown> }> = [];
-  const rowById = new Map(rows.map((r) => [r.id, r]));
   for (const [pid, list] of byProfile) {
     const row = rowById.get(pid)!;
     list.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || a.index - b.index);
@@ -373,10 +384,15 @@ const PER_ID_LOOKUPS = 3;
  * Maps each message to a profile. Works on an in-memory picture of the identities this request
  * touches; new profiles are created in bulk by flush(); merges of two stored profiles are done at once.
  * On PostgreSQL every identity value of the request is locked first (transaction advisory locks, in
- * hash order), so two requests about the same person are resolved one after the other.
+ * hash order), so two requests about the same person are resolved one after the other. The stored
+ * profiles the identities point to are locked and read whole as they are found (in id order), so the
+ * request reads them once.
  */
 class Resolver {
   private byKey = new Map<string, string>();
+  /** Stored profiles as locked by load(), until this request changes them (then in `stale`). */
+  private locked = new Map<string, ProfileRow>();
+  private stale = new Set<string>();
   private profiles = new Map<string, Known>();
   private redirect = new Map<string, string>();
   private newIdentities: Array<{ profile_id: string; kind: "user" | "anonymous"; value: string }> = [];
@@ -426,13 +442,17 @@ class Resolver {
       );
     }
     if (!rows.length) return;
-    const ownerIds = [...new Set(rows.map((r) => r.profile_id))];
-    const owners: Array<{ id: string; user_id: string | null }> = [];
+    // Locked in id order (one statement sorts before it locks; a few ids are locked one by one, sorted).
+    const ownerIds = [...new Set(rows.map((r) => r.profile_id))].sort();
+    const owners: ProfileRow[] = [];
     if (ownerIds.length <= PER_ID_LOOKUPS) {
-      for (const id of ownerIds) owners.push(...(await this.sql.query<{ id: string; user_id: string | null }>(`SELECT id, user_id FROM profiles WHERE id = $1`, [id])));
+      for (const id of ownerIds) owners.push(...(await this.sql.query<ProfileRow>(`SELECT id, user_id, traits, first_seen, last_seen, identified_at FROM profiles WHERE id = $1 FOR UPDATE`, [id])));
     } else {
-      owners.push(...(await this.sql.query<{ id: string; user_id: string | null }>(`SELECT id, user_id FROM profiles WHERE id = ANY($1::text[])`, [ownerIds])));
+      owners.push(
+        ...(await this.sql.query<ProfileRow>(`SELECT id, user_id, traits, first_seen, last_seen, identified_at FROM profiles WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [ownerIds])),
+      );
     }
+    for (const o of owners) this.locked.set(o.id, o);
     const userOf = new Map(owners.map((o) => [o.id, o.user_id]));
     for (const r of rows) {
       // A directory entry whose profile is gone (erased meanwhile): look again.
@@ -440,6 +460,11 @@ class Resolver {
       this.byKey.set(`${r.kind}:${r.value}`, r.profile_id);
       this.profiles.set(r.profile_id, { id: r.profile_id, userId: userOf.get(r.profile_id) ?? null, pending: false });
     }
+  }
+
+  /** The profile's row as locked by load(), if this request has not changed it since. */
+  lockedRow(id: string): ProfileRow | undefined {
+    return this.stale.has(id) ? undefined : this.locked.get(id);
   }
 
   final(id: string): string {
@@ -546,6 +571,7 @@ class Resolver {
     const pending = this.userUpdates.get(from.id);
     this.userUpdates.delete(from.id);
     await mergeStoredProfiles(this.sql, from.id, into.id);
+    this.stale.add(into.id);
     if (into.userId === null && (pending ?? from.userId) !== null) this.setUser(into, (pending ?? from.userId)!);
     this.profiles.delete(from.id);
     this.redirect.set(from.id, into.id);
@@ -562,9 +588,18 @@ class Resolver {
       );
       for (const p of created) p.pending = false;
     }
-    for (const [id, userId] of this.userUpdates) {
+    // Stored anonymous profiles that got their user id: one statement for all of them (a batch may
+    // identify many), by its key when there is one.
+    if (this.userUpdates.size === 1) {
+      const [[id, userId]] = [...this.userUpdates];
       await this.sql.query(`UPDATE profiles SET user_id = $2, updated_at = now() WHERE id = $1`, [id, userId]);
+    } else if (this.userUpdates.size) {
+      await this.sql.query(
+        `UPDATE profiles p SET user_id = x.user_id, updated_at = now() FROM jsonb_to_recordset($1::jsonb) AS x(id text, user_id text) WHERE p.id = x.id`,
+        [JSON.stringify([...this.userUpdates].map(([id, userId]) => ({ id, user_id: userId })))],
+      );
     }
+    for (const id of this.userUpdates.keys()) this.stale.add(id);
     this.userUpdates.clear();
     if (this.newIdentities.length) {
       // Claimed in the directory (keyed by the id) first, then recorded as the profile's identities

@@ -3,6 +3,7 @@
 type Parts = { year: number; month: number; day: number; hour: number; minute: number; second: number };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_ZONES = 1000;
 
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
@@ -22,11 +23,20 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
+// The last instant asked for, per zone: one event's sends (a message in each of several flows, each
+// counted in its day and week) all ask about the same instant.
+const lastParts = new Map<string, { ms: number; parts: Parts }>();
+
 /** The wall-clock parts of instant `ms` in `tz`. */
 export function localParts(ms: number, tz: string): Parts {
+  const hit = lastParts.get(tz);
+  if (hit && hit.ms === ms) return { ...hit.parts };
   const out: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(new Date(ms))) if (p.type !== "literal") out[p.type] = Number(p.value);
-  return { year: out.year, month: out.month, day: out.day, hour: out.hour % 24, minute: out.minute, second: out.second };
+  const parts = { year: out.year, month: out.month, day: out.day, hour: out.hour % 24, minute: out.minute, second: out.second };
+  if (lastParts.size >= MAX_ZONES) lastParts.clear();
+  lastParts.set(tz, { ms, parts });
+  return { ...parts };
 }
 
 /** Local time minus UTC at instant `ms`, in ms. */
@@ -59,24 +69,26 @@ function ymd(year: number, month: number, day: number): { key: string; year: num
 export type Window = "day" | "week";
 export type WindowSpan = { window: Window; /** e.g. "day:2025-03-01", "week:2025-03-03" (the Monday) */ key: string; startsAt: number; endsAt: number };
 
-/** The last window computed per zone and kind: every send of a day falls in the same one. */
-const lastSpans = new Map<string, WindowSpan>();
+// Spans already computed, by zone, window and local date: a span follows from the instant's local date
+// alone, so this gives the very span computing it would. Every send asks for its day and week (five
+// localParts each, and formatToParts is the dearest call the executor makes); with this, one each.
+const spans = new Map<string, WindowSpan>();
+const MAX_SPANS = 1000;
 
 /** The user's calendar day or ISO week (Monday 00:00 to Monday 00:00) containing instant `ms`. */
 export function windowAt(ms: number, tz: string, window: Window): WindowSpan {
-  // Intl's formatToParts is the cost here (five calls a window); a window holds every instant from
-  // its start to its end, so the last one computed answers until the clock leaves it.
-  const k = `${window}|${tz}`;
-  const last = lastSpans.get(k);
-  if (last && ms >= last.startsAt && ms < last.endsAt) return { ...last };
-  const span = computeWindow(ms, tz, window);
-  if (lastSpans.size >= 1000) lastSpans.clear();
-  lastSpans.set(k, span);
-  return { ...span };
+  const p = localParts(ms, tz);
+  const k = `${window}|${tz}|${p.year}-${p.month}-${p.day}`;
+  let span = spans.get(k);
+  if (!span) {
+    span = Object.freeze(computeWindow(p, tz, window));
+    if (spans.size >= MAX_SPANS) spans.clear();
+    spans.set(k, span);
+  }
+  return span;
 }
 
-function computeWindow(ms: number, tz: string, window: Window): WindowSpan {
-  const p = localParts(ms, tz);
+function computeWindow(p: Parts, tz: string, window: Window): WindowSpan {
   if (window === "day") {
     const today = ymd(p.year, p.month, p.day);
     return { window, key: `day:${today.key}`, startsAt: zonedTime(tz, p.year, p.month, p.day), endsAt: zonedTime(tz, p.year, p.month, p.day + 1) };
