@@ -23,9 +23,9 @@ describe("coerceCell", () => {
 });
 
 describe("import chunk size on the embedded store", () => {
-  it("keeps each chunk to about 40 ms of work, growing at most twofold, and stays 1,000 on PostgreSQL", () => {
-    // 1,000 rows took 400 ms with requests queued: the next chunk is sized to about 40 ms.
-    expect(nextChunkRows(3, 1000, 400)).toBe(100);
+  it("keeps each chunk to about 10 ms of work, growing at most twofold, and stays 1,000 on PostgreSQL", () => {
+    // 1,000 rows took 400 ms with requests queued: the next chunk is sized to about 10 ms.
+    expect(nextChunkRows(3, 1000, 400)).toBe(25);
     // Never below 20 rows, however slow the store.
     expect(nextChunkRows(3, 100, 10_000)).toBe(20);
     // A fast chunk with requests queued grows at most twofold.
@@ -33,7 +33,8 @@ describe("import chunk size on the embedded store", () => {
     // Nobody queued on the store: still sized to the target (a transaction holds the event loop, and
     // requests that need no statement wait for it too), growing at most twofold up to 1,000.
     expect(nextChunkRows(0, 100, 400)).toBe(20);
-    expect(nextChunkRows(0, 100, 20)).toBe(200);
+    expect(nextChunkRows(0, 100, 20)).toBe(50);
+    expect(nextChunkRows(0, 100, 2)).toBe(200);
     expect(nextChunkRows(0, 800, 4)).toBe(1000);
     // PostgreSQL (no single connection to share): always 1,000.
     expect(nextChunkRows(null, 100, 10_000)).toBe(1000);
