@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDb, type Db } from "@/lib/db/client";
-import type { Sql } from "@/lib/db/sql";
 import { createPgDatabase } from "@/lib/testing/db";
 import { parseBatch } from "@/lib/ingest/messages";
 import { commitIngest, ingest, prepareIngest, type PreparedIngest } from "@/lib/ingest/pipeline";
 import { GroupCommitter } from "@/lib/ingest/group-commit";
 import { createFlow, publishFlow } from "@/lib/flow-store/store";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
+import { statementTimer } from "./statement-timer";
 import { fmt, uptimeLine } from "./support";
 
 const N = Number(process.argv[2] ?? 100);
@@ -24,56 +24,9 @@ const EVENT = process.env.BENCH_EVENT ?? (ON_PG ? "Bench Tracked" : "Nobody List
 const USERS = 1000;
 const SIZE = 100;
 
-type Stat = { n: number; ms: number };
-const stats = new Map<string, Stat>();
-let recording = false;
-
-function label(text: string): string {
-  const t = text.replace(/\s+/g, " ").trim();
-  if (/INSERT INTO steps .* INSERT INTO result_counters/.test(t)) return "INSERT INTO steps (with their node counters)";
-  if (/INSERT INTO event_dedupe .* INSERT INTO events/.test(t)) return "INSERT INTO events (with their dedupe claims)";
-  const m = /^(WITH .*?\) )?(SELECT|INSERT INTO \S+|UPDATE \S+|DELETE FROM \S+|BEGIN|COMMIT|ROLLBACK)/i.exec(t);
-  const from = /FROM (\w+)/i.exec(t)?.[1];
-  return `${m ? m[2] : t.slice(0, 30)}${m && /^SELECT/i.test(m[2]) && from ? ` … FROM ${from}` : ""}`.slice(0, 60);
-}
-
-function timed(sql: Sql): Sql {
-  return {
-    ...sql,
-    async query(text, params, o) {
-      const t = performance.now();
-      try {
-        return await sql.query(text, params, o);
-      } finally {
-        if (recording) {
-          const k = label(text);
-          const s = stats.get(k) ?? { n: 0, ms: 0 };
-          s.n++;
-          s.ms += performance.now() - t;
-          stats.set(k, s);
-        }
-      }
-    },
-  } as Sql;
-}
-
-function instrument(db: Db): Db {
-  const tx = db.tx.bind(db);
-  return {
-    ...db,
-    sql: timed(db.sql),
-    tx: ((fn: (s: Sql) => Promise<unknown>) => {
-      const t = performance.now();
-      return tx((s: Sql) => fn(timed(s))).finally(() => {
-        if (!recording) return;
-        const s = stats.get("(whole transaction)") ?? { n: 0, ms: 0 };
-        s.n++;
-        s.ms += performance.now() - t;
-        stats.set("(whole transaction)", s);
-      });
-    }) as Db["tx"],
-  };
-}
+const timer = statementTimer();
+const stats = timer.stats;
+const instrument = timer.instrument;
 
 /** This process's CPU time in ms (user + system): steadier than wall time on a shared machine. */
 const cpuMs = () => {
@@ -163,7 +116,7 @@ async function main() {
     // Warm up (JIT, plans, the flow cache).
     for (let i = 0; i < 5; i++) await ingest(raw, batchOf(EVENT), { batch: true });
 
-    recording = true;
+    timer.recording = true;
     cpuFrom = cpuMs();
     let t = performance.now();
     for (let i = 0; i < N; i++) {
@@ -186,7 +139,7 @@ async function main() {
       await commitIngest(db, group);
     }
     report(`/batch of ${SIZE} "${EVENT}" on ${ON_PG ? "PostgreSQL" : "PGlite"}, ${GROUP} batches per transaction`, N, performance.now() - t);
-    recording = false;
+    timer.recording = false;
 
     // 16 senders at once through a group committer with the data plane's settings (as under wrk -c16).
     const committer = new GroupCommitter(db, {
@@ -196,7 +149,7 @@ async function main() {
     const bodies = Array.from({ length: N }, () => batchOf(EVENT));
     let next = 0;
     const latencies: number[] = [];
-    recording = true;
+    timer.recording = true;
     cpuFrom = cpuMs();
     t = performance.now();
     await Promise.all(
@@ -212,7 +165,7 @@ async function main() {
     );
     const wall = performance.now() - t;
     const cpu = cpuMs() - cpuFrom;
-    recording = false;
+    timer.recording = false;
     report(`/batch of ${SIZE} "${EVENT}" on ${ON_PG ? "PostgreSQL" : "PGlite"}, 16 concurrent senders through the group committer`, N, wall);
     latencies.sort((a, b) => a - b);
     const rate = (N * SIZE * 1000) / wall;

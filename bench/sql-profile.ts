@@ -3,7 +3,6 @@
 // statement timed. Run: `npx tsx bench/sql-profile.ts [requests]` (BENCH_PG=1: on PostgreSQL)
 import { PGlite } from "@electric-sql/pglite";
 import { openDb, type Db } from "@/lib/db/client";
-import type { Sql } from "@/lib/db/sql";
 import { createPgDatabase } from "@/lib/testing/db";
 import { parseBatch, parseMessage } from "@/lib/ingest/messages";
 import { commitIngest, ingest, prepareIngest, type PreparedIngest } from "@/lib/ingest/pipeline";
@@ -11,60 +10,15 @@ import { decide } from "@/lib/runtime/decide";
 import { createFlow, publishFlow } from "@/lib/flow-store/store";
 import { clearFlowCache } from "@/lib/runtime/flow-cache";
 import { insertSteps, type StepRow } from "@/lib/results/steps";
+import { statementTimer } from "./statement-timer";
 import { fmt } from "./support";
 
 const N = Number(process.argv[2] ?? 300);
 const ON_PG = process.env.BENCH_PG === "1";
 
-type Stat = { n: number; ms: number };
-const stats = new Map<string, Stat>();
-let recording = false;
-
-function label(text: string): string {
-  const t = text.replace(/\s+/g, " ").trim();
-  if (/INSERT INTO steps .* INSERT INTO result_counters/.test(t)) return "INSERT INTO steps (with their node counters)";
-  const m = /^(WITH .*?\) )?(SELECT|INSERT INTO \S+|UPDATE \S+|DELETE FROM \S+|BEGIN|COMMIT|ROLLBACK)/i.exec(t);
-  const from = /FROM (\w+)/i.exec(t)?.[1];
-  return `${m ? m[2] : t.slice(0, 30)}${m && /^SELECT/i.test(m[2]) && from ? ` … FROM ${from}` : ""}`.slice(0, 60);
-}
-
-function timed(sql: Sql): Sql {
-  return {
-    ...sql,
-    async query(text, params) {
-      const t = performance.now();
-      try {
-        return await sql.query(text, params);
-      } finally {
-        if (recording) {
-          const k = label(text);
-          const s = stats.get(k) ?? { n: 0, ms: 0 };
-          s.n++;
-          s.ms += performance.now() - t;
-          stats.set(k, s);
-        }
-      }
-    },
-  } as Sql;
-}
-
-function instrument(db: Db): Db {
-  const tx = db.tx.bind(db);
-  return {
-    ...db,
-    sql: timed(db.sql),
-    tx: ((fn: (s: Sql) => Promise<unknown>) => {
-      const t = performance.now();
-      return tx((s: Sql) => fn(timed(s))).finally(() => {
-        if (!recording) return;
-        const s = stats.get("(whole transaction)") ?? { n: 0, ms: 0 };
-        s.n++;
-        s.ms += performance.now() - t;
-        stats.set("(whole transaction)", s);
-      });
-    }) as Db["tx"],
-  };
-}
+const timer = statementTimer();
+const stats = timer.stats;
+const instrument = timer.instrument;
 
 function report(title: string, requests: number, wallMs: number) {
   console.log(`\n### ${title} on ${ON_PG ? "PostgreSQL" : "PGlite"}: ${requests} requests, ${fmt((requests * 1000) / wallMs)}/s in process\n`);
@@ -164,7 +118,7 @@ async function main() {
     // What the rollup triggers on runs and events cost: the same requests with them switched off (figures only; counters go stale).
     if (process.env.BENCH_NO_ROLLUPS)
       await raw.sql.exec(`ALTER TABLE runs DISABLE TRIGGER results_runs_insert; ALTER TABLE runs DISABLE TRIGGER results_runs_update; ALTER TABLE events DISABLE TRIGGER results_events_insert`);
-    recording = true;
+    timer.recording = true;
     let t = performance.now();
     for (let i = 0; i < N; i++) {
       const parsed = parseMessage("track", { userId: `u-${(i * 7919) % 1000}`, event: "Bench Tracked", properties: { price: i } }, new Date());
@@ -188,9 +142,9 @@ async function main() {
       await commitIngest(db, group);
     }
     report(`one /track event (5 flows it enters), ${GROUP} requests per group-commit transaction`, N, performance.now() - t);
-    recording = false;
+    timer.recording = false;
     await stepsAB(raw);
-    recording = true;
+    timer.recording = true;
     t = performance.now();
     for (let i = 0; i < N; i++) await decide(db.sql, { userId: `u-${(i * 7919) % 1000}`, placements: ["bench-home", "bench-none"] });
     report("one /decide (two placements), decide() only", N, performance.now() - t);
